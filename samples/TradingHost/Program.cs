@@ -1,0 +1,2 @@
+Console.WriteLine("TradingHost: not implemented yet");
+return 0;

@@ -1,0 +1,102 @@
+namespace Degradation;
+
+/// <summary>
+/// The DI-free entry point: wires the trading gate, the state machine and the event bus, and drives
+/// re-evaluation (dwell, stability, TTLs, override expiry) from a <see cref="System.TimeProvider"/> timer.
+/// Starts cold in <see cref="SystemMode.Recovering"/>/<see cref="RecoveryStage.ConnectBroker"/>.
+/// </summary>
+/// <example>
+/// <code>
+/// await using var system = DegradationSystem.Create();
+/// system.Start();
+/// if (system.Gate.Allows(ActionType.Send)) { /* send the order */ }
+/// system.ReportFailure(ComponentId.Broker, ReasonCode.BrokerDisconnect); // gate closed on return
+/// </code>
+/// </example>
+public sealed class DegradationSystem : IAsyncDisposable
+{
+    private readonly object _lifecycle = new();
+    private ITimer? _ticker;
+    private bool _disposed;
+
+    private DegradationSystem(DegradationPolicy policy, TimeProvider timeProvider)
+    {
+        Policy = policy;
+        TimeProvider = timeProvider;
+        StateMachine = new DegradationStateMachine(policy, timeProvider);
+        Bus = new EventBus(policy, StateMachine, timeProvider);
+    }
+
+    /// <summary>Creates a system from validated options.</summary>
+    /// <param name="options">The options; defaults when null.</param>
+    /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when null.</param>
+    /// <exception cref="DegradationOptionsException">An option is invalid; the message names it.</exception>
+    public static DegradationSystem Create(DegradationOptions? options = null, TimeProvider? timeProvider = null) =>
+        new(new DegradationPolicy(options ?? new DegradationOptions()), timeProvider ?? TimeProvider.System);
+
+    /// <summary>The compiled, validated options.</summary>
+    public DegradationPolicy Policy { get; }
+    /// <summary>The options.</summary>
+    public DegradationOptions Options => Policy.Options;
+    /// <summary>The clock.</summary>
+    public TimeProvider TimeProvider { get; }
+    /// <summary>The trading gate for the hot path.</summary>
+    public TradingGate Gate => StateMachine.Gate;
+    /// <summary>The single writer of the mode.</summary>
+    public DegradationStateMachine StateMachine { get; }
+    /// <summary>The event bus.</summary>
+    public EventBus Bus { get; }
+
+    /// <summary>Starts the bus consumer loop and the re-evaluation timer. Idempotent.</summary>
+    public void Start()
+    {
+        lock (_lifecycle)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            Bus.Start();
+            var interval = TimeSpan.FromMilliseconds(Options.TickIntervalMs);
+            _ticker ??= TimeProvider.CreateTimer(static state => ((DegradationStateMachine)state!).Tick(), StateMachine, interval, interval);
+        }
+    }
+
+    /// <summary>Stops the timer, drains the bus and waits for observers to catch up.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        ITimer? ticker;
+        lock (_lifecycle)
+        {
+            ticker = _ticker;
+            _ticker = null;
+        }
+        if (ticker is not null) await ticker.DisposeAsync().ConfigureAwait(false);
+        await Bus.StopAsync(cancellationToken).ConfigureAwait(false);
+        await StateMachine.FlushObserversAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Publishes a failure of <paramref name="component"/> (FailCritical for a critical component, FailSupport otherwise).</summary>
+    public bool ReportFailure(ComponentId component, ReasonCode reason, string? details = null, TimeSpan? ttl = null)
+    {
+        var critical = Policy.GetComponent(component)?.Critical ?? false;
+        return Bus.Publish(critical ? EventType.FailCritical : EventType.FailSupport, component, reason, details, ttl);
+    }
+
+    /// <summary>Publishes that <paramref name="component"/> recovered (clears its conditions, Halt excepted).</summary>
+    public bool ReportRecovered(ComponentId component, string? details = null) =>
+        Bus.Publish(EventType.Recovered, component, ReasonCode.ComponentRecovered, details);
+
+    /// <summary>Publishes a heartbeat that keeps <paramref name="component"/>'s status fresh.</summary>
+    public bool Heartbeat(ComponentId component, TimeSpan? ttl = null) =>
+        Bus.Publish(EventType.Heartbeat, component, ReasonCode.ComponentHeartbeat, null, ttl);
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        lock (_lifecycle)
+        {
+            if (_disposed) return;
+            _disposed = true;
+        }
+        await StopAsync().ConfigureAwait(false);
+        await StateMachine.DisposeAsync().ConfigureAwait(false);
+    }
+}

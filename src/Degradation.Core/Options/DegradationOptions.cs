@@ -1,0 +1,206 @@
+using System.Globalization;
+
+namespace Degradation;
+
+/// <summary>
+/// Every threshold of the degradation system (seed 000's configuration, PascalCase, same defaults), the
+/// decision matrix, the must-deliver set, per-mode limits and the component registry.
+/// No threshold is hard-coded anywhere else. Call <see cref="Validate"/> (done for you by
+/// <see cref="DegradationSystem.Create"/> and the hosting package) to reject bad values.
+/// </summary>
+public sealed class DegradationOptions
+{
+    /// <summary>The configuration section name used by the hosting package.</summary>
+    public const string SectionName = "Degradation";
+
+    // Hysteresis
+    /// <summary>Consecutive failures a detector needs before it reports a failure.</summary>
+    public int FailThresholdCount { get; set; } = 3;
+    /// <summary>Seconds of continuous failure after which a detector reports a failure even below the count.</summary>
+    public double FailThresholdSeconds { get; set; } = 5;
+    /// <summary>Quiet seconds needed for Degraded → Normal, Recovering/Ready → Normal and for a detector's Recovered verdict.</summary>
+    public double RecoveryStableSeconds { get; set; } = 10;
+    /// <summary>Minimum seconds in SafeMode / SafeModeDisconnected before leaving them (through Recovering).</summary>
+    public double MinSafeModeSeconds { get; set; } = 30;
+    /// <summary>A component whose status TTL expired becomes Unknown (never silently Healthy).</summary>
+    public bool UnknownOnTtlExpiry { get; set; } = true;
+    /// <summary>Send a warning alert when a component becomes unstable.</summary>
+    public bool AlertOnUnstable { get; set; } = true;
+
+    // Component timeouts
+    /// <summary>Broker probe timeout in milliseconds.</summary>
+    public int BrokerTimeoutMs { get; set; } = 5000;
+    /// <summary>Market data older than this is stale (milliseconds).</summary>
+    public int MarketDataStaleMs { get; set; } = 10000;
+    /// <summary>Risk service timeout in milliseconds.</summary>
+    public int RiskTimeoutMs { get; set; } = 2000;
+    /// <summary>Consecutive risk timeouts before <c>risk.timeout</c> is reported.</summary>
+    public int RiskTimeoutConsecutiveCount { get; set; } = 3;
+    /// <summary>Database timeout in milliseconds.</summary>
+    public int DbTimeoutMs { get; set; } = 3000;
+
+    // Recovery
+    /// <summary>Attempts per recovery stage before <c>recovery.failed</c> (Halt).</summary>
+    public int MaxRecoveryAttempts { get; set; } = 3;
+    /// <summary>Base of the exponential backoff between recovery attempts, in milliseconds.</summary>
+    public int RecoveryBackoffBaseMs { get; set; } = 1000;
+    /// <summary>Cap of the recovery backoff, in milliseconds.</summary>
+    public int RecoveryBackoffMaxMs { get; set; } = 30000;
+    /// <summary>Timeout of one recovery stage, in milliseconds.</summary>
+    public int RecoveryStageTimeoutMs { get; set; } = 30000;
+    /// <summary>Recovering/Ready moves to Normal by itself after <see cref="RecoveryStableSeconds"/>; otherwise an operator completes it.</summary>
+    public bool AutoRecoveryToNormal { get; set; } = true;
+
+    // DB buffer
+    /// <summary>Most entries the write buffer holds (primary bound).</summary>
+    public int DbBufferMaxEntries { get; set; } = 1000;
+    /// <summary>Most payload bytes the write buffer holds.</summary>
+    public long DbBufferMaxBytes { get; set; } = 10_000_000;
+    /// <summary>Oldest age, in seconds, of a buffered entry before the buffer counts as overflowing.</summary>
+    public double DbBufferMaxSeconds { get; set; } = 60;
+    /// <summary>Buffer writes in a durable write-ahead log.</summary>
+    public bool DbWalEnabled { get; set; } = true;
+
+    // Event bus
+    /// <summary>Capacity of the event bus for non-critical events.</summary>
+    public int EventBusQueueSize { get; set; } = 10000;
+    /// <summary>Drop non-critical events when the bus is full (counted and recorded). When false the bus keeps them beyond its capacity.</summary>
+    public bool EventBusDropOnFull { get; set; } = true;
+
+    // Caches
+    /// <summary>Position cache entries older than this are stale (milliseconds).</summary>
+    public int PositionCacheStaleMs { get; set; } = 30000;
+    /// <summary>Market data cache entries older than this are stale (milliseconds).</summary>
+    public int MarketDataCacheStaleMs { get; set; } = 10000;
+
+    // Status
+    /// <summary>Default TTL of a component's latest report, in seconds.</summary>
+    public int ComponentStatusTtlSeconds { get; set; } = 30;
+
+    // Operator override
+    /// <summary>Shortest TTL an operator override may have, in seconds.</summary>
+    public int MinOverrideSeconds { get; set; } = 1;
+    /// <summary>Longest TTL an operator override may have, in seconds.</summary>
+    public int MaxOverrideSeconds { get; set; } = 3600;
+    /// <summary>A must-deliver event more severe than the forced mode ends the override.</summary>
+    public bool MustDeliverBreaksOverride { get; set; } = true;
+
+    // State machine housekeeping
+    /// <summary>How many transitions the in-memory history keeps.</summary>
+    public int TransitionHistorySize { get; set; } = 1000;
+    /// <summary>How often, in milliseconds, dwell, stability, TTL and override expiry are re-evaluated.</summary>
+    public int TickIntervalMs { get; set; } = 100;
+
+    /// <summary>
+    /// Additions and changes to the decision matrix (reason string → mode). Merged over the seed's matrix.
+    /// A seed reason that leads to Halt cannot be mapped to a milder mode.
+    /// </summary>
+    public Dictionary<string, SystemMode> DecisionMatrix { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Reasons that take the must-deliver path (fail closed before <c>Publish</c> returns, never dropped). Extra reasons add to the seed's four.</summary>
+    public HashSet<string> MustDeliverReasons { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Components beyond (or overriding) the well-known ones, by name.</summary>
+    public Dictionary<string, ComponentOptions> Components { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Per-mode trading limits. Defaults: Degraded caps order quantity at 50 (seed 004).</summary>
+    public Dictionary<SystemMode, TradingLimits> TradingLimits { get; set; } = new()
+    {
+        [SystemMode.Degraded] = new TradingLimits { MaxOrderQuantity = 50 },
+    };
+
+    /// <summary>Tightens the permission matrix: actions refused in a mode on top of the seed's matrix. Nothing can be loosened.</summary>
+    public Dictionary<SystemMode, List<ActionType>> DeniedActions { get; set; } = new();
+
+    /// <summary>Checks every value and returns one message per invalid option (empty when valid).</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        Positive(errors, nameof(FailThresholdCount), FailThresholdCount);
+        Positive(errors, nameof(FailThresholdSeconds), FailThresholdSeconds);
+        NonNegative(errors, nameof(RecoveryStableSeconds), RecoveryStableSeconds);
+        NonNegative(errors, nameof(MinSafeModeSeconds), MinSafeModeSeconds);
+        Positive(errors, nameof(BrokerTimeoutMs), BrokerTimeoutMs);
+        Positive(errors, nameof(MarketDataStaleMs), MarketDataStaleMs);
+        Positive(errors, nameof(RiskTimeoutMs), RiskTimeoutMs);
+        Positive(errors, nameof(RiskTimeoutConsecutiveCount), RiskTimeoutConsecutiveCount);
+        Positive(errors, nameof(DbTimeoutMs), DbTimeoutMs);
+        Positive(errors, nameof(MaxRecoveryAttempts), MaxRecoveryAttempts);
+        Positive(errors, nameof(RecoveryBackoffBaseMs), RecoveryBackoffBaseMs);
+        Positive(errors, nameof(RecoveryBackoffMaxMs), RecoveryBackoffMaxMs);
+        if (RecoveryBackoffMaxMs < RecoveryBackoffBaseMs && RecoveryBackoffBaseMs > 0 && RecoveryBackoffMaxMs > 0)
+            errors.Add($"{nameof(RecoveryBackoffMaxMs)} ({Format(RecoveryBackoffMaxMs)}) must not be below {nameof(RecoveryBackoffBaseMs)} ({Format(RecoveryBackoffBaseMs)}).");
+        Positive(errors, nameof(RecoveryStageTimeoutMs), RecoveryStageTimeoutMs);
+        Positive(errors, nameof(DbBufferMaxEntries), DbBufferMaxEntries);
+        Positive(errors, nameof(DbBufferMaxBytes), DbBufferMaxBytes);
+        Positive(errors, nameof(DbBufferMaxSeconds), DbBufferMaxSeconds);
+        Positive(errors, nameof(EventBusQueueSize), EventBusQueueSize);
+        Positive(errors, nameof(PositionCacheStaleMs), PositionCacheStaleMs);
+        Positive(errors, nameof(MarketDataCacheStaleMs), MarketDataCacheStaleMs);
+        Positive(errors, nameof(ComponentStatusTtlSeconds), ComponentStatusTtlSeconds);
+        Positive(errors, nameof(MinOverrideSeconds), MinOverrideSeconds);
+        Positive(errors, nameof(MaxOverrideSeconds), MaxOverrideSeconds);
+        if (MaxOverrideSeconds < MinOverrideSeconds && MinOverrideSeconds > 0)
+            errors.Add($"{nameof(MaxOverrideSeconds)} ({Format(MaxOverrideSeconds)}) must not be below {nameof(MinOverrideSeconds)} ({Format(MinOverrideSeconds)}).");
+        Positive(errors, nameof(TransitionHistorySize), TransitionHistorySize);
+        Positive(errors, nameof(TickIntervalMs), TickIntervalMs);
+
+        foreach (var (reason, mode) in DecisionMatrix ?? [])
+        {
+            if (string.IsNullOrWhiteSpace(reason))
+                errors.Add($"{nameof(DecisionMatrix)} has an empty reason code.");
+            else if (!Enum.IsDefined(mode))
+                errors.Add($"{nameof(DecisionMatrix)}:{reason} has unknown mode '{Format((int)mode)}'.");
+            else if (DefaultDecisionMatrix.Entries.TryGetValue(reason, out var seedMode) && seedMode == SystemMode.Halt && mode != SystemMode.Halt)
+                errors.Add($"{nameof(DecisionMatrix)}:{reason} may not loosen Halt to {mode}.");
+        }
+        foreach (var reason in MustDeliverReasons ?? [])
+        {
+            if (string.IsNullOrWhiteSpace(reason)) errors.Add($"{nameof(MustDeliverReasons)} has an empty reason code.");
+        }
+        foreach (var (name, component) in Components ?? [])
+        {
+            if (string.IsNullOrWhiteSpace(name)) { errors.Add($"{nameof(Components)} has an empty component name."); continue; }
+            if (component is null) { errors.Add($"{nameof(Components)}:{name} is null."); continue; }
+            if (component.StatusTtlSeconds is { } ttl && !(ttl > 0 && double.IsFinite(ttl)))
+                errors.Add($"{nameof(Components)}:{name}:{nameof(ComponentOptions.StatusTtlSeconds)} must be > 0 (was {Format(ttl)}).");
+            if (component.TimeoutReason is { } tr && string.IsNullOrWhiteSpace(tr))
+                errors.Add($"{nameof(Components)}:{name}:{nameof(ComponentOptions.TimeoutReason)} must not be blank.");
+        }
+        foreach (var (mode, limits) in TradingLimits ?? [])
+        {
+            if (!Enum.IsDefined(mode)) { errors.Add($"{nameof(TradingLimits)} has unknown mode '{Format((int)mode)}'."); continue; }
+            if (limits is null) { errors.Add($"{nameof(TradingLimits)}:{mode} is null."); continue; }
+            if (limits.MaxOrderQuantity is { } q && q <= 0)
+                errors.Add($"{nameof(TradingLimits)}:{mode}:{nameof(Degradation.TradingLimits.MaxOrderQuantity)} must be > 0 (was {q.ToString(CultureInfo.InvariantCulture)}).");
+            if (limits.MaxOpenPositions is { } p && p < 0)
+                errors.Add($"{nameof(TradingLimits)}:{mode}:{nameof(Degradation.TradingLimits.MaxOpenPositions)} must be >= 0 (was {Format(p)}).");
+        }
+        foreach (var (mode, actions) in DeniedActions ?? [])
+        {
+            if (!Enum.IsDefined(mode)) { errors.Add($"{nameof(DeniedActions)} has unknown mode '{Format((int)mode)}'."); continue; }
+            foreach (var action in actions ?? [])
+                if (!Enum.IsDefined(action)) errors.Add($"{nameof(DeniedActions)}:{mode} has unknown action '{Format((int)action)}'.");
+        }
+        return errors;
+    }
+
+    /// <summary>Throws <see cref="DegradationOptionsException"/> naming every invalid option.</summary>
+    public void ValidateAndThrow()
+    {
+        var errors = Validate();
+        if (errors.Count > 0) throw new DegradationOptionsException(errors);
+    }
+
+    private static void Positive(List<string> errors, string name, double value)
+    {
+        if (!(value > 0) || !double.IsFinite(value)) errors.Add($"{name} must be > 0 (was {Format(value)}).");
+    }
+
+    private static void NonNegative(List<string> errors, string name, double value)
+    {
+        if (!(value >= 0) || !double.IsFinite(value)) errors.Add($"{name} must be >= 0 (was {Format(value)}).");
+    }
+
+    private static string Format(double value) => value.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,35 @@
+using System.Collections.Frozen;
+
+namespace Degradation;
+
+/// <summary>The seed's decision matrix (reason → target mode) and must-deliver set, before options are merged in.</summary>
+public static class DefaultDecisionMatrix
+{
+    /// <summary>Reason string → mode, exactly as SPEC §4.</summary>
+    public static FrozenDictionary<string, SystemMode> Entries { get; } = new Dictionary<string, SystemMode>(StringComparer.Ordinal)
+    {
+        [ReasonCode.BrokerDisconnect.Value] = SystemMode.SafeModeDisconnected,
+        [ReasonCode.BrokerReconnected.Value] = SystemMode.Recovering,
+        [ReasonCode.BrokerMismatch.Value] = SystemMode.Halt,
+        [ReasonCode.MarketDataStale.Value] = SystemMode.SafeMode,
+        [ReasonCode.MarketDataQualityLow.Value] = SystemMode.Degraded,
+        [ReasonCode.RiskTimeout.Value] = SystemMode.SafeMode,
+        [ReasonCode.RiskBreachHard.Value] = SystemMode.Halt,
+        [ReasonCode.PositionUnknown.Value] = SystemMode.Halt,
+        [ReasonCode.DbWriteFailBuffered.Value] = SystemMode.Degraded,
+        [ReasonCode.DbBufferOverflow.Value] = SystemMode.SafeMode,
+        [ReasonCode.AlertsChannelDown.Value] = SystemMode.Degraded,
+        [ReasonCode.RecoveryFailed.Value] = SystemMode.Halt,
+        [ReasonCode.RecoveryComplete.Value] = SystemMode.Normal,
+        [ReasonCode.AllHealthy.Value] = SystemMode.Normal,
+        [ReasonCode.ColdStart.Value] = SystemMode.Recovering,
+        [ReasonCode.ComponentStale.Value] = SystemMode.SafeMode,
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>The must-deliver (critical) reasons: broker.disconnect, position.unknown, broker.mismatch, risk.breach_hard.</summary>
+    public static FrozenSet<string> MustDeliver { get; } = new[]
+    {
+        ReasonCode.BrokerDisconnect.Value, ReasonCode.PositionUnknown.Value,
+        ReasonCode.BrokerMismatch.Value, ReasonCode.RiskBreachHard.Value,
+    }.ToFrozenSet(StringComparer.Ordinal);
+}

@@ -1,0 +1,101 @@
+using System.Collections.Frozen;
+
+namespace Degradation;
+
+/// <summary>
+/// The immutable, validated form of <see cref="DegradationOptions"/> that every part of the system reads:
+/// merged decision matrix, must-deliver set, component registry, per-mode limits and permission masks.
+/// </summary>
+public sealed class DegradationPolicy
+{
+    private readonly FrozenDictionary<string, SystemMode> _matrix;
+    private readonly FrozenSet<string> _mustDeliver;
+    private readonly FrozenDictionary<string, ComponentOptions> _components;
+    private readonly TradingLimits?[] _limits = new TradingLimits?[6];
+    private readonly byte[] _deniedMasks = new byte[6];
+
+    /// <summary>Validates <paramref name="options"/> and compiles them.</summary>
+    /// <exception cref="DegradationOptionsException">An option is invalid; the message names it.</exception>
+    public DegradationPolicy(DegradationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.ValidateAndThrow();
+        Options = options;
+
+        var matrix = new Dictionary<string, SystemMode>(DefaultDecisionMatrix.Entries, StringComparer.Ordinal);
+        foreach (var (reason, mode) in options.DecisionMatrix) matrix[reason] = mode;
+        _matrix = matrix.ToFrozenDictionary(StringComparer.Ordinal);
+
+        var mustDeliver = new HashSet<string>(DefaultDecisionMatrix.MustDeliver, StringComparer.Ordinal);
+        mustDeliver.UnionWith(options.MustDeliverReasons);
+        _mustDeliver = mustDeliver.ToFrozenSet(StringComparer.Ordinal);
+
+        var components = new Dictionary<string, ComponentOptions>(StringComparer.Ordinal)
+        {
+            [ComponentId.Broker.Name] = new() { Critical = true, Category = "broker", TimeoutReason = ReasonCode.BrokerDisconnect.Value },
+            [ComponentId.MarketData.Name] = new() { Critical = true, Category = "market data", TimeoutReason = ReasonCode.MarketDataStale.Value },
+            [ComponentId.Risk.Name] = new() { Critical = true, Category = "risk", TimeoutReason = ReasonCode.RiskTimeout.Value },
+            [ComponentId.Db.Name] = new() { Critical = false, Category = "storage", TimeoutReason = ReasonCode.DbWriteFailBuffered.Value },
+            [ComponentId.Alerts.Name] = new() { Critical = false, Category = "alerting", TimeoutReason = ReasonCode.AlertsChannelDown.Value },
+        };
+        foreach (var (name, component) in options.Components) components[name] = component;
+        _components = components.ToFrozenDictionary(StringComparer.Ordinal);
+
+        foreach (var (mode, limits) in options.TradingLimits) _limits[(int)mode] = limits;
+        foreach (var (mode, actions) in options.DeniedActions)
+            foreach (var action in actions) _deniedMasks[(int)mode] |= (byte)(1 << (int)action);
+
+        StatusTtl = TimeSpan.FromSeconds(options.ComponentStatusTtlSeconds);
+        RecoveryStable = TimeSpan.FromSeconds(options.RecoveryStableSeconds);
+        MinSafeMode = TimeSpan.FromSeconds(options.MinSafeModeSeconds);
+        MinOverride = TimeSpan.FromSeconds(options.MinOverrideSeconds);
+        MaxOverride = TimeSpan.FromSeconds(options.MaxOverrideSeconds);
+    }
+
+    /// <summary>The options this policy was compiled from.</summary>
+    public DegradationOptions Options { get; }
+    /// <summary>Default component status TTL.</summary>
+    public TimeSpan StatusTtl { get; }
+    /// <summary>Quiet time needed before returning to Normal.</summary>
+    public TimeSpan RecoveryStable { get; }
+    /// <summary>Minimum dwell in SafeMode / SafeModeDisconnected.</summary>
+    public TimeSpan MinSafeMode { get; }
+    /// <summary>Shortest override TTL.</summary>
+    public TimeSpan MinOverride { get; }
+    /// <summary>Longest override TTL.</summary>
+    public TimeSpan MaxOverride { get; }
+
+    /// <summary>The merged decision matrix.</summary>
+    public IReadOnlyDictionary<string, SystemMode> DecisionMatrix => _matrix;
+    /// <summary>The merged must-deliver set.</summary>
+    public IReadOnlySet<string> MustDeliverReasons => _mustDeliver;
+    /// <summary>Every registered component (well-known ones included).</summary>
+    public IReadOnlyDictionary<string, ComponentOptions> Components => _components;
+
+    /// <summary>True when <paramref name="reason"/> takes the must-deliver path.</summary>
+    public bool IsMustDeliver(ReasonCode reason) => !reason.IsEmpty && _mustDeliver.Contains(reason.Value);
+
+    /// <summary>The mode the decision matrix maps <paramref name="reason"/> to, if it has an entry.</summary>
+    public bool TryMapReason(ReasonCode reason, out SystemMode mode)
+    {
+        if (reason.IsEmpty) { mode = default; return false; }
+        return _matrix.TryGetValue(reason.Value, out mode);
+    }
+
+    /// <summary>
+    /// The mode a failure event maps to: the matrix entry, or for a reason the matrix does not know,
+    /// SafeMode for <see cref="EventType.FailCritical"/> and Degraded otherwise (fail safe).
+    /// </summary>
+    public SystemMode MapFailure(ReasonCode reason, EventType type) =>
+        TryMapReason(reason, out var mode) ? mode : type == EventType.FailCritical ? SystemMode.SafeMode : SystemMode.Degraded;
+
+    /// <summary>The registration of <paramref name="component"/>, or null when it was never registered.</summary>
+    public ComponentOptions? GetComponent(ComponentId component) =>
+        !component.IsEmpty && _components.TryGetValue(component.Name, out var c) ? c : null;
+
+    /// <summary>The trading limits configured for <paramref name="mode"/>, if any.</summary>
+    public TradingLimits? GetLimits(SystemMode mode) => (uint)mode < 6 ? _limits[(int)mode] : null;
+
+    /// <summary>Bit mask of actions the options deny in <paramref name="mode"/> on top of the matrix.</summary>
+    internal byte DeniedMask(SystemMode mode) => (uint)mode < 6 ? _deniedMasks[(int)mode] : (byte)0xFF;
+}

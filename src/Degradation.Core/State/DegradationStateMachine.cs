@@ -1,0 +1,635 @@
+namespace Degradation;
+
+/// <summary>
+/// The single writer of the system mode (SPEC §5). Applies events at once through the decision matrix,
+/// holds each component's active conditions, resolves conflicts to the most severe mode, earns
+/// de-escalation (dwell, stability, staged recovery), keeps Halt sticky, handles operator overrides, and
+/// publishes every change as one immutable gate snapshot plus a sequenced transition record.
+/// Thread-safe: every mutation is serialized by one lock; the gate is read without it.
+/// </summary>
+public sealed class DegradationStateMachine : IAsyncDisposable
+{
+    private readonly object _lock = new();
+    private readonly DegradationPolicy _policy;
+    private readonly TimeProvider _time;
+    private readonly TradingGate _gate;
+    private readonly TransitionDispatcher _dispatcher = new();
+    private readonly Dictionary<ComponentId, ComponentState> _components = [];
+    private readonly List<ComponentState> _critical = [];
+    private readonly int[] _conditionCounts = new int[6];
+    private readonly ModeTransition[] _history;
+    private int _historyStart;
+    private int _historyCount;
+
+    private long _sequence;
+    private SystemMode _mode;
+    private RecoveryStage? _stage;
+    private long _runCounter;
+    private RecoveryRunId? _activeRun;
+    private RecoveryTrigger _runTrigger;
+    private long _safeEnteredAt;
+    private long _stageEnteredAt;
+    private long _lastDisturbanceAt;
+    private OverrideInfo? _override;
+    private bool _completionRequested;
+    private (RecoveryTrigger Trigger, ReasonCode Reason, ComponentId Component)? _pendingRun;
+    private long _eventsApplied;
+
+    /// <summary>
+    /// Creates a state machine in <see cref="SystemMode.Recovering"/>/<see cref="RecoveryStage.ConnectBroker"/>
+    /// (cold start: nothing may trade before recovery passes).
+    /// </summary>
+    public DegradationStateMachine(DegradationPolicy policy, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _policy = policy;
+        _time = timeProvider;
+        _history = new ModeTransition[policy.Options.TransitionHistorySize];
+        foreach (var (name, registration) in policy.Components) GetOrAdd(new ComponentId(name));
+        GetOrAdd(ComponentId.System);
+
+        var now = _time.GetTimestamp();
+        _lastDisturbanceAt = now;
+        _mode = SystemMode.Recovering;
+        _stage = RecoveryStage.ConnectBroker;
+        _gate = new TradingGate(new GateSnapshot(policy, _mode, _stage, ReasonCode.ColdStart, 0));
+        lock (_lock)
+        {
+            StartRun(now, RecoveryTrigger.ColdStart, ReasonCode.ColdStart, ComponentId.System, null, null, TransitionKind.ModeChange);
+        }
+    }
+
+    /// <summary>The gate this state machine publishes to.</summary>
+    public TradingGate Gate => _gate;
+
+    /// <summary>The compiled policy.</summary>
+    public DegradationPolicy Policy => _policy;
+
+    /// <summary>The time source for all dwell, stability and TTL logic.</summary>
+    public TimeProvider TimeProvider => _time;
+
+    /// <summary>The current mode (lock-free read of the gate snapshot).</summary>
+    public SystemMode Mode => _gate.Mode;
+
+    /// <summary>The current recovery stage, or null outside Recovering.</summary>
+    public RecoveryStage? Stage => _gate.Stage;
+
+    /// <summary>The recovery run in progress, if any.</summary>
+    public RecoveryRunId? ActiveRecoveryRun { get { lock (_lock) return _activeRun; } }
+
+    /// <summary>What started the recovery run in progress.</summary>
+    public RecoveryTrigger? ActiveRecoveryTrigger { get { lock (_lock) return _activeRun is null ? null : _runTrigger; } }
+
+    /// <summary>The active operator override, if any.</summary>
+    public OverrideInfo? Override { get { lock (_lock) return _override; } }
+
+    /// <summary>True while an operator override is active.</summary>
+    public bool IsOverrideActive => Override is not null;
+
+    /// <summary>The most recent transition.</summary>
+    public ModeTransition? LastTransition
+    {
+        get { lock (_lock) return _historyCount == 0 ? null : _history[(_historyStart + _historyCount - 1) % _history.Length]; }
+    }
+
+    /// <summary>Number of transitions recorded since start (the last sequence number).</summary>
+    public long TransitionCount => Interlocked.Read(ref _sequence);
+
+    /// <summary>Number of events applied.</summary>
+    public long EventsApplied => Interlocked.Read(ref _eventsApplied);
+
+    /// <summary>Observer invocations that threw (isolated; the state machine is unaffected).</summary>
+    public long ObserverFailures => _dispatcher.Failures;
+
+    /// <summary>Raised on an observer's own loop when that observer throws.</summary>
+    public event Action<ModeTransition, Exception>? ObserverFailed
+    {
+        add => _dispatcher.ObserverFailed += value;
+        remove => _dispatcher.ObserverFailed -= value;
+    }
+
+    /// <summary>The most severe mode demanded by the active conditions (Normal when none).</summary>
+    public SystemMode DerivedMode { get { lock (_lock) return WorstMode(); } }
+
+    /// <summary>The retained history, oldest first (bounded by <see cref="DegradationOptions.TransitionHistorySize"/>).</summary>
+    public IReadOnlyList<ModeTransition> GetHistory()
+    {
+        lock (_lock)
+        {
+            var result = new ModeTransition[_historyCount];
+            for (var i = 0; i < _historyCount; i++) result[i] = _history[(_historyStart + i) % _history.Length];
+            return result;
+        }
+    }
+
+    /// <summary>A page of the retained history, newest first.</summary>
+    public IReadOnlyList<ModeTransition> GetHistory(int skip, int take)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(skip);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(take);
+        lock (_lock)
+        {
+            var count = Math.Max(0, Math.Min(take, _historyCount - skip));
+            var result = new ModeTransition[count];
+            for (var i = 0; i < count; i++)
+                result[i] = _history[(_historyStart + _historyCount - 1 - skip - i) % _history.Length];
+            return result;
+        }
+    }
+
+    /// <summary>A copy of every component's status.</summary>
+    public IReadOnlyList<ComponentStatus> GetComponents()
+    {
+        lock (_lock) return [.. _components.Values.Where(c => !c.IsSystem || c.Conditions.Count > 0).Select(c => c.ToStatus())];
+    }
+
+    /// <summary>A copy of one component's status, or null if it is unknown to the state machine.</summary>
+    public ComponentStatus? GetComponent(ComponentId component)
+    {
+        lock (_lock) return _components.TryGetValue(component, out var state) ? state.ToStatus() : null;
+    }
+
+    /// <summary>
+    /// Subscribes an observer to transitions. It runs on its own loop, off the state machine's path: a slow
+    /// or throwing observer never blocks or breaks the state machine (SPEC rule 11). Dispose to unsubscribe.
+    /// </summary>
+    public IDisposable SubscribeTransitions(Func<ModeTransition, CancellationToken, ValueTask> observer) => _dispatcher.Subscribe(observer);
+
+    /// <summary>Subscribes a synchronous observer to transitions (see the asynchronous overload).</summary>
+    public IDisposable SubscribeTransitions(Action<ModeTransition> observer)
+    {
+        ArgumentNullException.ThrowIfNull(observer);
+        return _dispatcher.Subscribe((t, _) => { observer(t); return ValueTask.CompletedTask; });
+    }
+
+    /// <summary>Writes every transition to <paramref name="store"/>, in order, off the hot path.</summary>
+    public IDisposable AddAuditStore(IAuditStore store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return _dispatcher.Subscribe(store.AppendAsync);
+    }
+
+    /// <summary>Completes when every transition so far has been delivered to every observer.</summary>
+    public Task FlushObserversAsync(CancellationToken cancellationToken = default) => _dispatcher.FlushAsync(cancellationToken);
+
+    /// <summary>Applies one event at once (SPEC rule 3) and re-evaluates the mode.</summary>
+    public void Apply(in SystemEvent systemEvent)
+    {
+        if (systemEvent.Component.IsEmpty) throw new ArgumentException("The event has no component.", nameof(systemEvent));
+        lock (_lock)
+        {
+            var now = _time.GetTimestamp();
+            _eventsApplied++;
+            ApplyEvent(systemEvent, now);
+            Evaluate(now, systemEvent);
+        }
+    }
+
+    /// <summary>Re-evaluates staleness, dwell, stability, override expiry and pending recovery (driven by a timer).</summary>
+    public void Tick()
+    {
+        lock (_lock)
+        {
+            var now = _time.GetTimestamp();
+            CheckStaleness(now);
+            Evaluate(now, null);
+        }
+    }
+
+    /// <summary>
+    /// Forces <paramref name="mode"/> for <paramref name="ttl"/> (SPEC rule 8). Automatic transitions are
+    /// suspended while it lasts (events are still tracked); on expiry or release the mode is re-derived.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Unknown mode, or TTL outside the configured bounds.</exception>
+    /// <exception cref="ArgumentException">Empty operator id or reason.</exception>
+    public ModeTransition ForceMode(SystemMode mode, TimeSpan ttl, string operatorId, string reason)
+    {
+        if (!Enum.IsDefined(mode)) throw new ArgumentOutOfRangeException(nameof(mode), mode, $"Unknown mode '{(int)mode}'.");
+        if (ttl < _policy.MinOverride || ttl > _policy.MaxOverride)
+            throw new ArgumentOutOfRangeException(nameof(ttl), ttl, $"The override TTL must be between {_policy.MinOverride.TotalSeconds:0.###} s and {_policy.MaxOverride.TotalSeconds:0.###} s (was {ttl.TotalSeconds:0.###} s).");
+        RequireText(operatorId, nameof(operatorId));
+        RequireText(reason, nameof(reason));
+        lock (_lock)
+        {
+            var now = _time.GetTimestamp();
+            var wall = _time.GetUtcNow();
+            _override = new OverrideInfo
+            {
+                Mode = mode, OperatorId = operatorId, Reason = reason, Ttl = ttl, StartedAt = wall,
+                ExpiresAt = wall + ttl, ExpiresAtTimestamp = now + (long)(ttl.TotalSeconds * _time.TimestampFrequency),
+            };
+            _pendingRun = null;
+            _completionRequested = false;
+            if (mode == SystemMode.Recovering)
+                return StartRun(now, RecoveryTrigger.Manual, ReasonCode.ForceOverride, ComponentId.System, operatorId, reason, TransitionKind.OverrideStarted, ttl);
+            return Transition(now, mode, null, ReasonCode.ForceOverride, ComponentId.System, TransitionKind.OverrideStarted, operatorId, reason, ttl);
+        }
+    }
+
+    /// <summary>Ends the active override; the mode is re-derived from the current component state.</summary>
+    /// <exception cref="InvalidOperationException">No override is active.</exception>
+    public ModeTransition ReleaseOverride(string operatorId, string? reason = null)
+    {
+        RequireText(operatorId, nameof(operatorId));
+        lock (_lock)
+        {
+            if (_override is null) throw new InvalidOperationException("No override is active.");
+            return EndOverride(_time.GetTimestamp(), ReasonCode.OverrideReleased, ComponentId.System, operatorId, reason ?? "released by operator");
+        }
+    }
+
+    /// <summary>
+    /// Releases a Halt (SPEC rule 6): clears every Halt condition (audited) and, unless a more severe
+    /// condition or an override holds, starts a recovery run.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Nothing is halted.</exception>
+    public ModeTransition ReleaseHalt(string operatorId, string reason)
+    {
+        RequireText(operatorId, nameof(operatorId));
+        RequireText(reason, nameof(reason));
+        lock (_lock)
+        {
+            var now = _time.GetTimestamp();
+            if (_override is { Mode: SystemMode.Halt } && _conditionCounts[(int)SystemMode.Halt] == 0)
+                return EndOverride(now, ReasonCode.HaltReleased, ComponentId.System, operatorId, reason);
+            if (_mode != SystemMode.Halt && _conditionCounts[(int)SystemMode.Halt] == 0)
+                throw new InvalidOperationException($"The system is not halted (mode {_mode}).");
+            foreach (var component in _components.Values)
+            {
+                foreach (var condition in component.Conditions.Values.Where(c => c.Mode == SystemMode.Halt).ToList())
+                    RemoveCondition(component, condition.Reason, now);
+            }
+            if (_override is not null)
+                return Transition(now, _mode, _stage, ReasonCode.HaltReleased, ComponentId.System, TransitionKind.HaltReleased, operatorId, reason);
+            var worst = WorstMode();
+            if (worst >= SystemMode.SafeMode)
+                return Transition(now, worst, null, ReasonCode.HaltReleased, ComponentId.System, TransitionKind.HaltReleased, operatorId, reason);
+            return StartRun(now, RecoveryTrigger.Manual, ReasonCode.HaltReleased, ComponentId.System, operatorId, reason, TransitionKind.HaltReleased);
+        }
+    }
+
+    /// <summary>Starts a recovery run on an operator's command (trigger <see cref="RecoveryTrigger.Manual"/>).</summary>
+    /// <exception cref="InvalidOperationException">An override or Halt is active, or SafeMode-or-worse conditions remain.</exception>
+    public RecoveryRunId StartRecovery(string operatorId, string? reason = null)
+    {
+        RequireText(operatorId, nameof(operatorId));
+        lock (_lock)
+        {
+            if (_override is not null) throw new InvalidOperationException("An override is active; release it before starting recovery.");
+            if (_mode == SystemMode.Halt) throw new InvalidOperationException("The system is halted; release the Halt first.");
+            var worst = WorstMode();
+            if (worst >= SystemMode.SafeMode)
+                throw new InvalidOperationException($"Conditions demanding {worst} are still active: {DescribeConditions(worst)}.");
+            StartRun(_time.GetTimestamp(), RecoveryTrigger.Manual, ReasonCode.RecoveryManual, ComponentId.System, operatorId, reason, TransitionKind.OperatorCommand);
+            return _activeRun!.Value;
+        }
+    }
+
+    /// <summary>Completes the recovery run at <see cref="RecoveryStage.Ready"/> on an operator's command (needed when <see cref="DegradationOptions.AutoRecoveryToNormal"/> is off).</summary>
+    /// <exception cref="InvalidOperationException">The system is not in Recovering/Ready.</exception>
+    public ModeTransition CompleteRecovery(string operatorId, string? reason = null)
+    {
+        RequireText(operatorId, nameof(operatorId));
+        lock (_lock)
+        {
+            if (_override is not null || _mode != SystemMode.Recovering || _stage != RecoveryStage.Ready)
+                throw new InvalidOperationException($"Recovery can be completed only in Recovering/Ready without an override (now {_mode}{(_stage is { } s ? "/" + s : "")}).");
+            return Land(_time.GetTimestamp(), WorstMode(), operatorId, reason, TransitionKind.OperatorCommand);
+        }
+    }
+
+    /// <summary>
+    /// Moves the recovery run <paramref name="run"/> to <paramref name="stage"/>, which must be the next stage.
+    /// Returns false (and changes nothing) for a stale run, a skipped or repeated stage, or outside Recovering.
+    /// </summary>
+    public bool TryAdvanceStage(RecoveryRunId run, RecoveryStage stage)
+    {
+        lock (_lock)
+        {
+            if (_override is not null || _mode != SystemMode.Recovering || _activeRun != run || _stage is not { } current || (int)stage != (int)current + 1)
+                return false;
+            var now = _time.GetTimestamp();
+            Transition(now, SystemMode.Recovering, stage, ReasonCode.RecoveryStageAdvanced, ComponentId.System, TransitionKind.StageChange, null, null, null, run);
+            Evaluate(now, null);
+            return true;
+        }
+    }
+
+    /// <summary>Reports that recovery run <paramref name="run"/> failed for good: raises <c>recovery.failed</c> (Halt). False for a stale run.</summary>
+    public bool FailRecovery(RecoveryRunId run, string? details = null)
+    {
+        lock (_lock)
+        {
+            if (_mode != SystemMode.Recovering || _activeRun != run) return false;
+            var now = _time.GetTimestamp();
+            var system = GetOrAdd(ComponentId.System);
+            system.LastDetails = details;
+            AddCondition(system, ReasonCode.RecoveryFailed, SystemMode.Halt, _time.GetUtcNow(), now);
+            Evaluate(now, null);
+            return true;
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => _dispatcher.DisposeAsync();
+
+    // ---- event application -------------------------------------------------------------------
+
+    private void ApplyEvent(in SystemEvent e, long now)
+    {
+        var component = GetOrAdd(e.Component);
+        var wasStale = component.Stale;
+        component.HasReported = true;
+        component.Stale = false;
+        component.LastReportTimestamp = Math.Min(e.Timestamp, now);
+        component.CurrentTtl = e.Ttl ?? component.DefaultTtl;
+        component.LastReportWall = e.WallTime;
+        component.LastReason = e.Reason;
+        component.LastDetails = e.Details;
+        if (wasStale) RemoveCondition(component, ReasonCode.ComponentStale, now);
+
+        var reason = e.Reason;
+        if (reason == ReasonCode.BrokerReconnected)
+        {
+            RemoveCondition(GetOrAdd(ComponentId.Broker), ReasonCode.BrokerDisconnect, now);
+            if (e.Component != ComponentId.Broker) RemoveCondition(component, ReasonCode.BrokerDisconnect, now);
+            _pendingRun = (RecoveryTrigger.Auto, reason, e.Component);
+            return;
+        }
+        if (reason == ReasonCode.AllHealthy)
+        {
+            foreach (var c in _components.Values) ClearConditions(c, now);
+            return;
+        }
+        if (reason == ReasonCode.RecoveryComplete)
+        {
+            _completionRequested = _mode == SystemMode.Recovering && _stage == RecoveryStage.Ready;
+            return;
+        }
+        if (reason == ReasonCode.ColdStart)
+        {
+            _pendingRun = (RecoveryTrigger.ColdStart, reason, e.Component);
+            return;
+        }
+        switch (e.Type)
+        {
+            case EventType.Recovered:
+                ClearConditions(component, now);
+                return;
+            case EventType.Heartbeat:
+                return;
+        }
+        var mode = _policy.MapFailure(reason, e.Type);
+        if (mode == SystemMode.Normal)
+        {
+            ClearConditions(component, now);
+            return;
+        }
+        if (mode == SystemMode.Recovering)
+        {
+            _pendingRun = (RecoveryTrigger.Auto, reason, e.Component);
+            return;
+        }
+        // Seed 004: an optional component degrades at most to Degraded, unless the reason is must-deliver or a Halt.
+        if (!component.Critical && !component.IsSystem && mode > SystemMode.Degraded && mode != SystemMode.Halt && !_policy.IsMustDeliver(reason))
+            mode = SystemMode.Degraded;
+        AddCondition(component, reason, mode, e.WallTime, now);
+    }
+
+    private void CheckStaleness(long now)
+    {
+        if (!_policy.Options.UnknownOnTtlExpiry) return;
+        foreach (var component in _components.Values)
+        {
+            if (component.IsSystem || !component.HasReported || component.Stale) continue;
+            if (_time.GetElapsedTime(component.LastReportTimestamp, now) <= component.CurrentTtl) continue;
+            component.Stale = true;
+            _lastDisturbanceAt = now;
+            if (component.Critical) AddCondition(component, ReasonCode.ComponentStale, SystemMode.SafeMode, _time.GetUtcNow(), now);
+        }
+    }
+
+    // ---- mode derivation ---------------------------------------------------------------------
+
+    private void Evaluate(long now, SystemEvent? cause)
+    {
+        if (_override is { } active)
+        {
+            if (now >= active.ExpiresAtTimestamp)
+            {
+                EndOverride(now, ReasonCode.OverrideExpired, ComponentId.System, null, "override TTL expired");
+            }
+            else if (cause is { } c && _policy.Options.MustDeliverBreaksOverride && _policy.IsMustDeliver(c.Reason)
+                     && Severity(_policy.MapFailure(c.Reason, c.Type)) > Severity(active.Mode))
+            {
+                EndOverride(now, c.Reason, c.Component, null, "override broken by must-deliver event " + c.Reason);
+            }
+            _pendingRun = null;
+            return;
+        }
+        Derive(now, cause);
+    }
+
+    private void Derive(long now, SystemEvent? cause)
+    {
+        var worst = WorstMode();
+        var mode = _mode;
+        if (worst >= SystemMode.SafeMode)
+        {
+            _pendingRun = null;
+            if (mode == SystemMode.Halt || worst == mode) return;
+            // Escalation is immediate; moving between safe modes (e.g. SafeModeDisconnected → SafeMode once the broker is back) keeps the system closed.
+            var (reason, component) = ReasonFor(worst, cause);
+            Transition(now, worst, null, reason, component, TransitionKind.ModeChange);
+            return;
+        }
+
+        switch (mode)
+        {
+            case SystemMode.Halt:
+                _pendingRun = null;
+                return;
+            case SystemMode.SafeMode or SystemMode.SafeModeDisconnected:
+                if (_time.GetElapsedTime(_safeEnteredAt, now) >= _policy.MinSafeMode)
+                {
+                    var (trigger, reason, component) = _pendingRun ?? (RecoveryTrigger.Auto, cause?.Reason ?? ReasonCode.ComponentRecovered, cause?.Component ?? ComponentId.System);
+                    StartRun(now, trigger, reason, component, null, null, TransitionKind.ModeChange);
+                }
+                return;
+            case SystemMode.Normal or SystemMode.Degraded:
+                if (_pendingRun is { } pending)
+                {
+                    StartRun(now, pending.Trigger, pending.Reason, pending.Component, null, null, TransitionKind.ModeChange);
+                    return;
+                }
+                if (mode == SystemMode.Normal && worst == SystemMode.Degraded)
+                {
+                    var (reason, component) = ReasonFor(worst, cause);
+                    Transition(now, SystemMode.Degraded, null, reason, component, TransitionKind.ModeChange);
+                }
+                else if (mode == SystemMode.Degraded && worst == SystemMode.Normal && !CriticalUnknown()
+                         && _time.GetElapsedTime(_lastDisturbanceAt, now) >= _policy.RecoveryStable)
+                {
+                    Transition(now, SystemMode.Normal, null, ReasonCode.AllHealthy, ComponentId.System, TransitionKind.ModeChange);
+                }
+                return;
+            case SystemMode.Recovering:
+                if (_pendingRun is { } restart)
+                {
+                    StartRun(now, restart.Trigger, restart.Reason, restart.Component, null, null, TransitionKind.ModeChange);
+                    return;
+                }
+                if (_stage != RecoveryStage.Ready) return;
+                if (_completionRequested
+                    || (_policy.Options.AutoRecoveryToNormal && !CriticalUnknown()
+                        && _time.GetElapsedTime(Math.Max(_stageEnteredAt, _lastDisturbanceAt), now) >= _policy.RecoveryStable))
+                {
+                    Land(now, worst, null, null, TransitionKind.ModeChange);
+                }
+                return;
+        }
+    }
+
+    private ModeTransition Land(long now, SystemMode worst, string? operatorId, string? details, TransitionKind kind)
+    {
+        var run = _activeRun;
+        _completionRequested = false;
+        // A Degraded condition raised during recovery is kept: the run lands in Degraded (SPEC §5a).
+        var target = worst == SystemMode.Degraded ? SystemMode.Degraded : SystemMode.Normal;
+        return Transition(now, target, null, ReasonCode.RecoveryComplete, ComponentId.System, kind, operatorId, details, null, run);
+    }
+
+    private ModeTransition StartRun(long now, RecoveryTrigger trigger, ReasonCode reason, ComponentId component,
+        string? operatorId, string? details, TransitionKind kind, TimeSpan? overrideTtl = null)
+    {
+        _pendingRun = null;
+        _completionRequested = false;
+        var run = new RecoveryRunId(++_runCounter);
+        _activeRun = run;
+        _runTrigger = trigger;
+        return Transition(now, SystemMode.Recovering, RecoveryStage.ConnectBroker, reason, component, kind, operatorId, details, overrideTtl, run);
+    }
+
+    private ModeTransition EndOverride(long now, ReasonCode reason, ComponentId component, string? operatorId, string? details)
+    {
+        var forced = _override!.Mode;
+        _override = null;
+        _pendingRun = null;
+        var worst = WorstMode();
+        if (worst >= SystemMode.SafeMode)
+            return Transition(now, worst, null, reason, component, TransitionKind.OverrideEnded, operatorId, details);
+        if (forced >= SystemMode.SafeMode || forced == SystemMode.Recovering || CriticalUnknown())
+            return StartRun(now, RecoveryTrigger.Auto, reason, component, operatorId, details, TransitionKind.OverrideEnded);
+        return Transition(now, worst == SystemMode.Degraded ? SystemMode.Degraded : SystemMode.Normal, null, reason, component, TransitionKind.OverrideEnded, operatorId, details);
+    }
+
+    private ModeTransition Transition(long now, SystemMode to, RecoveryStage? stage, ReasonCode reason, ComponentId component,
+        TransitionKind kind, string? operatorId = null, string? details = null, TimeSpan? overrideTtl = null, RecoveryRunId? run = null)
+    {
+        var from = _mode;
+        var fromStage = _stage;
+        var toStage = to == SystemMode.Recovering ? stage ?? RecoveryStage.ConnectBroker : (RecoveryStage?)null;
+        var sequence = Interlocked.Increment(ref _sequence);
+        var transition = new ModeTransition
+        {
+            Sequence = sequence, Kind = kind, From = from, To = to, FromStage = fromStage, ToStage = toStage,
+            Reason = reason, Component = component, WallTime = _time.GetUtcNow(), Timestamp = now,
+            OperatorId = operatorId, OverrideTtl = overrideTtl, RecoveryRun = run ?? (to == SystemMode.Recovering ? _activeRun : null), Details = details,
+        };
+        if (to is SystemMode.SafeMode or SystemMode.SafeModeDisconnected && from is not (SystemMode.SafeMode or SystemMode.SafeModeDisconnected))
+            _safeEnteredAt = now;
+        if (toStage != fromStage || to != from) _stageEnteredAt = now;
+        if (to != SystemMode.Recovering) _activeRun = null;
+        _mode = to;
+        _stage = toStage;
+
+        if (_historyCount < _history.Length) _history[(_historyStart + _historyCount++) % _history.Length] = transition;
+        else
+        {
+            _history[_historyStart] = transition;
+            _historyStart = (_historyStart + 1) % _history.Length;
+        }
+        _gate.Publish(new GateSnapshot(_policy, to, toStage, reason, sequence));
+        _dispatcher.Dispatch(transition);
+        return transition;
+    }
+
+    // ---- conditions --------------------------------------------------------------------------
+
+    private void AddCondition(ComponentState component, ReasonCode reason, SystemMode mode, DateTimeOffset wall, long now)
+    {
+        _lastDisturbanceAt = now;
+        if (component.Conditions.TryGetValue(reason, out var existing))
+        {
+            if (existing.Mode == mode) return;
+            _conditionCounts[(int)existing.Mode]--;
+        }
+        component.Conditions[reason] = new ActiveCondition(reason, mode, existing.Reason.IsEmpty ? wall : existing.Since);
+        _conditionCounts[(int)mode]++;
+    }
+
+    private void RemoveCondition(ComponentState component, ReasonCode reason, long now)
+    {
+        if (!component.Conditions.Remove(reason, out var removed)) return;
+        _conditionCounts[(int)removed.Mode]--;
+        _lastDisturbanceAt = now;
+    }
+
+    private void ClearConditions(ComponentState component, long now)
+    {
+        if (component.Conditions.Count == 0) return;
+        foreach (var condition in component.Conditions.Values.ToList())
+        {
+            if (condition.Mode == SystemMode.Halt) continue; // Halt conditions are cleared only by an operator release.
+            RemoveCondition(component, condition.Reason, now);
+        }
+    }
+
+    private SystemMode WorstMode()
+    {
+        for (var m = (int)SystemMode.Halt; m >= (int)SystemMode.Degraded; m--)
+            if (_conditionCounts[m] > 0) return (SystemMode)m;
+        return SystemMode.Normal;
+    }
+
+    private bool CriticalUnknown()
+    {
+        foreach (var component in _critical) if (component.IsUnknown) return true;
+        return false;
+    }
+
+    private (ReasonCode Reason, ComponentId Component) ReasonFor(SystemMode mode, SystemEvent? cause)
+    {
+        if (cause is { } c)
+        {
+            var component = _components[c.Component];
+            if (component.Conditions.TryGetValue(c.Reason, out var condition) && condition.Mode == mode) return (c.Reason, c.Component);
+        }
+        foreach (var component in _components.Values)
+            foreach (var condition in component.Conditions.Values)
+                if (condition.Mode == mode) return (condition.Reason, component.Id);
+        return (ReasonCode.ComponentStale, ComponentId.System);
+    }
+
+    private string DescribeConditions(SystemMode atLeast) =>
+        string.Join(", ", _components.Values.SelectMany(c => c.Conditions.Values.Where(x => x.Mode >= atLeast).Select(x => $"{c.Id}:{x.Reason}")));
+
+    private ComponentState GetOrAdd(ComponentId id)
+    {
+        if (_components.TryGetValue(id, out var state)) return state;
+        var registration = _policy.GetComponent(id);
+        var ttl = registration?.StatusTtlSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : _policy.StatusTtl;
+        state = new ComponentState(id, registration?.Critical ?? false, ttl, registration);
+        _components.Add(id, state);
+        if (state.Critical && !state.IsSystem) _critical.Add(state);
+        return state;
+    }
+
+    private static int Severity(SystemMode mode) => ModeTransition.Restrictiveness(mode);
+
+    private static void RequireText(string? value, string name)
+    {
+        if (string.IsNullOrWhiteSpace(value)) throw new ArgumentException($"{name} must not be empty.", name);
+    }
+}

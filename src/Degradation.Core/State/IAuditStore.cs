@@ -1,0 +1,11 @@
+namespace Degradation;
+
+/// <summary>
+/// Durable record of every transition, override and release (SPEC rule 1). Called off the hot path by the
+/// transition dispatcher, in sequence order; a failing store never blocks the state machine.
+/// </summary>
+public interface IAuditStore
+{
+    /// <summary>Stores one transition.</summary>
+    ValueTask AppendAsync(ModeTransition transition, CancellationToken cancellationToken);
+}
