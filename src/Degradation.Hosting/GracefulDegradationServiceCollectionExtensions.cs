@@ -1,0 +1,59 @@
+using Degradation;
+using Degradation.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the degradation system in a Microsoft.Extensions host.</summary>
+public static class GracefulDegradationServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the degradation system: <see cref="ITradingGate"/>, <see cref="DegradationStateMachine"/>,
+    /// <see cref="EventBus"/> and <see cref="DegradationSystem"/> as singletons, options validated at start,
+    /// and a hosted service that starts and drains it with the host.
+    /// </summary>
+    public static GracefulDegradationBuilder AddGracefulDegradation(this IServiceCollection services, Action<DegradationOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var builder = AddCore(services, DegradationOptions.SectionName);
+        if (configure is not null) services.Configure(configure);
+        return builder;
+    }
+
+    /// <summary>
+    /// Registers the degradation system with options bound from <paramref name="configuration"/>
+    /// (usually <c>configuration.GetSection("Degradation")</c>). A bad value stops the host at start with a
+    /// message naming the key.
+    /// </summary>
+    public static GracefulDegradationBuilder AddGracefulDegradation(this IServiceCollection services, IConfiguration configuration, Action<DegradationOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var path = configuration is IConfigurationSection section ? section.Path : DegradationOptions.SectionName;
+        var builder = AddCore(services, path);
+        services.Configure<DegradationOptions>(o => configuration.Bind(o, binder => binder.ErrorOnUnknownConfiguration = true));
+        if (configure is not null) services.Configure(configure);
+        return builder;
+    }
+
+    private static GracefulDegradationBuilder AddCore(IServiceCollection services, string sectionPath)
+    {
+        services.AddOptions<DegradationOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DegradationOptions>>(new DegradationOptionsValidator(sectionPath)));
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => DegradationSystem.Create(
+            sp.GetRequiredService<IOptions<DegradationOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<ITradingGate>(sp => sp.GetRequiredService<DegradationSystem>().Gate);
+        services.TryAddSingleton(sp => sp.GetRequiredService<DegradationSystem>().Gate);
+        services.TryAddSingleton(sp => sp.GetRequiredService<DegradationSystem>().StateMachine);
+        services.TryAddSingleton(sp => sp.GetRequiredService<DegradationSystem>().Bus);
+        services.TryAddSingleton(sp => sp.GetRequiredService<DegradationSystem>().Policy);
+        services.TryAddSingleton<DegradationMetrics>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, DegradationHostedService>());
+        return new GracefulDegradationBuilder(services);
+    }
+}

@@ -1,0 +1,57 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Degradation.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Degradation.Tests;
+
+/// <summary>Builds real generic hosts (Host.CreateApplicationBuilder) with a manual clock and captured logs.</summary>
+internal static class TestHosts
+{
+    public static HostApplicationBuilder Builder(string? json = null, ManualTimeProvider? time = null, CapturingLoggerProvider? logs = null)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = "Testing" });
+        if (json is not null) builder.Configuration.AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(json)));
+        builder.Services.AddSingleton<TimeProvider>(time ?? new ManualTimeProvider());
+        builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(LogLevel.Trace);
+        if (logs is not null) builder.Logging.AddProvider(logs);
+        return builder;
+    }
+
+    /// <summary>Heartbeats the critical components, walks the cold-start run to Ready and waits out the stability time.</summary>
+    public static async Task BringToNormalAsync(DegradationSystem system, ManualTimeProvider time)
+    {
+        foreach (var c in new[] { ComponentId.Broker, ComponentId.MarketData, ComponentId.Risk }) system.Heartbeat(c, TimeSpan.FromHours(1));
+        await system.Bus.DrainAsync();
+        var run = system.StateMachine.ActiveRecoveryRun!.Value;
+        Assert.True(system.StateMachine.TryAdvanceStage(run, RecoveryStage.CatchupMarketData));
+        Assert.True(system.StateMachine.TryAdvanceStage(run, RecoveryStage.VerifyRisk));
+        Assert.True(system.StateMachine.TryAdvanceStage(run, RecoveryStage.Ready));
+        time.Advance(TimeSpan.FromSeconds(system.Options.RecoveryStableSeconds + 0.2));
+        Assert.Equal(SystemMode.Normal, system.Gate.Mode);
+    }
+}
+
+internal sealed class CapturingLoggerProvider : ILoggerProvider
+{
+    public ConcurrentQueue<(string Category, LogLevel Level, EventId Id, string Message, IReadOnlyList<KeyValuePair<string, object?>> State)> Entries { get; } = new();
+
+    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+
+    public void Dispose() { }
+
+    private sealed class Logger(CapturingLoggerProvider owner, string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public bool IsEnabled(LogLevel logLevel) => true;
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            var fields = state as IReadOnlyList<KeyValuePair<string, object?>> ?? [];
+            owner.Entries.Enqueue((category, logLevel, eventId, formatter(state, exception), fields));
+        }
+    }
+}
