@@ -48,6 +48,22 @@ public static class PollyCircuitBreakerBridge
         return options;
     }
 
+    /// <summary>Reports this (non-generic) breaker's state changes for <paramref name="component"/> to <paramref name="bus"/>.</summary>
+    public static CircuitBreakerStrategyOptions ReportTo(this CircuitBreakerStrategyOptions options,
+        EventBus bus, ComponentId component, ReasonCode reason, EventType failureType = EventType.FailCritical)
+    {
+        ReportTo<object>(options, bus, component, reason, failureType);
+        return options;
+    }
+
+    /// <summary>Reports this (non-generic) breaker's state changes for <paramref name="component"/> to <paramref name="system"/>'s bus.</summary>
+    public static CircuitBreakerStrategyOptions ReportTo(this CircuitBreakerStrategyOptions options,
+        DegradationSystem system, ComponentId component, ReasonCode reason, EventType failureType = EventType.FailCritical)
+    {
+        ArgumentNullException.ThrowIfNull(system);
+        return options.ReportTo(system.Bus, component, reason, failureType);
+    }
+
     /// <summary>Reports this breaker's state changes for <paramref name="component"/> to <paramref name="system"/>'s bus.</summary>
     public static CircuitBreakerStrategyOptions<TResult> ReportTo<TResult>(this CircuitBreakerStrategyOptions<TResult> options,
         DegradationSystem system, ComponentId component, ReasonCode reason, EventType failureType = EventType.FailCritical)
