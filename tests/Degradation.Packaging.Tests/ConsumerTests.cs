@@ -1,0 +1,175 @@
+using System.IO.Compression;
+using System.Xml.Linq;
+using Xunit.Abstractions;
+
+namespace Degradation.Packaging.Tests;
+
+/// <summary>
+/// Packs every src/ project from a copy of the sources into a local folder feed, then restores a consumer
+/// project outside the solution from that feed (package references, not project references), builds the
+/// README quick start and a minimal AddGracefulDegradation() host, runs them and checks the gate's answers.
+/// </summary>
+public class ConsumerTests(ITestOutputHelper output)
+{
+    private static readonly string[] Packages =
+    [
+        "Degradation.Core", "Degradation.Storage.File", "Degradation.Hosting", "Degradation.Polly",
+        "Degradation.AspNetCore", "Degradation.Storage.Postgres",
+    ];
+
+    [Fact]
+    public void Packed_packages_restore_build_and_run_in_a_consumer_project()
+    {
+        var work = Directory.CreateTempSubdirectory("degradation-consumer-");
+        try
+        {
+            var repo = Path.Combine(work.FullName, "repo");
+            CopySources(repo);
+            var feed = Path.Combine(work.FullName, "feed");
+            Run("dotnet", "new sln -n Pack --format sln", repo);
+            foreach (var package in Packages) Run("dotnet", $"sln Pack.sln add src/{package}/{package}.csproj", repo);
+            var pack = Run("dotnet", $"pack Pack.sln -c Release -o \"{feed}\"", repo, TimeSpan.FromMinutes(8));
+            Assert.DoesNotMatch(@"warning IL\d{4}", pack);
+
+            foreach (var package in Packages)
+            {
+                Assert.True(File.Exists(Path.Combine(feed, $"{package}.0.1.0.nupkg")), $"{package}.0.1.0.nupkg was not produced:\n{pack}");
+                Assert.True(File.Exists(Path.Combine(feed, $"{package}.0.1.0.snupkg")), $"{package}.0.1.0.snupkg was not produced");
+                CheckPackage(Path.Combine(feed, $"{package}.0.1.0.nupkg"), package);
+            }
+
+            var consumer = Path.Combine(work.FullName, "consumer");
+            WriteConsumer(consumer, feed);
+            Run("dotnet", $"restore --packages \"{Path.Combine(work.FullName, "packages")}\"", consumer, TimeSpan.FromMinutes(5));
+            Run("dotnet", "build --no-restore -c Release", consumer, TimeSpan.FromMinutes(5));
+            var result = Run("dotnet", "run --no-build -c Release", consumer, TimeSpan.FromMinutes(2));
+
+            Assert.Contains("quickstart cold-start: Recovering/ConnectBroker send=False query=True", result);
+            Assert.Contains("quickstart normal: send=True", result);
+            Assert.Contains("quickstart after broker.disconnect: SafeModeDisconnected send=False cancel=False advice=rejected: broker disconnected", result);
+            Assert.Contains("host gate from DI: Recovering send=False", result);
+            Assert.Contains("host stopped cleanly", result);
+        }
+        finally
+        {
+            try { work.Delete(recursive: true); } catch (IOException) { }
+        }
+    }
+
+    private string Run(string file, string args, string cwd, TimeSpan? timeout = null)
+    {
+        var (code, text) = ProcessRunner.Run(file, args, cwd, timeout ?? TimeSpan.FromMinutes(3));
+        output.WriteLine($"$ {file} {args}  (exit {code})");
+        output.WriteLine(text.Length > 6000 ? text[^6000..] : text);
+        Assert.True(code == 0, $"{file} {args} failed with exit code {code}:\n{text}");
+        return text;
+    }
+
+    private static void CopySources(string destination)
+    {
+        var root = RepositoryPaths.Root;
+        Directory.CreateDirectory(destination);
+        foreach (var file in new[] { "Directory.Build.props", "Directory.Packages.props", "BannedSymbols.txt", "nuget.config", "LICENSE" })
+            File.Copy(Path.Combine(root, file), Path.Combine(destination, file));
+        foreach (var source in Directory.EnumerateFiles(Path.Combine(root, "src"), "*", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(root, source);
+            var parts = relative.Split(Path.DirectorySeparatorChar);
+            if (parts.Contains("bin") || parts.Contains("obj")) continue;
+            var target = Path.Combine(destination, relative);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(source, target);
+        }
+    }
+
+    private static void CheckPackage(string nupkg, string package)
+    {
+        using var zip = ZipFile.OpenRead(nupkg);
+        var nuspecEntry = zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal));
+        using var stream = nuspecEntry.Open();
+        var nuspec = XDocument.Load(stream);
+        XNamespace ns = nuspec.Root!.Name.Namespace;
+        var metadata = nuspec.Root.Element(ns + "metadata")!;
+        Assert.Equal(package, metadata.Element(ns + "id")!.Value);
+        Assert.Equal("MIT", metadata.Element(ns + "license")!.Value);
+        Assert.Equal("README.md", metadata.Element(ns + "readme")!.Value);
+        Assert.False(string.IsNullOrWhiteSpace(metadata.Element(ns + "description")!.Value));
+        Assert.False(string.IsNullOrWhiteSpace(metadata.Element(ns + "tags")?.Value));
+        Assert.NotNull(metadata.Element(ns + "repository"));
+        Assert.Contains(zip.Entries, e => e.FullName == "README.md");
+        Assert.Contains(zip.Entries, e => e.FullName == $"lib/net10.0/{package}.dll");
+        Assert.Contains(zip.Entries, e => e.FullName == $"lib/net10.0/{package}.xml");
+    }
+
+    private static void WriteConsumer(string directory, string feed)
+    {
+        Directory.CreateDirectory(directory);
+        var globalPackages = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
+            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        File.WriteAllText(Path.Combine(directory, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="fresh" value="{feed}" />
+                <add key="machine-cache" value="{globalPackages}" />
+                <add key="local" value="/opt/nuget/packages" />
+                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
+              </packageSources>
+              <packageSourceMapping>
+                <packageSource key="fresh"><package pattern="Degradation.*" /></packageSource>
+                <packageSource key="machine-cache"><package pattern="*" /></packageSource>
+                <packageSource key="local"><package pattern="*" /></packageSource>
+                <packageSource key="nuget.org"><package pattern="*" /></packageSource>
+              </packageSourceMapping>
+            </configuration>
+            """);
+        File.WriteAllText(Path.Combine(directory, "Consumer.csproj"), """
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="Degradation.Core" Version="0.1.0" />
+                <PackageReference Include="Degradation.Hosting" Version="0.1.0" />
+                <PackageReference Include="Microsoft.Extensions.Hosting" Version="10.0.14" />
+              </ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(directory, "Program.cs"), """
+            using Degradation;
+            using Microsoft.Extensions.DependencyInjection;
+            using Microsoft.Extensions.Hosting;
+
+            // README quick start
+            await using (var system = DegradationSystem.Create(new DegradationOptions { RecoveryStableSeconds = 0 }))
+            {
+                Console.WriteLine($"quickstart cold-start: {system.Gate.Mode}/{system.Gate.Stage} send={system.Gate.Allows(ActionType.Send)} query={system.Gate.Allows(ActionType.Query)}");
+                foreach (var c in new[] { ComponentId.Broker, ComponentId.MarketData, ComponentId.Risk }) system.Heartbeat(c);
+                system.Bus.ProcessPending();
+                var run = system.StateMachine.ActiveRecoveryRun!.Value;
+                system.StateMachine.TryAdvanceStage(run, RecoveryStage.CatchupMarketData);
+                system.StateMachine.TryAdvanceStage(run, RecoveryStage.VerifyRisk);
+                system.StateMachine.TryAdvanceStage(run, RecoveryStage.Ready);
+                Console.WriteLine($"quickstart normal: send={system.Gate.Allows(ActionType.Send)} mode={system.Gate.Mode}");
+                system.ReportFailure(ComponentId.Broker, ReasonCode.BrokerDisconnect);
+                var cancel = system.Gate.Check(ActionType.Cancel);
+                Console.WriteLine($"quickstart after broker.disconnect: {system.Gate.Mode} send={system.Gate.Allows(ActionType.Send)} cancel={cancel.Allowed} advice={cancel.Advice}");
+            }
+
+            // Minimal host
+            var builder = Host.CreateApplicationBuilder(args);
+            builder.Services.AddGracefulDegradation(o => o.MinSafeModeSeconds = 30);
+            using var host = builder.Build();
+            await host.StartAsync();
+            var gate = host.Services.GetRequiredService<ITradingGate>();
+            Console.WriteLine($"host gate from DI: {gate.Mode} send={gate.Allows(ActionType.Send)}");
+            await host.StopAsync();
+            Console.WriteLine("host stopped cleanly");
+            """);
+    }
+}
