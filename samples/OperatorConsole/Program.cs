@@ -1,3 +1,7 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
+using OperatorConsole;
+
+var app = OperatorConsoleApp.Build(args);
+app.Lifetime.ApplicationStarted.Register(() => app.Logger.LogInformation(
+    "Operator console: dashboard at {Dashboard}; sign in at /login with alice-dev-key (operator) or victor-dev-key (read-only), or send X-Api-Key",
+    string.Join(", ", app.Urls.Select(u => u.TrimEnd('/') + OperatorConsoleApp.DashboardPath))));
 app.Run();

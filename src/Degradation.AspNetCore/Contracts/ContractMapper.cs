@@ -1,0 +1,151 @@
+namespace Degradation.AspNetCore.Contracts;
+
+/// <summary>Turns the core's domain objects into wire contracts.</summary>
+internal static class ContractMapper
+{
+    public static TransitionResponse ToResponse(ModeTransition t) => new()
+    {
+        Sequence = t.Sequence,
+        Kind = DegradationWireNames.Of(t.Kind),
+        FromMode = DegradationWireNames.Of(t.From),
+        ToMode = DegradationWireNames.Of(t.To),
+        FromStage = t.FromStage is { } fs ? DegradationWireNames.Of(fs) : null,
+        ToStage = t.ToStage is { } ts ? DegradationWireNames.Of(ts) : null,
+        ReasonCode = t.Reason.Value,
+        Source = t.Component.Name,
+        Timestamp = t.WallTime,
+        OperatorId = t.OperatorId,
+        Details = t.Details,
+        OverrideTtlSeconds = t.OverrideTtl?.TotalSeconds,
+        RecoveryRun = t.RecoveryRun?.Value,
+    };
+
+    public static StatusResponse ToStatus(DegradationSystem system)
+    {
+        var machine = system.StateMachine;
+        var time = system.TimeProvider;
+        // Mode, stage, reason and sequence come from one gate snapshot, so they never disagree.
+        var snapshot = system.Gate.Snapshot;
+        var active = machine.Override;
+        var run = machine.ActiveRecoveryRun;
+        var trigger = machine.ActiveRecoveryTrigger;
+        var last = machine.LastTransition;
+        return new StatusResponse
+        {
+            Mode = DegradationWireNames.Of(snapshot.Mode),
+            Stage = snapshot.Stage is { } stage ? DegradationWireNames.Of(stage) : null,
+            Level = WorstLevel(machine.GetComponents()),
+            Reason = snapshot.Reason.Value,
+            Sequence = snapshot.Sequence,
+            IsOverride = active is not null,
+            OverrideExpiresAt = active?.ExpiresAt,
+            Override = active is null ? null : ToResponse(active, time),
+            LastTransition = last is null ? null : ToResponse(last),
+            RecoveryRun = run?.Value,
+            RecoveryTrigger = trigger is { } tr ? DegradationWireNames.Of(tr) : null,
+            OverrideTtlBounds = new OverrideBoundsResponse
+            {
+                MinSeconds = system.Policy.MinOverride.TotalSeconds,
+                MaxSeconds = system.Policy.MaxOverride.TotalSeconds,
+            },
+            ServerTime = time.GetUtcNow(),
+        };
+    }
+
+    public static PermissionsResponse ToPermissions(GateSnapshot snapshot)
+    {
+        var map = new Dictionary<string, bool>(DegradationWireNames.Actions.Count, StringComparer.Ordinal);
+        var actions = new List<ActionPermissionResponse>(DegradationWireNames.Actions.Count);
+        TradingLimits? limits = null;
+        for (var i = 0; i < DegradationWireNames.Actions.Count; i++)
+        {
+            var action = (ActionType)i;
+            var decision = snapshot.Check(action);
+            limits ??= decision.Limits;
+            var name = DegradationWireNames.Of(action);
+            map[name] = decision.Allowed;
+            actions.Add(new ActionPermissionResponse { Action = name, Allowed = decision.Allowed, Advice = decision.Advice });
+        }
+        return new PermissionsResponse
+        {
+            Mode = DegradationWireNames.Of(snapshot.Mode),
+            Stage = snapshot.Stage is { } stage ? DegradationWireNames.Of(stage) : null,
+            Sequence = snapshot.Sequence,
+            Permissions = map,
+            Actions = actions,
+            Limits = limits is null ? null : new TradingLimitsResponse { MaxOrderQuantity = limits.MaxOrderQuantity, MaxOpenPositions = limits.MaxOpenPositions },
+        };
+    }
+
+    public static ComponentsResponse ToComponents(IReadOnlyList<ComponentStatus> components) => new()
+    {
+        Level = WorstLevel(components),
+        Components = [.. components
+            .OrderByDescending(c => c.Critical)
+            .ThenBy(c => c.Id.Name, StringComparer.Ordinal)
+            .Select(ToResponse)],
+    };
+
+    public static HistoryPageResponse ToHistoryPage(DegradationStateMachine machine, int offset, int limit)
+    {
+        var items = machine.GetHistory(offset, limit);
+        var retained = (int)Math.Min(machine.TransitionCount, machine.Policy.Options.TransitionHistorySize);
+        return new HistoryPageResponse { Total = retained, Offset = offset, Limit = limit, Items = [.. items.Select(ToResponse)] };
+    }
+
+    /// <summary>
+    /// The system level: tripped beats an unknown critical component, which beats unstable. An optional component
+    /// that is silent only counts as unstable: it cannot close trading, but it is not known to be healthy either.
+    /// </summary>
+    public static string WorstLevel(IReadOnlyList<ComponentStatus> components)
+    {
+        var rank = 0;
+        foreach (var c in components)
+        {
+            var r = c.Level switch
+            {
+                ComponentLevel.Tripped => 3,
+                ComponentLevel.Unknown => c.Critical ? 2 : 1,
+                ComponentLevel.Unstable => 1,
+                _ => 0,
+            };
+            if (r > rank) rank = r;
+        }
+        return rank switch
+        {
+            3 => DegradationWireNames.Of(ComponentLevel.Tripped),
+            2 => DegradationWireNames.Of(ComponentLevel.Unknown),
+            1 => DegradationWireNames.Of(ComponentLevel.Unstable),
+            _ => DegradationWireNames.Of(ComponentLevel.Healthy),
+        };
+    }
+
+    private static OverrideResponse ToResponse(OverrideInfo active, TimeProvider time)
+    {
+        var remaining = time.GetElapsedTime(time.GetTimestamp(), active.ExpiresAtTimestamp).TotalSeconds;
+        return new OverrideResponse
+        {
+            Mode = DegradationWireNames.Of(active.Mode),
+            OperatorId = active.OperatorId,
+            Reason = active.Reason,
+            TtlSeconds = active.Ttl.TotalSeconds,
+            StartedAt = active.StartedAt,
+            ExpiresAt = active.ExpiresAt,
+            RemainingSeconds = Math.Max(0, remaining),
+        };
+    }
+
+    private static ComponentResponse ToResponse(ComponentStatus c) => new()
+    {
+        Id = c.Id.Name,
+        Critical = c.Critical,
+        Category = c.Category,
+        Level = DegradationWireNames.Of(c.Level),
+        Conditions = [.. c.Conditions.Select(x => new ConditionResponse { Reason = x.Reason.Value, Mode = DegradationWireNames.Of(x.Mode), Since = x.Since })],
+        LastReport = c.LastReport,
+        LastReason = c.LastReason.IsEmpty ? null : c.LastReason.Value,
+        LastDetails = c.LastDetails,
+        Fallback = c.Fallback,
+        FallbackActive = c.Fallback is not null && c.Level != ComponentLevel.Healthy,
+    };
+}

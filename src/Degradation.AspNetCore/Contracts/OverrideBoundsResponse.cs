@@ -1,0 +1,10 @@
+namespace Degradation.AspNetCore.Contracts;
+
+/// <summary>The TTL bounds an override must respect (options MinOverrideSeconds / MaxOverrideSeconds).</summary>
+public sealed class OverrideBoundsResponse
+{
+    /// <summary>Shortest TTL, in seconds.</summary>
+    public required double MinSeconds { get; init; }
+    /// <summary>Longest TTL, in seconds.</summary>
+    public required double MaxSeconds { get; init; }
+}
