@@ -25,7 +25,7 @@ public sealed class InMemoryWalStore : IWalStore
         for (var i = 0; i < copies.Length; i++)
         {
             var record = records[i] ?? throw new ArgumentException($"records[{i}] is null.", nameof(records));
-            copies[i] = record with { Payload = record.Payload.ToArray(), OldState = record.OldState?.ToArray() };
+            copies[i] = record with { Payload = record.Payload.ToArray(), OldState = record.OldState is { } old ? old.ToArray() : (ReadOnlyMemory<byte>?)null };
         }
         var sequences = new long[copies.Length];
         lock (_lock)

@@ -107,7 +107,8 @@ internal static class RecordCodec
             ResourceType = type,
             ResourceId = id,
             Payload = payload,
-            OldState = hasOldState ? rest[..oldLength].ToArray() : null,
+            // (ReadOnlyMemory<byte>?)null: a bare null would convert through byte[] to an empty, present value.
+            OldState = hasOldState ? rest[..oldLength].ToArray() : (ReadOnlyMemory<byte>?)null,
             CreatedAt = new DateTimeOffset(ticks, TimeSpan.Zero).ToOffset(TimeSpan.FromMinutes(offsetMinutes)),
         };
     }
