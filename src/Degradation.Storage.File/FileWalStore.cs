@@ -9,7 +9,7 @@ namespace Degradation.Storage.File;
 
 /// <summary>
 /// The embedded default <see cref="IWalStore"/>: a directory of segment files holding CRC-32C-checksummed,
-/// length-prefixed, sequence-numbered records (layout: <c>docs</c> of <see cref="Format.WalFormat"/>).
+/// length-prefixed, sequence-numbered records (the layout is described in the package README).
 /// </summary>
 /// <remarks>
 /// <para>Durability: an append completes only after its bytes are written and flushed to disk
