@@ -70,6 +70,17 @@ public abstract class WalStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Missing_old_state_reads_back_as_missing_not_empty()
+    {
+        var store = await OpenAsync();
+        await store.AppendAsync([Record("no-old") with { OldState = null }, Record("empty-old") with { OldState = ReadOnlyMemory<byte>.Empty }]);
+        var entries = await ReadAll(store);
+        Assert.Null(entries[0].Record.OldState);
+        Assert.NotNull(entries[1].Record.OldState);
+        Assert.Equal(0, entries[1].Record.OldState!.Value.Length);
+    }
+
+    [Fact]
     public async Task Read_after_a_sequence_skips_earlier_entries()
     {
         var store = await OpenAsync();

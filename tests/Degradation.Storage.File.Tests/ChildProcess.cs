@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Degradation.Tests.Storage;
+
+/// <summary>Runs the crash-test child (`dotnet Degradation.Storage.File.CrashChild.dll ...`) and collects its complete output lines.</summary>
+internal sealed class ChildProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly MemoryStream _output = new();
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Task _pump;
+
+    private ChildProcess(Process process)
+    {
+        _process = process;
+        _pump = Task.Run(PumpAsync);
+    }
+
+    public static string ChildDll => Path.Combine(AppContext.BaseDirectory, "Degradation.Storage.File.CrashChild.dll");
+
+    public static ChildProcess Start(params string[] arguments)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardInput = true,
+            RedirectStandardError = false,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(ChildDll);
+        foreach (var argument in arguments) info.ArgumentList.Add(argument);
+        return new ChildProcess(Process.Start(info) ?? throw new InvalidOperationException("could not start the child process"));
+    }
+
+    /// <summary>Completes when the child printed READY (its WAL is open).</summary>
+    public async Task WaitReadyAsync(TimeSpan timeout)
+    {
+        var done = await Task.WhenAny(_ready.Task, _pump, Task.Delay(timeout));
+        if (done != _ready.Task)
+            throw new TimeoutException($"The child did not report READY within {timeout} (exited: {_process.HasExited}). Output: {Encoding.ASCII.GetString(Snapshot())}");
+    }
+
+    /// <summary>SIGKILL on Unix (TerminateProcess on Windows): no cleanup code runs in the child.</summary>
+    public async Task KillAsync()
+    {
+        try { _process.Kill(entireProcessTree: false); } catch (InvalidOperationException) { /* already exited */ }
+        await _process.WaitForExitAsync();
+        await _pump;
+    }
+
+    public void CloseInput() => _process.StandardInput.Close();
+
+    public Task WaitForExitAsync() => _process.WaitForExitAsync();
+
+    /// <summary>The complete lines printed (a line cut by the kill is ignored: it was never fully reported).</summary>
+    public List<string> CompleteLines()
+    {
+        var text = Encoding.ASCII.GetString(Snapshot());
+        var end = text.LastIndexOf('\n');
+        return end < 0 ? [] : [.. text[..end].Split('\n')];
+    }
+
+    public void Dispose()
+    {
+        try { if (!_process.HasExited) _process.Kill(); } catch (InvalidOperationException) { }
+        _process.Dispose();
+    }
+
+    private byte[] Snapshot()
+    {
+        lock (_output) return _output.ToArray();
+    }
+
+    private async Task PumpAsync()
+    {
+        var stream = _process.StandardOutput.BaseStream;
+        var buffer = new byte[16 * 1024];
+        while (true)
+        {
+            var n = await stream.ReadAsync(buffer);
+            if (n == 0) return;
+            lock (_output)
+            {
+                _output.Write(buffer, 0, n);
+                if (!_ready.Task.IsCompleted && _output.Length >= 6 && Encoding.ASCII.GetString(_output.GetBuffer(), 0, 6) == "READY\n") _ready.TrySetResult();
+            }
+        }
+    }
+}
