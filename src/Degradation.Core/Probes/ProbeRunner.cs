@@ -17,7 +17,6 @@ public sealed class ProbeRunner : IAsyncDisposable
     private readonly DegradationPolicy _policy;
     private readonly EventBus _bus;
     private readonly TimeProvider _time;
-    private readonly CancellationTokenSource _stop = new();
     private bool _started;
     private bool _stopped;
 
@@ -56,13 +55,15 @@ public sealed class ProbeRunner : IAsyncDisposable
         if (probe.Component.IsEmpty) throw new ArgumentException("The probe has no component.", nameof(probe));
         Validate(probe.Component, settings);
         var worker = new ProbeWorker(probe, settings, _policy, _bus, _time, RaiseObserved);
+        bool start;
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_stopped, this);
             if (!_workers.TryAdd(probe.Component, worker))
                 throw new ArgumentException($"Component '{probe.Component}' already has a probe.", nameof(probe));
-            if (_started) worker.StartLoop(_stop.Token);
+            start = _started;
         }
+        if (start) worker.StartLoop();
     }
 
     /// <summary>Registers a delegate probe of <paramref name="component"/>.</summary>
@@ -72,13 +73,16 @@ public sealed class ProbeRunner : IAsyncDisposable
     /// <summary>Starts every probe's loop: a first round at once, then one per interval. Idempotent.</summary>
     public void Start()
     {
+        ProbeWorker[] workers;
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_stopped, this);
             if (_started) return;
             _started = true;
-            foreach (var worker in _workers.Values) worker.StartLoop(_stop.Token);
+            workers = [.. _workers.Values];
         }
+        // Outside the lock: a synchronous probe's first round runs right here.
+        foreach (var worker in workers) worker.StartLoop();
     }
 
     /// <summary>Runs one round of <paramref name="component"/>'s probe now (after any round in progress) and returns its observation.</summary>
@@ -88,7 +92,7 @@ public sealed class ProbeRunner : IAsyncDisposable
         ProbeWorker? worker;
         lock (_lock) _workers.TryGetValue(component, out worker);
         if (worker is null) throw new KeyNotFoundException($"No probe is registered for component '{component}'.");
-        return worker.RunRoundAsync(cancellationToken);
+        return worker.RequestRound(cancellationToken);
     }
 
     /// <summary>Runs one round of every probe, concurrently, and returns their observations in registration order.</summary>
@@ -96,7 +100,7 @@ public sealed class ProbeRunner : IAsyncDisposable
     {
         ProbeWorker[] workers;
         lock (_lock) workers = [.. _workers.Values];
-        return await Task.WhenAll(workers.Select(w => w.RunRoundAsync(cancellationToken))).ConfigureAwait(false);
+        return await Task.WhenAll(workers.Select(w => w.RequestRound(cancellationToken))).ConfigureAwait(false);
     }
 
     /// <summary>The latest observation of <paramref name="component"/>, or null before its first round.</summary>
@@ -114,26 +118,22 @@ public sealed class ProbeRunner : IAsyncDisposable
         return new ProbeStatistics(component, worker.Rounds, worker.Exceptions, worker.Timeouts, worker.Interval, worker.UnhealthyInterval, worker.Timeout, worker.TimeoutReason);
     }
 
-    /// <summary>Stops every loop and waits for them (a hung probe call is abandoned, not awaited).</summary>
-    public async Task StopAsync()
+    /// <summary>Stops every loop; a hung probe call is cancelled and abandoned, not awaited. Pending <see cref="ProbeNowAsync"/> calls are cancelled.</summary>
+    public Task StopAsync()
     {
         ProbeWorker[] workers;
         lock (_lock)
         {
-            if (_stopped) return;
+            if (_stopped) return Task.CompletedTask;
             _stopped = true;
             workers = [.. _workers.Values];
         }
-        await _stop.CancelAsync().ConfigureAwait(false);
-        foreach (var worker in workers) await worker.Loop.ConfigureAwait(false);
+        foreach (var worker in workers) worker.Dispose();
+        return Task.CompletedTask;
     }
 
     /// <inheritdoc />
-    public async ValueTask DisposeAsync()
-    {
-        await StopAsync().ConfigureAwait(false);
-        _stop.Dispose();
-    }
+    public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
 
     private void RaiseObserved(ProbeObservation observation)
     {

@@ -1,13 +1,21 @@
 namespace Degradation;
 
-/// <summary>Runs one probe: rounds (timeout, isolation, transient retries, hysteresis, publishing) and its timer loop.</summary>
-internal sealed class ProbeWorker
+/// <summary>
+/// Runs one probe: rounds (timeout, isolation, transient retries, hysteresis, publishing) and its timer loop.
+/// </summary>
+/// <remarks>
+/// Written with timer callbacks and synchronous task continuations instead of <c>await</c>: a round that completes
+/// synchronously (or on a timer) finishes and reschedules on the same thread, so a manual clock's <c>Advance</c> runs
+/// probe rounds deterministically even when the caller has a synchronization context (where <c>await</c> continuations
+/// would be queued to the thread pool). Rounds never overlap: a request during a round waits for the next one.
+/// </remarks>
+internal sealed class ProbeWorker : IDisposable
 {
+    private readonly object _gate = new();
     private readonly IProbe _probe;
     private readonly EventBus _bus;
     private readonly TimeProvider _time;
     private readonly ProbeHysteresis _hysteresis;
-    private readonly SemaphoreSlim _round = new(1, 1);
     private readonly bool _critical;
     private readonly ReasonCode _failureReason;
     private readonly ReasonCode _timeoutReason;
@@ -15,6 +23,12 @@ internal sealed class ProbeWorker
     private readonly int _transientRetries;
     private readonly TimeSpan _transientRetryDelay;
     private readonly Action<ProbeObservation> _observed;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<TaskCompletionSource<ProbeObservation>> _requests = [];
+    private ITimer? _loopTimer;
+    private bool _looping;
+    private bool _roundActive;
+    private bool _disposed;
     private Task? _inFlight;
     private ProbeObservation? _last;
     private long _rounds;
@@ -55,7 +69,6 @@ internal sealed class ProbeWorker
     public long Rounds => Interlocked.Read(ref _rounds);
     public long Exceptions => Interlocked.Read(ref _exceptions);
     public long Timeouts => Interlocked.Read(ref _timeouts);
-    public Task Loop { get; private set; } = Task.CompletedTask;
 
     public static TimeSpan? DefaultTimeout(ComponentId component, DegradationOptions options)
     {
@@ -66,57 +79,176 @@ internal sealed class ProbeWorker
         return null;
     }
 
-    /// <summary>Starts the timer loop: a first round at once, then one round per interval (shorter while unhealthy).</summary>
-    public void StartLoop(CancellationToken stop) => Loop = LoopAsync(stop);
-
-    private async Task LoopAsync(CancellationToken stop)
+    /// <summary>Starts the loop: a first round at once, then one round per interval (shorter while unhealthy) after each round ends.</summary>
+    public void StartLoop()
     {
-        while (!stop.IsCancellationRequested)
+        lock (_gate)
         {
-            try
-            {
-                await RunRoundAsync(stop).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception)
-            {
-                // RunRoundAsync isolates probe failures; anything else (an observer, the bus) must not end the loop.
-            }
-            var next = _hysteresis.IsUnhealthy ? UnhealthyInterval : Interval;
-            try
-            {
-                await Task.Delay(next, _time, stop).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+            if (_looping || _disposed) return;
+            _looping = true;
+            _loopTimer = _time.CreateTimer(static s => ((ProbeWorker)s!).OnLoopTimer(), this, System.Threading.Timeout.InfiniteTimeSpan, System.Threading.Timeout.InfiniteTimeSpan);
         }
+        OnLoopTimer();
     }
 
-    /// <summary>Runs one round; rounds of one probe never overlap.</summary>
-    public async Task<ProbeObservation> RunRoundAsync(CancellationToken cancellationToken)
+    /// <summary>Runs one round now, or right after the round in progress.</summary>
+    public Task<ProbeObservation> RequestRound(CancellationToken cancellationToken)
     {
-        await _round.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var request = new TaskCompletionSource<ProbeObservation>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Round? round;
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _requests.Add(request);
+            round = _roundActive ? null : BeginRoundLocked();
+        }
+        if (round is not null) StartCall(round);
+        return cancellationToken.CanBeCanceled ? request.Task.WaitAsync(cancellationToken) : request.Task;
+    }
+
+    /// <summary>Stops the loop and abandons any hung call; pending requests are cancelled.</summary>
+    public void Dispose()
+    {
+        TaskCompletionSource<ProbeObservation>[] pending;
+        lock (_gate)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            _looping = false;
+            _loopTimer?.Dispose();
+            _loopTimer = null;
+            pending = [.. _requests];
+            _requests.Clear();
+        }
+        try { _stop.Cancel(); } catch (AggregateException) { /* a probe's cancellation callback threw; it is abandoned anyway */ }
+        foreach (var request in pending) request.TrySetCanceled();
+    }
+
+    private void OnLoopTimer()
+    {
+        Round round;
+        lock (_gate)
+        {
+            if (!_looping || _roundActive) return; // the round in progress reschedules the loop when it ends
+            round = BeginRoundLocked();
+        }
+        StartCall(round);
+    }
+
+    private Round BeginRoundLocked()
+    {
+        _roundActive = true;
+        var round = new Round([.. _requests]);
+        _requests.Clear();
+        return round;
+    }
+
+    private void StartCall(Round round)
+    {
+        var start = _time.GetTimestamp();
+        // A call still hung from an earlier round is not called again (that would pile up hung calls): it is a timeout.
+        if (_inFlight is { IsCompleted: false })
+        {
+            Interlocked.Increment(ref _timeouts);
+            OnCallDone(round, new Call(ProbeResult.Unhealthy(_timeoutReason, $"previous probe call still running after the {Timeout.TotalMilliseconds:0} ms timeout"),
+                TimeSpan.Zero, TimedOut: true, Threw: false));
+            return;
+        }
+        if (_stop.IsCancellationRequested) return;
+
+        CancellationTokenSource callCancellation;
         try
         {
-            var call = await CallAsync(cancellationToken).ConfigureAwait(false);
-            var attempts = 1;
-            while (call.Result.Status == ProbeStatus.Unhealthy && call.Result.IsTransient && attempts <= _transientRetries)
-            {
-                if (_transientRetryDelay > TimeSpan.Zero) await Task.Delay(_transientRetryDelay, _time, cancellationToken).ConfigureAwait(false);
-                call = await CallAsync(cancellationToken).ConfigureAwait(false);
-                attempts++;
-            }
-            return Conclude(call, attempts);
+            callCancellation = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
         }
-        finally
+        catch (ObjectDisposedException)
         {
-            _round.Release();
+            return;
         }
+        ValueTask<ProbeResult> pending;
+        try
+        {
+            pending = _probe.ProbeAsync(callCancellation.Token);
+        }
+        catch (Exception ex)
+        {
+            callCancellation.Dispose();
+            OnCallDone(round, Threw(ex, start));
+            return;
+        }
+        if (pending.IsCompleted)
+        {
+            callCancellation.Dispose();
+            OnCallDone(round, Settled(pending, start));
+            return;
+        }
+
+        var task = pending.AsTask();
+        _inFlight = task;
+        var race = new CallRace(this, round, task, start, callCancellation);
+        race.Arm();
+    }
+
+    private void OnCallDone(Round round, Call call)
+    {
+        round.Attempts++;
+        if (call.Result.Status == ProbeStatus.Unhealthy && call.Result.IsTransient && round.Attempts <= _transientRetries && !_stop.IsCancellationRequested)
+        {
+            if (_transientRetryDelay <= TimeSpan.Zero)
+            {
+                StartCall(round);
+                return;
+            }
+            ITimer? retry = null;
+            lock (_gate)
+            {
+                if (_disposed) return;
+                retry = _time.CreateTimer(static s =>
+                {
+                    var (worker, r) = ((ProbeWorker, Round))s!;
+                    r.RetryTimer?.Dispose();
+                    worker.StartCall(r);
+                }, (this, round), System.Threading.Timeout.InfiniteTimeSpan, System.Threading.Timeout.InfiniteTimeSpan);
+                round.RetryTimer = retry;
+            }
+            retry.Change(_transientRetryDelay, System.Threading.Timeout.InfiniteTimeSpan);
+            return;
+        }
+        FinishRound(round, call);
+    }
+
+    private void FinishRound(Round round, Call call)
+    {
+        ProbeObservation? observation = null;
+        Exception? failure = null;
+        try
+        {
+            observation = Conclude(call, round.Attempts);
+        }
+        catch (Exception ex)
+        {
+            failure = ex; // the bus or the state machine threw; never wedge the worker
+        }
+
+        Round? next = null;
+        lock (_gate)
+        {
+            if (_requests.Count > 0 && !_disposed)
+            {
+                next = BeginRoundLocked();
+            }
+            else
+            {
+                _roundActive = false;
+                if (_looping) _loopTimer?.Change(_hysteresis.IsUnhealthy ? UnhealthyInterval : Interval, System.Threading.Timeout.InfiniteTimeSpan);
+            }
+        }
+        foreach (var waiter in round.Waiters)
+        {
+            if (observation is not null) waiter.TrySetResult(observation);
+            else waiter.TrySetException(failure!);
+        }
+        if (next is not null) StartCall(next);
     }
 
     private ProbeObservation Conclude(in Call call, int attempts)
@@ -129,7 +261,9 @@ internal sealed class ProbeWorker
             _ => result.Reason.IsEmpty ? _failureReason : result.Reason,
         };
         var now = _time.GetTimestamp();
-        var (verdict, verdictReason) = _hysteresis.Observe(result.Status, reason, now);
+        ProbeVerdict verdict;
+        ReasonCode verdictReason;
+        lock (_hysteresis) (verdict, verdictReason) = _hysteresis.Observe(result.Status, reason, now);
         var published = Publish(verdict, verdictReason, result, call);
         var observation = new ProbeObservation
         {
@@ -153,55 +287,14 @@ internal sealed class ProbeWorker
     };
 
     private static string Describe(in ProbeResult result, in Call call) =>
-        result.Details is { Length: > 0 } details ? $"probe: {details}" : $"probe: {result}{(call.TimedOut ? " (timeout)" : "")}";
+        result.Details is { Length: > 0 } details ? "probe: " + details : $"probe: {result}{(call.TimedOut ? " (timeout)" : "")}";
 
-    private async ValueTask<Call> CallAsync(CancellationToken stop)
+    private Call Settled(ValueTask<ProbeResult> completed, long start)
     {
-        var start = _time.GetTimestamp();
-        // A call still hung from an earlier round is not called again (that would pile up hung calls): it is a timeout.
-        if (_inFlight is { IsCompleted: false })
-        {
-            Interlocked.Increment(ref _timeouts);
-            return new Call(ProbeResult.Unhealthy(_timeoutReason, $"previous probe call still running after {Timeout.TotalMilliseconds:0} ms timeout"), TimeSpan.Zero, TimedOut: true, Threw: false);
-        }
-
-        var cts = CancellationTokenSource.CreateLinkedTokenSource(stop);
-        ValueTask<ProbeResult> pending;
         try
         {
-            pending = _probe.ProbeAsync(cts.Token);
-        }
-        catch (Exception ex)
-        {
-            cts.Dispose();
-            return Threw(ex, start);
-        }
-        if (pending.IsCompletedSuccessfully)
-        {
-            cts.Dispose();
-            return Completed(pending.Result, start);
-        }
-
-        var task = pending.AsTask();
-        _inFlight = task;
-        // The token source lives as long as the call: a hung probe may still hold its token after we give up on it.
-        _ = task.ContinueWith(static (_, state) => ((CancellationTokenSource)state!).Dispose(), cts,
-            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        try
-        {
-            var result = await task.WaitAsync(Timeout, _time, stop).ConfigureAwait(false);
-            return Completed(result, start);
-        }
-        catch (TimeoutException) when (!task.IsCompleted)
-        {
-            Interlocked.Increment(ref _timeouts);
-            try { cts.Cancel(); } catch (ObjectDisposedException) { /* the call finished meanwhile */ }
-            return new Call(ProbeResult.Unhealthy(_timeoutReason, $"probe timed out after {Timeout.TotalMilliseconds:0} ms"), _time.GetElapsedTime(start), TimedOut: true, Threw: false);
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-            try { cts.Cancel(); } catch (ObjectDisposedException) { /* the call finished meanwhile */ }
-            throw;
+            var result = completed.Result;
+            return new Call(result, result.Latency ?? _time.GetElapsedTime(start), TimedOut: false, Threw: false);
         }
         catch (Exception ex)
         {
@@ -209,7 +302,16 @@ internal sealed class ProbeWorker
         }
     }
 
-    private Call Completed(in ProbeResult result, long start) => new(result, result.Latency ?? _time.GetElapsedTime(start), TimedOut: false, Threw: false);
+    private Call Settled(Task<ProbeResult> completed, long start)
+    {
+        if (completed.IsCompletedSuccessfully)
+        {
+            var result = completed.Result;
+            return new Call(result, result.Latency ?? _time.GetElapsedTime(start), TimedOut: false, Threw: false);
+        }
+        var ex = completed.Exception?.InnerException ?? new OperationCanceledException("The probe call was cancelled.");
+        return Threw(ex, start);
+    }
 
     private Call Threw(Exception ex, long start)
     {
@@ -218,5 +320,54 @@ internal sealed class ProbeWorker
         return new Call(result, _time.GetElapsedTime(start), TimedOut: false, Threw: true);
     }
 
+    private Call TimedOut(long start)
+    {
+        Interlocked.Increment(ref _timeouts);
+        return new Call(ProbeResult.Unhealthy(_timeoutReason, $"probe timed out after {Timeout.TotalMilliseconds:0} ms"),
+            _time.GetElapsedTime(start), TimedOut: true, Threw: false);
+    }
+
     private readonly record struct Call(ProbeResult Result, TimeSpan Latency, bool TimedOut, bool Threw);
+
+    private sealed class Round(TaskCompletionSource<ProbeObservation>[] waiters)
+    {
+        public TaskCompletionSource<ProbeObservation>[] Waiters { get; } = waiters;
+        public int Attempts { get; set; }
+        public ITimer? RetryTimer { get; set; }
+    }
+
+    /// <summary>One asynchronous probe call racing its timeout; whichever settles first concludes the call, exactly once.</summary>
+    private sealed class CallRace(ProbeWorker worker, Round round, Task<ProbeResult> task, long start, CancellationTokenSource cancellation)
+    {
+        private int _settled;
+        private ITimer? _timeout;
+
+        public void Arm()
+        {
+            var timeout = worker._time.CreateTimer(static s => ((CallRace)s!).OnTimeout(), this, System.Threading.Timeout.InfiniteTimeSpan, System.Threading.Timeout.InfiniteTimeSpan);
+            Volatile.Write(ref _timeout, timeout);
+            // Continuations run synchronously on the completing thread (no await): see the class remarks.
+            task.ContinueWith(static (_, s) => ((CallRace)s!).OnCompleted(), this, CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            if (Volatile.Read(ref _settled) == 0) timeout.Change(worker.Timeout, System.Threading.Timeout.InfiniteTimeSpan);
+        }
+
+        private void OnCompleted()
+        {
+            cancellation.Dispose();
+            if (Interlocked.Exchange(ref _settled, 1) != 0) return;
+            Volatile.Read(ref _timeout)?.Dispose();
+            worker.OnCallDone(round, worker.Settled(task, start));
+        }
+
+        private void OnTimeout()
+        {
+            Volatile.Read(ref _timeout)?.Dispose();
+            if (Interlocked.Exchange(ref _settled, 1) != 0) return;
+            try { cancellation.Cancel(); }
+            catch (ObjectDisposedException) { /* the call finished meanwhile */ }
+            catch (AggregateException) { /* the probe's cancellation callback threw; the call is abandoned anyway */ }
+            worker.OnCallDone(round, worker.TimedOut(start));
+        }
+    }
 }
