@@ -237,25 +237,31 @@ public sealed class RecoveryOrchestrator : IAsyncDisposable
             token.ThrowIfCancellationRequested();
             if (!IsCurrent(run)) return (StageStatus.Superseded, $"{run} is no longer the active run");
             var context = new RecoveryStepContext(run, trigger, stage, attempt, _time);
-            var attemptCancellation = CancellationTokenSource.CreateLinkedTokenSource(token);
+            // The deadline is armed before any step starts; it cancels the steps' token, and a step that ignores the
+            // token is abandoned (the wait below observes the same token).
+            var deadline = new CancellationTokenSource(_stageTimeout, _time);
+            var attemptCancellation = CancellationTokenSource.CreateLinkedTokenSource(token, deadline.Token);
             var work = RunStepsAsync(steps, cursor, context, stepsRun, attemptCancellation.Token);
             StepFailure? failure;
             try
             {
-                failure = await work.WaitAsync(_stageTimeout, _time, token).ConfigureAwait(false);
+                failure = await work.WaitAsync(attemptCancellation.Token).ConfigureAwait(false);
             }
-            catch (TimeoutException) when (!work.IsCompleted)
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested && !token.IsCancellationRequested)
             {
-                attemptCancellation.Cancel();
                 var name = cursor.Index < steps.Length ? steps[cursor.Index].Name : "?";
                 failure = new StepFailure(name, RecoveryStepResult.Failure(
                     $"stage {stage} timed out after {_stageTimeout.TotalMilliseconds:0} ms in step '{name}'"));
             }
             finally
             {
-                // An abandoned step may still hold the token; dispose the source only once it is done.
-                _ = work.ContinueWith(static (_, state) => ((CancellationTokenSource)state!).Dispose(), attemptCancellation,
-                    CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                // An abandoned step may still hold the token; dispose the sources only once it is done.
+                _ = work.ContinueWith(static (_, state) =>
+                {
+                    var (linked, timer) = ((CancellationTokenSource, CancellationTokenSource))state!;
+                    linked.Dispose();
+                    timer.Dispose();
+                }, (attemptCancellation, deadline), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
 
             if (failure is null) return (StageStatus.Passed, null);
