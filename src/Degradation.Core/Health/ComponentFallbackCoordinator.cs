@@ -78,11 +78,13 @@ public sealed class ComponentFallbackCoordinator : IDisposable
     /// <summary>Re-reads every component and activates or deactivates fallbacks accordingly.</summary>
     public void Refresh()
     {
-        var statuses = _stateMachine.GetComponents();
         var changes = new List<FallbackActivation>();
         lock (_lock)
         {
             if (_disposed) return;
+            // Read under the lock: refreshes from the bus and from transitions race, and a stale read applied after a
+            // fresher one would flip a fallback back.
+            var statuses = _stateMachine.GetComponents();
             foreach (var status in statuses)
             {
                 if (status.Fallback is not { Length: > 0 } name) continue;

@@ -5,8 +5,8 @@ namespace Degradation;
 /// timeout (a timeout is a failure with the component's timeout reason), exception isolation (a throwing or hung probe
 /// is a failure, never a crash, and never holds up other probes), immediate retries of transient failures, and
 /// hysteresis (<see cref="DegradationOptions.FailThresholdCount"/> / <see cref="DegradationOptions.FailThresholdSeconds"/>
-/// before a failure event, <see cref="DegradationOptions.RecoveryStableSeconds"/> before a Recovered event). Every other
-/// round publishes a heartbeat, keeping the component's status fresh (SPEC rule 9).
+/// before a failure event, <see cref="DegradationOptions.RecoveryStableSeconds"/> before a Recovered event). Every
+/// round without a new verdict publishes a heartbeat, keeping the component's status fresh (SPEC rule 9).
 /// Time comes only from the <see cref="TimeProvider"/>, so tests drive it with a manual clock;
 /// <see cref="ProbeNowAsync"/> and <see cref="RunOnceAsync"/> run rounds deterministically.
 /// </summary>

@@ -145,6 +145,11 @@ internal sealed class ProbeWorker : IDisposable
 
     private void StartCall(Round round)
     {
+        if (_stop.IsCancellationRequested)
+        {
+            Abandon(round);
+            return;
+        }
         var start = _time.GetTimestamp();
         // A call still hung from an earlier round is not called again (that would pile up hung calls): it is a timeout.
         if (_inFlight is { IsCompleted: false })
@@ -154,8 +159,6 @@ internal sealed class ProbeWorker : IDisposable
                 TimeSpan.Zero, TimedOut: true, Threw: false));
             return;
         }
-        if (_stop.IsCancellationRequested) return;
-
         CancellationTokenSource callCancellation;
         try
         {
@@ -191,6 +194,12 @@ internal sealed class ProbeWorker : IDisposable
 
     private void OnCallDone(Round round, Call call)
     {
+        if (_stop.IsCancellationRequested)
+        {
+            // Stopped: a call that ends now (often because we cancelled it) is not news about the component.
+            Abandon(round);
+            return;
+        }
         round.Attempts++;
         if (call.Result.Status == ProbeStatus.Unhealthy && call.Result.IsTransient && round.Attempts <= _transientRetries && !_stop.IsCancellationRequested)
         {
@@ -215,6 +224,12 @@ internal sealed class ProbeWorker : IDisposable
             return;
         }
         FinishRound(round, call);
+    }
+
+    private void Abandon(Round round)
+    {
+        lock (_gate) _roundActive = false;
+        foreach (var waiter in round.Waiters) waiter.TrySetCanceled();
     }
 
     private void FinishRound(Round round, Call call)

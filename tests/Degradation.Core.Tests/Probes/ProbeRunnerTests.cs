@@ -293,6 +293,25 @@ public class ProbeRunnerTests
         Assert.False(runner.IsRunning);
     }
 
+    [Fact]
+    public async Task A_call_cancelled_by_stopping_is_not_reported_as_a_failure()
+    {
+        await using var system = TestSystems.Create(_time);
+        var events = Record(system);
+        var runner = new ProbeRunner(system);
+        runner.Add(Orderbook, Every(1, timeoutSeconds: 0.5), async ct => { await Task.Delay(Timeout.Infinite, ct); return ProbeResult.Healthy(); });
+        runner.Start();
+        var pending = runner.ProbeNowAsync(Orderbook);
+
+        await runner.StopAsync();
+        _time.Advance(TimeSpan.FromSeconds(5));
+        system.Bus.ProcessPending();
+
+        Assert.Empty(events);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pending).Within();
+        Assert.Equal(0, runner.GetStatistics(Orderbook).Rounds);
+    }
+
     private static List<TimeSpan> Gaps(List<long> timestamps) =>
         [.. timestamps.Zip(timestamps.Skip(1), (a, b) => TimeSpan.FromTicks(b - a))];
 }
