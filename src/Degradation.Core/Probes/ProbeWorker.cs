@@ -166,6 +166,7 @@ internal sealed class ProbeWorker : IDisposable
         }
         catch (ObjectDisposedException)
         {
+            Abandon(round);
             return;
         }
         ValueTask<ProbeResult> pending;
@@ -201,7 +202,7 @@ internal sealed class ProbeWorker : IDisposable
             return;
         }
         round.Attempts++;
-        if (call.Result.Status == ProbeStatus.Unhealthy && call.Result.IsTransient && round.Attempts <= _transientRetries && !_stop.IsCancellationRequested)
+        if (call.Result.Status == ProbeStatus.Unhealthy && call.Result.IsTransient && round.Attempts <= _transientRetries)
         {
             if (_transientRetryDelay <= TimeSpan.Zero)
             {
@@ -211,7 +212,12 @@ internal sealed class ProbeWorker : IDisposable
             ITimer? retry = null;
             lock (_gate)
             {
-                if (_disposed) return;
+                if (_disposed)
+                {
+                    _roundActive = false;
+                    foreach (var waiter in round.Waiters) waiter.TrySetCanceled();
+                    return;
+                }
                 retry = _time.CreateTimer(static s =>
                 {
                     var (worker, r) = ((ProbeWorker, Round))s!;

@@ -122,6 +122,27 @@ public class ProbeRunnerTests
     }
 
     [Fact]
+    public async Task A_transient_retry_can_wait_a_configured_pause_on_the_clock()
+    {
+        await using var system = TestSystems.Create(_time);
+        await using var runner = new ProbeRunner(system);
+        var calls = new List<long>();
+        runner.Add(Orderbook, new ProbeSettings { Interval = TimeSpan.FromSeconds(1), TransientRetryDelay = TimeSpan.FromMilliseconds(200) }, _ =>
+        {
+            calls.Add(_time.GetTimestamp());
+            return ValueTask.FromResult(calls.Count == 1 ? ProbeResult.Unhealthy(details: "503", transient: true) : ProbeResult.Healthy());
+        });
+
+        var round = runner.ProbeNowAsync(Orderbook);
+        Assert.False(round.IsCompleted);
+        _time.Advance(TimeSpan.FromMilliseconds(200));
+        var observation = await round.Within();
+
+        Assert.Equal((ProbeStatus.Healthy, 2), (observation.Status, observation.Attempts));
+        Assert.Equal(TimeSpan.FromMilliseconds(200), TimeSpan.FromTicks(calls[1] - calls[0]));
+    }
+
+    [Fact]
     public async Task A_persistent_transient_failure_counts_once_per_round()
     {
         await using var system = TestSystems.Create(_time);
