@@ -1,0 +1,36 @@
+namespace Degradation;
+
+/// <summary>
+/// A recovery step that invalidates caches after a reconnect (seed 003: no stale cache is served once the source is
+/// back). Register it on the stage after the reconnect, e.g. <see cref="RecoveryStage.CatchupMarketData"/>.
+/// </summary>
+public sealed class CacheInvalidationStep : IRecoveryStep
+{
+    private readonly IInvalidatableCache[] _caches;
+
+    /// <summary>Creates a step that invalidates <paramref name="caches"/>.</summary>
+    public CacheInvalidationStep(params IInvalidatableCache[] caches) : this("invalidate caches", caches)
+    {
+    }
+
+    /// <summary>Creates a named step that invalidates <paramref name="caches"/>.</summary>
+    public CacheInvalidationStep(string name, params IInvalidatableCache[] caches)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(caches);
+        if (caches.Length == 0) throw new ArgumentException("At least one cache is needed.", nameof(caches));
+        if (caches.Any(c => c is null)) throw new ArgumentException("A cache is null.", nameof(caches));
+        Name = name;
+        _caches = [.. caches];
+    }
+
+    /// <inheritdoc />
+    public string Name { get; }
+
+    /// <inheritdoc />
+    public ValueTask<RecoveryStepResult> ExecuteAsync(RecoveryStepContext context, CancellationToken cancellationToken)
+    {
+        var dropped = _caches.Select(c => $"{c.Name}: {c.InvalidateAll()}");
+        return ValueTask.FromResult(RecoveryStepResult.Success("invalidated " + string.Join(", ", dropped)));
+    }
+}

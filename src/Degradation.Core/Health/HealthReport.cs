@@ -1,0 +1,49 @@
+using System.Text;
+
+namespace Degradation;
+
+/// <summary>
+/// The system's health at a glance (seed 004's health check): overall status, whether trading is possible, and every
+/// component's level, category, active fallback and issues.
+/// </summary>
+public sealed record HealthReport
+{
+    /// <summary>Fully operational, degraded or paused.</summary>
+    public required OverallHealth Overall { get; init; }
+    /// <summary>True when new orders are allowed (<see cref="ActionType.Send"/> passes the gate).</summary>
+    public required bool CanTrade { get; init; }
+    /// <summary>The mode.</summary>
+    public required SystemMode Mode { get; init; }
+    /// <summary>The recovery stage, in Recovering.</summary>
+    public RecoveryStage? Stage { get; init; }
+    /// <summary>Why the system is in its mode.</summary>
+    public required ReasonCode Reason { get; init; }
+    /// <summary>Every component.</summary>
+    public required IReadOnlyList<ComponentHealth> Components { get; init; }
+    /// <summary>Active fallbacks, as "component -> fallback".</summary>
+    public required IReadOnlyList<string> FallbackStrategies { get; init; }
+    /// <summary>Issues of critical components and of the system itself (e.g. a failed recovery).</summary>
+    public required IReadOnlyList<string> CriticalIssues { get; init; }
+    /// <summary>Issues of optional components.</summary>
+    public required IReadOnlyList<string> OptionalIssues { get; init; }
+    /// <summary>When the report was built.</summary>
+    public required DateTimeOffset GeneratedAt { get; init; }
+
+    /// <summary>The component named <paramref name="id"/>, or null.</summary>
+    public ComponentHealth? GetComponent(ComponentId id) => Components.FirstOrDefault(c => c.Id == id);
+
+    /// <summary>A short multi-line text form.</summary>
+    public override string ToString()
+    {
+        var text = new StringBuilder();
+        text.Append(Overall).Append(" (").Append(Mode).Append(Stage is { } s ? "/" + s : "").Append(", can trade: ").Append(CanTrade).AppendLine(")");
+        foreach (var c in Components)
+        {
+            text.Append("  ").Append(c.Id).Append(" [").Append(c.Category).Append("] ").Append(c.Level);
+            if (c.ActiveFallback is not null) text.Append(" fallback=").Append(c.ActiveFallback);
+            if (c.Issues.Count > 0) text.Append(": ").AppendJoin("; ", c.Issues);
+            text.AppendLine();
+        }
+        return text.ToString();
+    }
+}

@@ -1,0 +1,14 @@
+namespace Degradation;
+
+/// <summary>What the probe runner published after a round (events are verdicts, SPEC rule 3).</summary>
+public enum ProbeVerdict : byte
+{
+    /// <summary>Nothing changed: a heartbeat keeps the component's status fresh (SPEC rule 9).</summary>
+    Heartbeat = 0,
+    /// <summary>The failure threshold was reached: a failure event was published.</summary>
+    Failure = 1,
+    /// <summary>The quality threshold was reached: a <see cref="EventType.QualityDegraded"/> event was published.</summary>
+    QualityDegraded = 2,
+    /// <summary>The component was stable for <see cref="DegradationOptions.RecoveryStableSeconds"/>: a <see cref="EventType.Recovered"/> event was published.</summary>
+    Recovered = 3,
+}

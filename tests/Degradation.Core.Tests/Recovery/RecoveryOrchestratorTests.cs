@@ -1,0 +1,298 @@
+using Degradation.Testing;
+using Degradation.Tests.Scenarios;
+
+namespace Degradation.Tests.Recovery;
+
+public sealed class RecoveryOrchestratorTests : IAsyncDisposable
+{
+    private readonly ManualTimeProvider _time = new();
+    private DegradationSystem _system = null!;
+    private RecoveryOrchestrator _orchestrator = null!;
+    private ProgressRecorder _progress = null!;
+    private readonly List<string> _log = [];
+
+    private void Create(Action<DegradationOptions>? configure = null)
+    {
+        _system = TestSystems.Create(_time, configure);
+        _orchestrator = new RecoveryOrchestrator(_system);
+        _progress = new ProgressRecorder(_orchestrator);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _orchestrator.DisposeAsync();
+        await _system.DisposeAsync();
+    }
+
+    private void Step(RecoveryStage stage, string name, Func<RecoveryStepContext, RecoveryStepResult>? body = null) =>
+        _orchestrator.AddStep(stage, new DelegateRecoveryStep(name, (context, _) =>
+        {
+            lock (_log) _log.Add($"{name}@{_system.Gate.Stage}#{context.Run.Value}");
+            return ValueTask.FromResult(body?.Invoke(context) ?? RecoveryStepResult.Success());
+        }));
+
+    private void HeartbeatCritical()
+    {
+        foreach (var component in TestSystems.Critical) _system.Heartbeat(component);
+        _system.Bus.ProcessPending();
+    }
+
+    [Fact]
+    public async Task The_cold_start_run_walks_every_stage_in_order_then_the_state_machine_lands_in_Normal()
+    {
+        Create(o => o.RecoveryStableSeconds = 10);
+        Step(RecoveryStage.ConnectBroker, "reconnect");
+        Step(RecoveryStage.ConnectBroker, "reconcile");
+        Step(RecoveryStage.CatchupMarketData, "invalidate-caches");
+        Step(RecoveryStage.VerifyRisk, "replay-buffer");
+        Step(RecoveryStage.VerifyRisk, "verify-risk");
+        Step(RecoveryStage.Ready, "announce");
+        var run = _system.StateMachine.ActiveRecoveryRun!.Value;
+        HeartbeatCritical();
+
+        _orchestrator.Start();
+        var outcome = await _orchestrator.WhenRunFinishedAsync(run).Within();
+
+        Assert.Equal(RecoveryRunStatus.Completed, outcome.Status);
+        Assert.Equal(RecoveryTrigger.ColdStart, outcome.Trigger);
+        Assert.Equal(["reconnect@ConnectBroker#1", "reconcile@ConnectBroker#1", "invalidate-caches@CatchupMarketData#1",
+            "replay-buffer@VerifyRisk#1", "verify-risk@VerifyRisk#1", "announce@Ready#1"], _log);
+        Assert.Equal(["reconnect", "reconcile", "invalidate-caches", "replay-buffer", "verify-risk", "announce"], outcome.StepsRun);
+        Assert.Equal((SystemMode.Recovering, RecoveryStage.Ready), (_system.Gate.Mode, _system.Gate.Stage));
+
+        _time.Advance(TimeSpan.FromSeconds(10));
+        HeartbeatCritical();
+        _system.StateMachine.Tick();
+        Assert.Equal(SystemMode.Normal, _system.Gate.Mode);
+    }
+
+    [Fact]
+    public async Task Stage_backoff_delays_are_exactly_the_configured_series_then_recovery_failed_halts()
+    {
+        Create(o => { o.MaxRecoveryAttempts = 4; o.RecoveryBackoffBaseMs = 1000; o.RecoveryBackoffMaxMs = 2500; });
+        var attempts = new List<long>();
+        Step(RecoveryStage.ConnectBroker, "reconnect", c => { attempts.Add(_time.GetTimestamp()); return RecoveryStepResult.Failure("broker refuses connections"); });
+        var run = _system.StateMachine.ActiveRecoveryRun!.Value;
+
+        _orchestrator.Start();
+        var delays = new List<TimeSpan>();
+        for (var i = 1; i <= 3; i++)
+        {
+            var backoff = await _progress.WaitForBackoff(i);
+            delays.Add(backoff.Delay!.Value);
+            _time.Advance(backoff.Delay.Value);
+        }
+        var outcome = await _orchestrator.WhenRunFinishedAsync(run).Within();
+
+        Assert.Equal([1000, 2000, 2500], delays.Select(d => d.TotalMilliseconds));
+        Assert.Equal([0, 1000, 3000, 5500], attempts.Select(a => TimeSpan.FromTicks(a - attempts[0]).TotalMilliseconds));
+        Assert.Equal(RecoveryRunStatus.Failed, outcome.Status);
+        Assert.Contains("broker refuses connections", outcome.Details);
+        Assert.Equal(SystemMode.Halt, _system.Gate.Mode);
+        Assert.Contains(_system.StateMachine.GetComponent(ComponentId.System)!.Conditions, c => c.Reason == ReasonCode.RecoveryFailed);
+    }
+
+    [Fact]
+    public async Task A_failed_stage_is_retried_from_its_failed_step()
+    {
+        Create();
+        var failures = 1;
+        Step(RecoveryStage.ConnectBroker, "reconnect");
+        Step(RecoveryStage.ConnectBroker, "reconcile", _ => failures-- > 0 ? RecoveryStepResult.Failure("positions endpoint 503") : RecoveryStepResult.Success());
+        var run = _system.StateMachine.ActiveRecoveryRun!.Value;
+
+        _orchestrator.Start();
+        var backoff = await _progress.WaitForBackoff(1);
+        Assert.Equal(TimeSpan.FromMilliseconds(_system.Options.RecoveryBackoffBaseMs), backoff.Delay);
+        _time.Advance(backoff.Delay!.Value);
+        var outcome = await _orchestrator.WhenRunFinishedAsync(run).Within();
+
+        Assert.Equal(RecoveryRunStatus.Completed, outcome.Status);
+        Assert.Equal(["reconnect@ConnectBroker#1", "reconcile@ConnectBroker#1", "reconcile@ConnectBroker#1"], _log);
+    }
+
+    [Fact]
+    public async Task A_throwing_step_is_a_retryable_failure()
+    {
+        Create();
+        var calls = 0;
+        _orchestrator.AddStep(RecoveryStage.VerifyRisk, "verify-risk", _ => ++calls == 1 ? throw new InvalidOperationException("risk service 500") : ValueTask.CompletedTask);
+        var run = _system.StateMachine.ActiveRecoveryRun!.Value;
+
+        _orchestrator.Start();
+        var failed = await _progress.WaitFor(p => p.Kind == RecoveryProgressKind.StepFailed);
+        Assert.Contains("risk service 500", failed.Details);
+        _time.Advance((await _progress.WaitForBackoff(1)).Delay!.Value);
+
+        Assert.Equal(RecoveryRunStatus.Completed, (await _orchestrator.WhenRunFinishedAsync(run).Within()).Status);
+        Assert.Equal(2, calls);
+    }
+
+    [Fact]
+    public async Task A_stage_that_exceeds_its_timeout_is_cancelled_and_retried()
+    {
+        Create(o => o.RecoveryStageTimeoutMs = 5000);
+        var calls = 0;
+        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _orchestrator.AddStep(RecoveryStage.ConnectBroker, new DelegateRecoveryStep("reconnect", (_, ct) =>
+        {
+            if (++calls > 1) return ValueTask.FromResult(RecoveryStepResult.Success());
+            ct.Register(() => cancelled.TrySetResult());
+            return new ValueTask<RecoveryStepResult>(new TaskCompletionSource<RecoveryStepResult>().Task); // hangs, ignores the token
+        }));
+        var run = _system.StateMachine.ActiveRecoveryRun!.Value;
+
+        _orchestrator.Start();
+        await _progress.WaitFor(p => p.Kind == RecoveryProgressKind.StepStarted);
+        _time.Advance(TimeSpan.FromMilliseconds(5000));
+        var failed = await _progress.WaitFor(p => p.Kind == RecoveryProgressKind.StepFailed);
+        await cancelled.Task.Within();
+        Assert.Contains("timed out after 5000 ms", failed.Details);
+        _time.Advance((await _progress.WaitForBackoff(1)).Delay!.Value);
+
+        Assert.Equal(RecoveryRunStatus.Completed, (await _orchestrator.WhenRunFinishedAsync(run).Within()).Status);
+        Assert.Equal(2, calls);
+    }
+
+    [Fact]
+    public async Task A_reconciliation_mismatch_reports_broker_mismatch_and_halts_without_retrying()
+    {
+        Create();
+        var local = new Dictionary<string, decimal> { ["AAPL"] = 100, ["MSFT"] = 5 };
+        var broker = new Dictionary<string, decimal> { ["AAPL"] = 90, ["MSFT"] = 5, ["TSLA"] = 1 };
+        _orchestrator.AddStep(RecoveryStage.ConnectBroker, new PositionReconciliationStep(
+            _ => ValueTask.FromResult<IReadOnlyDictionary<string, decimal>>(local),
+            _ => ValueTask.FromResult<IReadOnlyDictionary<string, decimal>>(broker)));
+        var run = _system.StateMachine.ActiveRecoveryRun!.Value;
+
+        _orchestrator.Start();
+        var outcome = await _orchestrator.WhenRunFinishedAsync(run).Within();
+
+        Assert.Equal(RecoveryRunStatus.Fatal, outcome.Status);
+        Assert.Equal(SystemMode.Halt, _system.Gate.Mode);
+        var condition = Assert.Single(_system.StateMachine.GetComponent(ComponentId.Broker)!.Conditions);
+        Assert.Equal(ReasonCode.BrokerMismatch, condition.Reason);
+        Assert.Contains("AAPL: local 100, broker 90", outcome.Details);
+        Assert.Contains("TSLA: local 0, broker 1", outcome.Details);
+        Assert.DoesNotContain(_progress.Items, p => p.Kind == RecoveryProgressKind.BackoffScheduled);
+    }
+
+    [Fact]
+    public async Task A_stale_run_cannot_advance_the_stage_and_its_steps_are_cancelled()
+    {
+        Create();
+        var release = new TaskCompletionSource<RecoveryStepResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _orchestrator.AddStep(RecoveryStage.ConnectBroker, new DelegateRecoveryStep("reconnect", (context, ct) =>
+        {
+            lock (_log) _log.Add($"reconnect#{context.Run.Value}");
+            if (context.Run.Value > 1) return ValueTask.FromResult(RecoveryStepResult.Success());
+            ct.Register(() => cancelled.TrySetResult());
+            return new ValueTask<RecoveryStepResult>(release.Task);
+        }));
+        var run1 = _system.StateMachine.ActiveRecoveryRun!.Value;
+        _orchestrator.Start();
+        await _progress.WaitFor(p => p.Kind == RecoveryProgressKind.StepStarted);
+
+        var run2 = _system.StateMachine.StartRecovery("ops-1", "restart recovery");
+        await cancelled.Task.Within();
+        release.SetResult(RecoveryStepResult.Success()); // the stale run's step finishes late
+
+        var outcome1 = await _orchestrator.WhenRunFinishedAsync(run1).Within();
+        var outcome2 = await _orchestrator.WhenRunFinishedAsync(run2).Within();
+        Assert.Equal(RecoveryRunStatus.Superseded, outcome1.Status);
+        Assert.Equal(RecoveryRunStatus.Completed, outcome2.Status);
+        Assert.Equal(RecoveryTrigger.Manual, outcome2.Trigger);
+        Assert.Equal(RecoveryStage.Ready, _system.Gate.Stage);
+        Assert.False(_system.StateMachine.TryAdvanceStage(run1, RecoveryStage.CatchupMarketData));
+        Assert.DoesNotContain(_system.StateMachine.GetHistory(), t => t.Kind == TransitionKind.StageChange && t.RecoveryRun == run1);
+    }
+
+    [Fact]
+    public async Task An_escalation_during_recovery_aborts_the_run()
+    {
+        Create();
+        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _orchestrator.AddStep(RecoveryStage.ConnectBroker, new DelegateRecoveryStep("reconnect", (_, ct) =>
+        {
+            ct.Register(() => cancelled.TrySetResult());
+            return new ValueTask<RecoveryStepResult>(new TaskCompletionSource<RecoveryStepResult>().Task);
+        }));
+        var run = _system.StateMachine.ActiveRecoveryRun!.Value;
+        _orchestrator.Start();
+        await _progress.WaitFor(p => p.Kind == RecoveryProgressKind.StepStarted);
+
+        _system.ReportFailure(ComponentId.Broker, ReasonCode.BrokerDisconnect);
+
+        await cancelled.Task.Within();
+        Assert.Equal(RecoveryRunStatus.Superseded, (await _orchestrator.WhenRunFinishedAsync(run).Within()).Status);
+        Assert.Equal(SystemMode.SafeModeDisconnected, _system.Gate.Mode);
+    }
+
+    [Fact]
+    public async Task Auto_and_manual_runs_are_picked_up_from_the_transitions()
+    {
+        Create(o => { o.MinSafeModeSeconds = 30; });
+        Step(RecoveryStage.ConnectBroker, "reconnect");
+        _orchestrator.Start();
+        await _orchestrator.WhenRunFinishedAsync(_system.StateMachine.ActiveRecoveryRun!.Value).Within();
+
+        // Auto: market data stale → SafeMode; it clears; after the dwell the state machine starts a run by itself.
+        _system.ReportFailure(ComponentId.MarketData, ReasonCode.MarketDataStale);
+        _system.ReportRecovered(ComponentId.MarketData);
+        _system.Bus.ProcessPending();
+        _time.Advance(TimeSpan.FromSeconds(30));
+        _system.StateMachine.Tick();
+        var autoRun = _system.StateMachine.ActiveRecoveryRun!.Value;
+        var auto = await _orchestrator.WhenRunFinishedAsync(autoRun).Within();
+        Assert.Equal((RecoveryRunStatus.Completed, RecoveryTrigger.Auto), (auto.Status, auto.Trigger));
+
+        // Manual: an operator releases a Halt.
+        _system.ReportFailure(ComponentId.Risk, ReasonCode.RiskBreachHard);
+        _system.StateMachine.ReleaseHalt("ops-1", "limits reviewed");
+        var manualRun = _system.StateMachine.ActiveRecoveryRun!.Value;
+        var manual = await _orchestrator.WhenRunFinishedAsync(manualRun).Within();
+        Assert.Equal((RecoveryRunStatus.Completed, RecoveryTrigger.Manual), (manual.Status, manual.Trigger));
+        Assert.Equal(["reconnect@ConnectBroker#1", $"reconnect@ConnectBroker#{autoRun.Value}", $"reconnect@ConnectBroker#{manualRun.Value}"], _log);
+    }
+
+    [Fact]
+    public async Task Delegate_steps_fail_on_false_and_a_throwing_progress_observer_is_harmless()
+    {
+        Create(o => o.MaxRecoveryAttempts = 1);
+        _orchestrator.Progress += _ => throw new InvalidOperationException("observer bug");
+        _orchestrator.AddStep(RecoveryStage.CatchupMarketData, new DelegateRecoveryStep("catch up", _ => ValueTask.FromResult(false)));
+        var run = _system.StateMachine.ActiveRecoveryRun!.Value;
+
+        _orchestrator.Start();
+        var outcome = await _orchestrator.WhenRunFinishedAsync(run).Within();
+
+        Assert.Equal(RecoveryRunStatus.Failed, outcome.Status);
+        Assert.Contains("step 'catch up' reported failure", outcome.Details);
+        Assert.Equal(SystemMode.Halt, _system.Gate.Mode);
+    }
+
+    [Fact]
+    public async Task Stopping_cancels_the_run_in_progress()
+    {
+        Create();
+        _orchestrator.AddStep(RecoveryStage.ConnectBroker, new DelegateRecoveryStep("reconnect", (_, ct) =>
+            new ValueTask<RecoveryStepResult>(Task.Delay(Timeout.Infinite, ct).ContinueWith(_ => RecoveryStepResult.Success(), TaskScheduler.Default))));
+        var run = _system.StateMachine.ActiveRecoveryRun!.Value;
+        _orchestrator.Start();
+        await _progress.WaitFor(p => p.Kind == RecoveryProgressKind.StepStarted);
+
+        await _orchestrator.StopAsync().Within();
+
+        Assert.Equal(RecoveryRunStatus.Stopped, (await _orchestrator.WhenRunFinishedAsync(run).Within()).Status);
+    }
+
+    [Fact]
+    public void Positions_are_compared_with_a_tolerance()
+    {
+        var local = new Dictionary<string, decimal> { ["A"] = 1.0m, ["B"] = 2m };
+        var broker = new Dictionary<string, decimal> { ["A"] = 1.05m, ["B"] = 2m };
+        Assert.Empty(PositionReconciliationStep.Compare(local, broker, tolerance: 0.1m));
+        Assert.Equal(["A: local 1.0, broker 1.05"], PositionReconciliationStep.Compare(local, broker));
+    }
+}
