@@ -37,7 +37,7 @@ internal sealed class TransitionDispatcher : IAsyncDisposable
     {
         Subscription[] subscriptions;
         lock (_gate) subscriptions = [.. _subscriptions];
-        foreach (var subscription in subscriptions) subscription.Queue.Writer.TryWrite(transition);
+        foreach (var subscription in subscriptions) subscription.Enqueue(transition);
     }
 
     /// <summary>Completes when every transition dispatched so far has been handled by every observer.</summary>
@@ -78,11 +78,17 @@ internal sealed class TransitionDispatcher : IAsyncDisposable
 
         public void Start() => _loop = Task.Run(RunAsync);
 
+        public void Enqueue(ModeTransition transition)
+        {
+            Interlocked.Increment(ref _queued);
+            if (!Queue.Writer.TryWrite(transition)) Interlocked.Decrement(ref _queued);
+        }
+
         public Task FlushAsync(CancellationToken cancellationToken)
         {
             lock (_flushGate)
             {
-                var target = Interlocked.Read(ref _queued) + Queue.Reader.Count;
+                var target = Interlocked.Read(ref _queued);
                 if (Interlocked.Read(ref _handled) >= target || _loop.IsCompleted) return Task.CompletedTask;
                 var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 _flushWaiters.Add((target, done));
@@ -98,7 +104,6 @@ internal sealed class TransitionDispatcher : IAsyncDisposable
                 {
                     while (Queue.Reader.TryRead(out var transition))
                     {
-                        Interlocked.Increment(ref _queued);
                         try
                         {
                             await observer(transition, _stop.Token).ConfigureAwait(false);
