@@ -82,10 +82,11 @@ public sealed class PostgresDegradation : IAsyncDisposable
             {
                 Schema = _options.Schema, ProcessId = _options.ProcessId, HostId = _options.HostId,
             }, system.TimeProvider);
+            var subscription = await audit.AttachAsync(system.StateMachine, cancellationToken).ConfigureAwait(false);
             lock (_gate)
             {
                 _audit = audit;
-                _auditSubscription = system.StateMachine.AddAuditStore(audit);
+                _auditSubscription = subscription;
             }
         }
         if (_options.FleetPolicy is { } fleetOptions)

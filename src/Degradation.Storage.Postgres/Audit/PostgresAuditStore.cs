@@ -62,6 +62,27 @@ public sealed class PostgresAuditStore : IAuditStore, IAsyncDisposable
     /// <summary>Write attempts that failed transiently and were retried.</summary>
     public long Retries => Interlocked.Read(ref _retries);
 
+    /// <summary>
+    /// Subscribes this store to <paramref name="stateMachine"/> and writes the history it already holds (the
+    /// cold-start transition is made in the state machine's constructor, before anyone can subscribe). Rows are
+    /// keyed by process and sequence, so a transition seen both ways is stored once. Dispose the result to detach.
+    /// </summary>
+    public async Task<IDisposable> AttachAsync(DegradationStateMachine stateMachine, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stateMachine);
+        var subscription = stateMachine.AddAuditStore(this);
+        try
+        {
+            foreach (var transition in stateMachine.GetHistory()) await AppendAsync(transition, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            subscription.Dispose();
+            throw;
+        }
+        return subscription;
+    }
+
     /// <inheritdoc />
     public async ValueTask AppendAsync(ModeTransition transition, CancellationToken cancellationToken)
     {
