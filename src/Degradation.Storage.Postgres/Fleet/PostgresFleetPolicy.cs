@@ -128,7 +128,7 @@ public sealed class PostgresFleetPolicy : IAsyncDisposable
         }
         cancellationToken.ThrowIfCancellationRequested();
         _stop = new CancellationTokenSource();
-        var tick = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(10).Ticks, Math.Min(_options.HeartbeatInterval.Ticks, _options.LossTimeout.Ticks / 5)));
+        var tick = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(10).Ticks, Math.Min(_options.HeartbeatInterval.Ticks, _options.LossTimeout.Ticks / 10)));
         _watchdog = _time.CreateTimer(static s => ((PostgresFleetPolicy)s!).OnWatchdog(), this, tick, tick);
         var stop = _stop.Token;
         _loop = Task.Run(() => RunAsync(stop), CancellationToken.None);
@@ -400,7 +400,7 @@ public sealed class PostgresFleetPolicy : IAsyncDisposable
             {
                 if (_system is not { } system) return;
                 var now = _time.GetTimestamp();
-                if (!_lost && _time.GetElapsedTime(_lastHealthyAt, now) > _options.LossTimeout)
+                if (!_lost && _time.GetElapsedTime(_lastHealthyAt, now) >= _options.LossTimeout)
                 {
                     _lost = true;
                     system.ReportFailure(_component, _lossReason,
