@@ -140,7 +140,15 @@ public sealed class PostgresFleetPolicy : IAsyncDisposable
     {
         var stop = _stop;
         if (stop is null) return;
-        await stop.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+        }
+        catch (AggregateException ex)
+        {
+            // A driver callback registered on the token failed while the connection was torn down; stopping goes on.
+            lock (_gate) _lastError = ex.InnerException?.Message ?? ex.Message;
+        }
         if (_watchdog is { } watchdog) await watchdog.DisposeAsync().ConfigureAwait(false);
         await _loop.WaitAsync(cancellationToken).ConfigureAwait(false);
     }

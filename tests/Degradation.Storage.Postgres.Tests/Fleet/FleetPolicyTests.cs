@@ -44,7 +44,7 @@ public sealed class FleetPolicyTests(PostgresServer server, ITestOutputHelper ou
         var policyOptions = new PostgresFleetPolicyOptions
         {
             Schema = _schema, Group = group, ProcessId = name, HostId = "test-host",
-            HeartbeatInterval = TimeSpan.FromMilliseconds(200), QueryTimeout = TimeSpan.FromMilliseconds(500), LossTimeout = TimeSpan.FromSeconds(1),
+            HeartbeatInterval = TimeSpan.FromMilliseconds(200), QueryTimeout = TimeSpan.FromMilliseconds(800), LossTimeout = TimeSpan.FromSeconds(1.5),
             ReconnectDelay = TimeSpan.FromMilliseconds(50), MaxReconnectDelay = TimeSpan.FromMilliseconds(300), MigrateOnStart = false,
         };
         configure?.Invoke(policyOptions);
@@ -171,16 +171,17 @@ public sealed class FleetPolicyTests(PostgresServer server, ITestOutputHelper ou
         var component = new ComponentId(PostgresFleetPolicyOptions.DefaultComponent);
         await Eventually(() => member.System.StateMachine.GetComponent(component)?.Level == ComponentLevel.Healthy, "fleet-policy component reported healthy");
         Assert.True(member.System.Policy.GetComponent(component)!.Critical);
+        Assert.False(member.Policy.IsPolicyLost);
 
         proxy.Blackhole();
         var silencedAt = Stopwatch.StartNew();
-        await Eventually(() => member.System.Gate.Mode == SystemMode.SafeMode, "SafeMode after the loss timeout", TimeSpan.FromSeconds(10));
+        await Eventually(() => member.System.Gate.Mode == SystemMode.SafeMode, "SafeMode after the loss timeout", TimeSpan.FromSeconds(15));
         var detectedAfter = silencedAt.Elapsed;
-        output.WriteLine($"silent channel reported after {detectedAfter.TotalMilliseconds:0} ms (loss timeout 1000 ms, heartbeat 200 ms, query timeout 500 ms)");
+        output.WriteLine($"silent channel reported after {detectedAfter.TotalMilliseconds:0} ms (loss timeout 1500 ms, heartbeat 200 ms, query timeout 800 ms)");
         Assert.True(member.Policy.IsPolicyLost);
-        await Eventually(() => !member.Policy.IsConnected, "the silent connection dropped", TimeSpan.FromSeconds(5));
+        await Eventually(() => !member.Policy.IsConnected, "the silent connection dropped", TimeSpan.FromSeconds(10));
         output.WriteLine($"silent connection dropped after {silencedAt.Elapsed.TotalMilliseconds:0} ms");
-        Assert.InRange(detectedAfter, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(5)); // LossTimeout after the last answer
+        Assert.InRange(detectedAfter, TimeSpan.FromMilliseconds(800), TimeSpan.FromSeconds(8)); // LossTimeout after the last answer
         var lost = member.System.StateMachine.GetHistory().Last(t => t.To == SystemMode.SafeMode);
         Assert.Equal(PostgresFleetPolicyOptions.DefaultLossReason, lost.Reason.Value);
         Assert.Equal(component, lost.Component);
@@ -195,7 +196,7 @@ public sealed class FleetPolicyTests(PostgresServer server, ITestOutputHelper ou
         Assert.Equal(SystemMode.Halt, member.System.Gate.Mode);
         await Eventually(() => !member.Policy.IsPolicyLost, "loss cleared");
         await Eventually(() => member.System.StateMachine.GetComponent(component)!.Conditions.Count == 0, "fleet-policy condition cleared by the Recovered event");
-        Assert.True(member.Policy.Connections >= 2);
+        await Eventually(() => member.Policy.Connections >= 2 && member.Policy.IsConnected, "reconnected");
     }
 
     [Fact]

@@ -31,7 +31,7 @@ public sealed partial class FleetProcessTests(PostgresServer server, ITestOutput
         var started = extraArguments.Select((extra, i) =>
         {
             var child = FleetCliProcess.Start($"trader-{i}", ["run", "--connection", server.ConnectionString, "--schema", _schema, "--process-id", $"trader-{i}",
-                "--heartbeat-ms", "200", "--query-timeout-ms", "500", "--loss-timeout-ms", "1500", .. extra]);
+                "--heartbeat-ms", "200", "--query-timeout-ms", "1000", "--loss-timeout-ms", "2000", .. extra]);
             _children.Add(child);
             return child;
         }).ToList();
@@ -97,11 +97,18 @@ public sealed partial class FleetProcessTests(PostgresServer server, ITestOutput
     {
         var fleet = await StartFleetAsync([], [], []);
         var victim = fleet[1];
-        var (upLine, _) = await victim.WaitForLineAsync(l => l.StartsWith("CONN up", StringComparison.Ordinal), CommandWait);
-        var backend = int.Parse(Regex.Match(upLine, @"backend=(\d+)").Groups[1].Value, CultureInfo.InvariantCulture);
         var marks = fleet.Select(c => c.LineCount).ToArray();
 
-        Assert.True(await server.ScalarAsync<bool>("SELECT pg_terminate_backend(@pid)", ("pid", backend)));
+        // Its current listening backend (looked up now: a loaded machine may already have made it reconnect once).
+        var terminated = 0L;
+        for (var attempt = 0; attempt < 50 && terminated == 0; attempt++)
+        {
+            if (attempt > 0) await Task.Delay(100);
+            terminated = await server.ScalarAsync<long>(
+                "WITH v AS MATERIALIZED (SELECT pid FROM pg_stat_activity WHERE application_name = 'degradation-fleet:trader-1') " +
+                "SELECT count(*) FILTER (WHERE pg_terminate_backend(v.pid)) FROM v");
+        }
+        Assert.Equal(1L, terminated);
         await using var commands = new FleetCommands(server.ConnectionString, _schema);
         var halt = await commands.HaltAsync("op-kill", "issued while one listener is down");
 
@@ -111,7 +118,13 @@ public sealed partial class FleetProcessTests(PostgresServer server, ITestOutput
         output.WriteLine($"victim: {down.Line} / {up.Line}");
         foreach (var child in fleet)
             Assert.Single(child.Lines.Skip(marks[fleet.IndexOf(child)]), l => l.StartsWith("APPLIED ", StringComparison.Ordinal) && l.Contains(halt.CommandId.ToString(), StringComparison.Ordinal));
-        var acks = await commands.GetAcknowledgementsAsync(halt.CommandId);
+        // Each process acknowledges after closing its gate.
+        IReadOnlyList<FleetAcknowledgement> acks = [];
+        for (var attempt = 0; attempt < 100 && acks.Count < 3; attempt++)
+        {
+            if (attempt > 0) await Task.Delay(100);
+            acks = await commands.GetAcknowledgementsAsync(halt.CommandId);
+        }
         Assert.Equal(["trader-0", "trader-1", "trader-2"], acks.Select(a => a.ProcessId).Order());
     }
 
