@@ -1,0 +1,95 @@
+using Degradation.Storage.Postgres;
+
+namespace Degradation.FleetCli;
+
+/// <summary>
+/// <c>run</c>: a stand-in trading process. Starts a <see cref="DegradationSystem"/>, keeps the critical components
+/// fresh, walks every recovery run through its stages at once (so it reaches Normal quickly), follows the fleet
+/// policy and prints one line per gate change, command and connection change, with monotonic timestamps
+/// (<see cref="TimeProvider.GetTimestamp"/>, comparable across processes on one Linux host). Stops on "quit" or
+/// end of standard input.
+/// </summary>
+internal static class RunVerb
+{
+    private static readonly object OutputLock = new();
+
+    public static async Task<int> RunAsync(CliArguments arguments)
+    {
+        var time = TimeProvider.System;
+        var lossMode = (arguments.Get("loss-mode") ?? "degraded").ToLowerInvariant() switch
+        {
+            "degraded" => SystemMode.Degraded,
+            "safemode" or "safe_mode" => SystemMode.SafeMode,
+            var other => throw new CliException($"--loss-mode must be degraded or safemode (was '{other}')."),
+        };
+        var options = new DegradationOptions { RecoveryStableSeconds = 0, MinSafeModeSeconds = 0, TickIntervalMs = 10 };
+        PostgresFleetPolicyOptions.RegisterLossHandling(options, lossMode);
+        var fleetOptions = new PostgresFleetPolicyOptions
+        {
+            Schema = arguments.Get("schema") ?? "public",
+            Group = arguments.Get("group"),
+            ProcessId = arguments.Get("process-id") ?? ProcessIdentity.DefaultProcessId(),
+            HeartbeatInterval = arguments.Milliseconds("heartbeat-ms", 1000),
+            QueryTimeout = arguments.Milliseconds("query-timeout-ms", 2000),
+            LossTimeout = arguments.Milliseconds("loss-timeout-ms", 5000),
+            ReconnectDelay = TimeSpan.FromMilliseconds(50),
+            MaxReconnectDelay = TimeSpan.FromMilliseconds(500),
+        };
+
+        await using var system = DegradationSystem.Create(options, time);
+        var stateMachine = system.StateMachine;
+        var ready = 0;
+        using var printer = stateMachine.SubscribeTransitions(t =>
+        {
+            var open = t.To is SystemMode.Normal or SystemMode.Degraded;
+            Print($"MODE ts={t.Timestamp} wall={t.WallTime:O} from={t.From} to={t.To} stage={t.ToStage?.ToString() ?? "-"} gate={(open ? "open" : "closed")} kind={t.Kind} reason={t.Reason} details={t.Details}");
+            // The stand-in's recovery steps succeed at once.
+            if (t.To == SystemMode.Recovering && t.ToStage is { } stage && stage != RecoveryStage.Ready && t.RecoveryRun is { } run)
+                stateMachine.TryAdvanceStage(run, stage + 1);
+        });
+
+        void HeartbeatCritical()
+        {
+            system.Heartbeat(ComponentId.Broker);
+            system.Heartbeat(ComponentId.MarketData);
+            system.Heartbeat(ComponentId.Risk);
+        }
+        HeartbeatCritical();
+        system.Start();
+        // The cold-start run began before the printer subscribed: walk it too.
+        if (stateMachine.ActiveRecoveryRun is { } coldRun && stateMachine.Stage is { } coldStage && coldStage != RecoveryStage.Ready)
+            stateMachine.TryAdvanceStage(coldRun, coldStage + 1);
+        await using var heartbeats = time.CreateTimer(_ => HeartbeatCritical(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+
+        await using var fleet = new PostgresFleetPolicy(arguments.Require("connection", "DEGRADATION_PG"), fleetOptions);
+        fleet.CommandHandled += a => Print($"APPLIED ts={a.Timestamp} id={a.Command.CommandId} kind={a.Command.Kind} outcome={a.Outcome} details={a.Details}");
+        fleet.ConnectionChanged += (up, error) => Print(up ? $"CONN up backend={fleet.BackendProcessId} connections={fleet.Connections}" : $"CONN down error={error?.Message}");
+        await fleet.StartAsync(system);
+        Print($"STARTED pid={Environment.ProcessId} process-id={fleetOptions.ProcessId}");
+
+        using var readyTimer = time.CreateTimer(_ =>
+        {
+            if (Volatile.Read(ref ready) == 0 && fleet.Synchronized.IsCompleted && system.Gate.Mode == SystemMode.Normal
+                && Interlocked.Exchange(ref ready, 1) == 0)
+                Print("READY");
+        }, null, TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(20));
+
+        string? line;
+        while ((line = await Console.In.ReadLineAsync()) is not null && line.Trim() != "quit")
+        {
+        }
+        await fleet.StopAsync();
+        await system.StopAsync();
+        Print("STOPPED");
+        return 0;
+    }
+
+    private static void Print(string line)
+    {
+        lock (OutputLock)
+        {
+            Console.Out.WriteLine(line);
+            Console.Out.Flush();
+        }
+    }
+}

@@ -1,0 +1,163 @@
+using System.Globalization;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Degradation.Storage.Postgres;
+
+/// <summary>
+/// Issues operator commands to the fleet: each is inserted into <c>fleet_policy</c> (the truth) and announced
+/// with NOTIFY in the same transaction (only a wake-up: listeners re-read the table). Commands are numbered in
+/// commit order (the insert holds a table lock that excludes other issuers, not readers), so a listener that
+/// reads "everything after N" never misses one.
+/// </summary>
+public sealed class FleetCommands : IAsyncDisposable
+{
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly bool _ownsDataSource;
+    private readonly SqlNames _names;
+    private readonly string _channel;
+
+    /// <summary>Creates an issuer over <paramref name="dataSource"/> (not disposed by it).</summary>
+    /// <exception cref="ArgumentException"><paramref name="schema"/> or <paramref name="channel"/> is not a plain lower-case identifier.</exception>
+    public FleetCommands(NpgsqlDataSource dataSource, string schema = "public", string channel = PostgresFleetPolicyOptions.DefaultChannel)
+        : this(dataSource, false, schema, channel)
+    {
+    }
+
+    /// <summary>Creates an issuer that connects with <paramref name="connectionString"/>.</summary>
+    /// <exception cref="ArgumentException">The connection string is empty, or <paramref name="schema"/> or <paramref name="channel"/> is not a plain lower-case identifier.</exception>
+    public FleetCommands(string connectionString, string schema = "public", string channel = PostgresFleetPolicyOptions.DefaultChannel)
+        : this(NpgsqlDataSource.Create(string.IsNullOrWhiteSpace(connectionString) ? throw new ArgumentException("The connection string is empty.", nameof(connectionString)) : connectionString), true, schema, channel)
+    {
+    }
+
+    private FleetCommands(NpgsqlDataSource dataSource, bool owns, string schema, string channel)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        _names = new SqlNames(schema);
+        _channel = SqlNames.ValidateIdentifier(channel, nameof(channel));
+        _dataSource = dataSource;
+        _ownsDataSource = owns;
+    }
+
+    /// <summary>Halts every process of the fleet (or of <paramref name="group"/>) until released, or for <paramref name="ttl"/>.</summary>
+    public Task<FleetCommand> HaltAsync(string operatorId, string reason, string? group = null, TimeSpan? ttl = null, CancellationToken cancellationToken = default) =>
+        IssueAsync(FleetCommandKind.Halt, SystemMode.Halt, ttl, operatorId, reason, group, cancellationToken);
+
+    /// <summary>Forces <paramref name="mode"/> on every process of the fleet (or of <paramref name="group"/>) for <paramref name="ttl"/>.</summary>
+    public Task<FleetCommand> ForceAsync(SystemMode mode, TimeSpan ttl, string operatorId, string reason, string? group = null, CancellationToken cancellationToken = default) =>
+        IssueAsync(FleetCommandKind.Force, mode, ttl, operatorId, reason, group, cancellationToken);
+
+    /// <summary>Ends the fleet's override on every process of the fleet (or of <paramref name="group"/>).</summary>
+    public Task<FleetCommand> ReleaseAsync(string operatorId, string reason, string? group = null, CancellationToken cancellationToken = default) =>
+        IssueAsync(FleetCommandKind.Release, null, null, operatorId, reason, group, cancellationToken);
+
+    /// <summary>Stores and announces one command.</summary>
+    /// <exception cref="ArgumentException">An argument is invalid; the message names it.</exception>
+    public async Task<FleetCommand> IssueAsync(FleetCommandKind kind, SystemMode? mode, TimeSpan? ttl, string operatorId, string reason,
+        string? group = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(operatorId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        if (operatorId.Length > 100) throw new ArgumentException($"operatorId must be at most 100 characters (was {operatorId.Length}).", nameof(operatorId));
+        if (group is not null && (string.IsNullOrWhiteSpace(group) || group.Length > 100))
+            throw new ArgumentException($"group must be null (whole fleet) or 1 to 100 characters (was '{group}').", nameof(group));
+        int? ttlSeconds = null;
+        if (ttl is { } t)
+        {
+            if (t < TimeSpan.FromSeconds(1) || t > TimeSpan.FromDays(7))
+                throw new ArgumentOutOfRangeException(nameof(ttl), ttl, $"ttl must be between 1 s and 7 days (was {t}).");
+            ttlSeconds = (int)Math.Ceiling(t.TotalSeconds);
+        }
+        switch (kind)
+        {
+            case FleetCommandKind.Halt:
+                mode = SystemMode.Halt;
+                break;
+            case FleetCommandKind.Force:
+                if (mode is not { } m || !Enum.IsDefined(m)) throw new ArgumentException($"A force command needs a mode (was {mode?.ToString() ?? "none"}).", nameof(mode));
+                if (ttlSeconds is null) throw new ArgumentException("A force command needs a ttl.", nameof(ttl));
+                break;
+            case FleetCommandKind.Release:
+                if (mode is not null || ttl is not null) throw new ArgumentException("A release command takes no mode and no ttl.", nameof(kind));
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(kind), kind, $"Unknown fleet command kind '{(int)kind}'.");
+        }
+
+        var table = _names.Table("fleet_policy");
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var lockTable = new NpgsqlCommand($"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE", connection, transaction))
+            await lockTable.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+
+        FleetCommand command;
+        await using (var insert = new NpgsqlCommand($"""
+            INSERT INTO {table} (command_id, command, target_group, mode, ttl_seconds, operator_id, reason, expires_at)
+            VALUES (@command_id, @command, @group, @mode, @ttl, @operator, @reason,
+                    CASE WHEN @ttl IS NULL THEN NULL ELSE now() + make_interval(secs => @ttl) END)
+            RETURNING {FleetCommandReader.Columns}
+            """, connection, transaction))
+        {
+            insert.Parameters.AddWithValue("command_id", Guid.NewGuid());
+            insert.Parameters.AddWithValue("command", kind.ToString().ToLowerInvariant());
+            insert.Parameters.Add(new NpgsqlParameter("group", NpgsqlDbType.Varchar) { Value = (object?)group ?? DBNull.Value });
+            insert.Parameters.Add(new NpgsqlParameter("mode", NpgsqlDbType.Varchar) { Value = mode is { } md ? DbText.Mode(md) : DBNull.Value });
+            insert.Parameters.Add(new NpgsqlParameter("ttl", NpgsqlDbType.Integer) { Value = (object?)ttlSeconds ?? DBNull.Value });
+            insert.Parameters.AddWithValue("operator", operatorId);
+            insert.Parameters.AddWithValue("reason", reason);
+            await using var reader = await insert.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            command = FleetCommandReader.Read(reader).Command;
+        }
+
+        // The payload is only a hint (a listener re-reads the table); it stays far below NOTIFY's 8000-byte cap.
+        await using (var notify = new NpgsqlCommand("SELECT pg_notify(@channel, @payload)", connection, transaction))
+        {
+            notify.Parameters.AddWithValue("channel", _channel);
+            notify.Parameters.AddWithValue("payload", command.Sequence.ToString(CultureInfo.InvariantCulture) + ":" + (group ?? "*"));
+            await notify.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return command;
+    }
+
+    /// <summary>The most recent commands, newest first.</summary>
+    public async Task<IReadOnlyList<FleetCommand>> ListAsync(int limit = 20, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var query = new NpgsqlCommand($"SELECT {FleetCommandReader.Columns} FROM {_names.Table("fleet_policy")} ORDER BY id DESC LIMIT @limit", connection);
+        query.Parameters.AddWithValue("limit", limit);
+        var result = new List<FleetCommand>();
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) result.Add(FleetCommandReader.Read(reader).Command);
+        return result;
+    }
+
+    /// <summary>Which processes handled <paramref name="commandId"/>, and how.</summary>
+    public async Task<IReadOnlyList<FleetAcknowledgement>> GetAcknowledgementsAsync(Guid commandId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var query = new NpgsqlCommand($"""
+            SELECT command_id, process_id, host_id, applied_at, outcome, details
+            FROM {_names.Table("fleet_policy_applied")} WHERE command_id = @id ORDER BY applied_at, process_id
+            """, connection);
+        query.Parameters.AddWithValue("id", commandId);
+        var result = new List<FleetAcknowledgement>();
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            result.Add(new FleetAcknowledgement(reader.GetGuid(0), reader.GetString(1), reader.GetString(2),
+                reader.GetFieldValue<DateTimeOffset>(3), Enum.Parse<FleetCommandOutcome>(reader.GetString(4)),
+                reader.IsDBNull(5) ? null : reader.GetString(5)));
+        }
+        return result;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (_ownsDataSource) await _dataSource.DisposeAsync().ConfigureAwait(false);
+    }
+}

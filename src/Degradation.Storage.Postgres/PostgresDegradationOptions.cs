@@ -1,0 +1,33 @@
+namespace Degradation.Storage.Postgres;
+
+/// <summary>Options of <see cref="PostgresDegradation"/>: one connection string and schema for the audit, the WAL and the fleet policy.</summary>
+public sealed class PostgresDegradationOptions
+{
+    /// <summary>The Npgsql connection string.</summary>
+    public string ConnectionString { get; set; } = "";
+
+    /// <summary>The schema holding every table (a lower-case identifier).</summary>
+    public string Schema { get; set; } = "public";
+
+    /// <summary>This process's id in audit rows and fleet acknowledgements.</summary>
+    public string ProcessId { get; set; } = ProcessIdentity.DefaultProcessId();
+
+    /// <summary>This host's id in audit rows and fleet acknowledgements.</summary>
+    public string HostId { get; set; } = ProcessIdentity.DefaultHostId();
+
+    /// <summary>Create or upgrade the schema in <see cref="PostgresDegradation.StartAsync"/>.</summary>
+    public bool MigrateOnStart { get; set; } = true;
+
+    /// <summary>Write every transition to <c>mode_transitions</c>.</summary>
+    public bool Audit { get; set; } = true;
+
+    /// <summary>
+    /// Follow the fleet policy; null turns it off. Its <see cref="PostgresFleetPolicyOptions.Schema"/>,
+    /// <see cref="PostgresFleetPolicyOptions.ProcessId"/> and <see cref="PostgresFleetPolicyOptions.HostId"/> are
+    /// replaced by this object's.
+    /// </summary>
+    public PostgresFleetPolicyOptions? FleetPolicy { get; set; } = new();
+
+    /// <summary>The WAL stream <see cref="PostgresDegradation.CreateWalStore"/> uses when none is given.</summary>
+    public string WalStream { get; set; } = "default";
+}

@@ -1,0 +1,166 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Degradation.Storage.Postgres;
+using Xunit.Abstractions;
+
+namespace Degradation.Tests.Postgres;
+
+/// <summary>
+/// The fleet as separate OS processes (samples/FleetCli <c>run</c>): each starts a DegradationSystem, reaches
+/// Normal, follows the fleet policy and prints its gate changes with monotonic timestamps
+/// (<see cref="Stopwatch.GetTimestamp"/> is CLOCK_MONOTONIC on Linux, so they compare across processes).
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed partial class FleetProcessTests(PostgresServer server, ITestOutputHelper output) : IAsyncLifetime
+{
+    private static readonly TimeSpan StartupWait = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan CommandWait = TimeSpan.FromSeconds(15);
+    private readonly string _schema = PostgresServer.NewSchema();
+    private readonly List<FleetCliProcess> _children = [];
+
+    public async Task InitializeAsync() => await PostgresSchema.MigrateAsync(server.ConnectionString, _schema);
+
+    public async Task DisposeAsync()
+    {
+        foreach (var child in _children) await child.DisposeAsync();
+    }
+
+    private async Task<List<FleetCliProcess>> StartFleetAsync(params string[][] extraArguments)
+    {
+        var started = extraArguments.Select((extra, i) =>
+        {
+            var child = FleetCliProcess.Start($"trader-{i}", ["run", "--connection", server.ConnectionString, "--schema", _schema, "--process-id", $"trader-{i}",
+                "--heartbeat-ms", "200", "--query-timeout-ms", "1000", "--loss-timeout-ms", "2000", .. extra]);
+            _children.Add(child);
+            return child;
+        }).ToList();
+        await Task.WhenAll(started.Select(c => c.WaitForLineAsync(l => l == "READY", StartupWait, what: "READY")));
+        return started;
+    }
+
+    private static Func<string, bool> GateClosedBy(Guid commandId) =>
+        l => l.StartsWith("MODE ", StringComparison.Ordinal) && l.Contains("gate=closed", StringComparison.Ordinal) && l.Contains(commandId.ToString(), StringComparison.Ordinal);
+
+    private static bool IsNormal(string line) => line.StartsWith("MODE ", StringComparison.Ordinal) && line.Contains(" to=Normal ", StringComparison.Ordinal);
+
+    private static long Timestamp(string line) => long.Parse(TimestampPattern().Match(line).Groups[1].Value, CultureInfo.InvariantCulture);
+
+    [GeneratedRegex(@"\bts=(\d+)")]
+    private static partial Regex TimestampPattern();
+
+    private static double Percentile(List<double> sorted, double p) => sorted[Math.Max(0, (int)Math.Ceiling(p * sorted.Count) - 1)];
+
+    [Fact]
+    public async Task A_fleet_halt_closes_every_process_gate_and_the_latency_is_measured_over_fifty_commands()
+    {
+        var fleet = await StartFleetAsync([], [], []);
+        await using var commands = new FleetCommands(server.ConnectionString, _schema);
+        const int cycles = 50;
+        var latencies = new List<double>();
+        for (var i = 0; i < cycles; i++)
+        {
+            var marks = fleet.Select(c => c.LineCount).ToArray();
+            var issuedAt = Stopwatch.GetTimestamp();
+            var halt = await commands.HaltAsync("op-latency", $"latency cycle {i}");
+            var closed = await Task.WhenAll(fleet.Select((c, n) => c.WaitForLineAsync(GateClosedBy(halt.CommandId), CommandWait, marks[n], $"gate closed by {halt.CommandId}")));
+            latencies.AddRange(closed.Select(x => (Timestamp(x.Line) - issuedAt) * 1000.0 / Stopwatch.Frequency));
+
+            var release = await commands.ReleaseAsync("op-latency", $"latency cycle {i} done");
+            await Task.WhenAll(fleet.Select((c, n) => c.WaitForLineAsync(l => IsNormal(l) && l.Contains("recovery.complete", StringComparison.Ordinal), CommandWait, closed[n].Index, "back to Normal after the release")));
+        }
+
+        latencies.Sort();
+        var (p50, p99, max) = (Percentile(latencies, 0.50), Percentile(latencies, 0.99), latencies[^1]);
+        var summary = $"fleet halt command-to-gate-closed over {cycles} commands x {fleet.Count} processes ({latencies.Count} samples): " +
+                      $"p50 {p50:0.0} ms, p99 {p99:0.0} ms, max {max:0.0} ms (target p99 <= 100 ms on loopback; machine load {LoadAverage()})";
+        output.WriteLine(summary);
+        Console.WriteLine(summary);
+        Assert.All(latencies, l => Assert.True(l >= 0, "the gate cannot close before the command was issued"));
+        // A generous bound: the 2-core machine is shared; the measured numbers are reported above.
+        Assert.True(p99 < P99BoundMs, $"p99 {p99:0.0} ms exceeds {P99BoundMs} ms");
+        foreach (var child in fleet)
+            Assert.Equal(cycles * 2, child.Lines.Count(l => l.StartsWith("APPLIED ", StringComparison.Ordinal)));
+    }
+
+    private static double P99BoundMs =>
+        double.TryParse(Environment.GetEnvironmentVariable("FLEET_P99_BOUND_MS"), NumberStyles.Float, CultureInfo.InvariantCulture, out var ms) ? ms : 1000;
+
+    private static string LoadAverage()
+    {
+        try { return File.ReadAllText("/proc/loadavg").Split(' ')[0]; }
+        catch (IOException) { return "unknown"; }
+    }
+
+    [Fact]
+    public async Task A_process_whose_connection_is_killed_while_a_command_is_issued_applies_it_after_reconnecting()
+    {
+        var fleet = await StartFleetAsync([], [], []);
+        var victim = fleet[1];
+        var marks = fleet.Select(c => c.LineCount).ToArray();
+
+        // Its current listening backend (looked up now: a loaded machine may already have made it reconnect once).
+        var terminated = 0L;
+        for (var attempt = 0; attempt < 50 && terminated == 0; attempt++)
+        {
+            if (attempt > 0) await Task.Delay(100);
+            terminated = await server.ScalarAsync<long>(
+                "WITH v AS MATERIALIZED (SELECT pid FROM pg_stat_activity WHERE application_name = 'degradation-fleet:trader-1') " +
+                "SELECT count(*) FILTER (WHERE pg_terminate_backend(v.pid)) FROM v");
+        }
+        Assert.Equal(1L, terminated);
+        await using var commands = new FleetCommands(server.ConnectionString, _schema);
+        var halt = await commands.HaltAsync("op-kill", "issued while one listener is down");
+
+        await Task.WhenAll(fleet.Select((c, n) => c.WaitForLineAsync(GateClosedBy(halt.CommandId), CommandWait, marks[n], "gate closed by the halt")));
+        var down = await victim.WaitForLineAsync(l => l.StartsWith("CONN down", StringComparison.Ordinal), CommandWait, marks[1], "its connection drop");
+        var up = await victim.WaitForLineAsync(l => l.StartsWith("CONN up", StringComparison.Ordinal), CommandWait, down.Index, "a reconnect");
+        output.WriteLine($"victim: {down.Line} / {up.Line}");
+        foreach (var child in fleet)
+            Assert.Single(child.Lines.Skip(marks[fleet.IndexOf(child)]), l => l.StartsWith("APPLIED ", StringComparison.Ordinal) && l.Contains(halt.CommandId.ToString(), StringComparison.Ordinal));
+        // Each process acknowledges after closing its gate.
+        IReadOnlyList<FleetAcknowledgement> acks = [];
+        for (var attempt = 0; attempt < 100 && acks.Count < 3; attempt++)
+        {
+            if (attempt > 0) await Task.Delay(100);
+            acks = await commands.GetAcknowledgementsAsync(halt.CommandId);
+        }
+        Assert.Equal(["trader-0", "trader-1", "trader-2"], acks.Select(a => a.ProcessId).Order());
+    }
+
+    [Fact]
+    public async Task When_the_database_stops_processes_report_the_configured_reason_and_recover_when_it_returns()
+    {
+        // Two processes keep the default (Degraded: keep trading, flagged); one fails closed (SafeMode).
+        var fleet = await StartFleetAsync([], [], ["--loss-mode", "safemode"]);
+        var marks = fleet.Select(c => c.LineCount).ToArray();
+        var stoppedAt = Stopwatch.GetTimestamp();
+        await server.StopAsync();
+        try
+        {
+            var lost = await Task.WhenAll(fleet.Select((c, n) => c.WaitForLineAsync(
+                l => l.StartsWith("MODE ", StringComparison.Ordinal) && l.Contains("reason=fleet.policy_lost", StringComparison.Ordinal),
+                TimeSpan.FromSeconds(20), marks[n], "the fleet.policy_lost transition")));
+            foreach (var (line, _) in lost)
+                output.WriteLine($"{(Timestamp(line) - stoppedAt) * 1000.0 / Stopwatch.Frequency:0} ms after the stop: {line}");
+            Assert.Contains(" to=Degraded ", lost[0].Line);
+            Assert.Contains("gate=open", lost[0].Line);
+            Assert.Contains(" to=Degraded ", lost[1].Line);
+            Assert.Contains(" to=SafeMode ", lost[2].Line);
+            Assert.Contains("gate=closed", lost[2].Line);
+        }
+        finally
+        {
+            await server.StartAsync();
+        }
+
+        var recovered = await Task.WhenAll(fleet.Select((c, n) => c.WaitForLineAsync(IsNormal, TimeSpan.FromSeconds(30), marks[n] + 1, "Normal again after the restart")));
+        foreach (var (line, _) in recovered) output.WriteLine("recovered: " + line);
+
+        // The channel works again end to end.
+        await using var commands = new FleetCommands(server.ConnectionString, _schema);
+        var after = fleet.Select(c => c.LineCount).ToArray();
+        var halt = await commands.HaltAsync("op-restart", "after the restart");
+        await Task.WhenAll(fleet.Select((c, n) => c.WaitForLineAsync(GateClosedBy(halt.CommandId), CommandWait, after[n], "gate closed after the restart")));
+    }
+}
