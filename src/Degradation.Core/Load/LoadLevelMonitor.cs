@@ -182,7 +182,7 @@ public sealed class LoadLevelMonitor
         lock (_lock)
         {
             var remaining = TimeSpan.Zero;
-            if (_cooldownActive)
+            if (_cooldownActive && _level != (int)LoadLevel.Normal)
             {
                 var elapsed = _time.GetElapsedTime(_lastChangeAt);
                 if (elapsed < _cooldown) remaining = _cooldown - elapsed;
