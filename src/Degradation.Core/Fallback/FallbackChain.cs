@@ -390,7 +390,12 @@ public abstract class FallbackChain
         if (elapsed.TotalSeconds < _ramp[_rampStep].DurationSeconds) return;
         var validation = RestorationValidation.Evaluate(window.Metrics(elapsed), _options);
         _lastValidation = validation;
-        if (!validation.AllPassed) return;
+        if (!validation.AllPassed)
+        {
+            // Judge the step again on fresh evidence: old slow or failed calls must not hold it forever.
+            _window = new RestorationWindow(now, _options.LatencySampleSize);
+            return;
+        }
         _rampStep++;
         var percent = _ramp[_rampStep].TrafficPercent;
         if (percent >= 100)

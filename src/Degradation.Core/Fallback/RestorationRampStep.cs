@@ -16,7 +16,7 @@ public sealed class RestorationRampStep
     /// <summary>Share of calls sent to the primary during the step (1–100). The step that reaches 100 completes the restoration.</summary>
     public int TrafficPercent { get; set; }
 
-    /// <summary>Minimum seconds the step lasts before its validation checks are evaluated.</summary>
+    /// <summary>Seconds of evidence the step collects before its validation checks are evaluated; a step that fails them collects a fresh window of the same length and is judged again.</summary>
     public double DurationSeconds { get; set; }
 
     /// <inheritdoc />
