@@ -190,11 +190,15 @@ public sealed class AlertRouter : IAsyncDisposable
             if (route.Removed || !route.Matches(alert)) continue;
             matched = true;
             var now = _time.GetTimestamp();
-            if (route.IsDown && (channelDown || _time.GetElapsedTime(route.DownSince, now) < _downRetry))
+            if (route.IsDown)
             {
-                // A down sink never carries a channel-down alert, and is retried only after the retry interval.
-                Interlocked.Increment(ref route.Skipped);
-                continue;
+                // A down sink never carries a channel-down alert (no feedback loop), and is retried only after the retry interval.
+                if (channelDown) continue;
+                if (_time.GetElapsedTime(route.DownSince, now) < _downRetry)
+                {
+                    Interlocked.Increment(ref route.Skipped);
+                    continue;
+                }
             }
             try
             {
