@@ -56,7 +56,7 @@ public sealed class LoadShedder
 
     /// <summary>True to process, false to shed (counted). Allocation-free; looks the symbol up only when the level sheds something.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Unknown level.</exception>
-    /// <exception cref="ArgumentNullException"><paramref name="symbol"/> is null.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="symbol"/> is null and the level needs a lookup.</exception>
     public bool ShouldProcess(string symbol, LoadLevel level, MarketDataKind kind = MarketDataKind.Trades)
     {
         var lowest = LowestFor(level);

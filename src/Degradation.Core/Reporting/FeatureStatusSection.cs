@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Degradation;
 
 /// <summary>Reports the feature degradation level and the features it reduces or disables.</summary>
@@ -12,7 +14,7 @@ public sealed class FeatureStatusSection(FeatureDegradationController controller
     public IEnumerable<string> GetLines()
     {
         var level = _controller.Level;
-        yield return $"Level: {level} (availability {FeatureLevels.Availability(level):P0}, SLA impact {FeatureLevels.SlaImpact(level)})";
+        yield return string.Create(CultureInfo.InvariantCulture, $"Level: {level} (availability {FeatureLevels.Availability(level) * 100:0}%, SLA impact {FeatureLevels.SlaImpact(level)})");
         var listed = _controller.GetListedFeatures(level);
         var reduced = listed.Where(f => f.Value == FeatureState.Reduced).Select(f => f.Key).Order(StringComparer.Ordinal).ToList();
         var disabled = listed.Where(f => f.Value == FeatureState.Disabled).Select(f => f.Key).Order(StringComparer.Ordinal).ToList();
