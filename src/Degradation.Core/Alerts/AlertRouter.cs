@@ -33,7 +33,8 @@ public sealed class AlertRouter : IAsyncDisposable
     private long _delivered;
     private long _failures;
     private long _unrouted;
-    private bool _channelDownReported;
+    private int _channelDownReported;
+    private int _disposed;
     private int _state; // 0 created, 1 running, 2 stopped
     private Task _loop = Task.CompletedTask;
 
@@ -150,6 +151,7 @@ public sealed class AlertRouter : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         await StopAsync().ConfigureAwait(false);
         _stop.Cancel();
         _stop.Dispose();
@@ -245,7 +247,7 @@ public sealed class AlertRouter : IAsyncDisposable
         route.IsDown = true;
         if (_options.ReportChannelDown && _bus is not null)
         {
-            _channelDownReported = true;
+            Volatile.Write(ref _channelDownReported, 1);
             _bus.Publish(EventType.FailSupport, ComponentId.Alerts, ReasonCode.AlertsChannelDown, $"alert sink '{route.Name}' is down: {route.LastError}");
         }
         if (whileDeliveringChannelDown) return;
@@ -261,10 +263,15 @@ public sealed class AlertRouter : IAsyncDisposable
     {
         route.IsDown = false;
         route.LastError = null;
-        if (!_channelDownReported || _bus is null) return;
+        ReportRecoveredIfNoneDown("every alert sink delivers again");
+    }
+
+    private void ReportRecoveredIfNoneDown(string details)
+    {
+        if (_bus is null || Volatile.Read(ref _channelDownReported) == 0) return;
         if (Volatile.Read(ref _routes).Any(r => r.IsDown && !r.Removed)) return;
-        _channelDownReported = false;
-        _bus.Publish(EventType.Recovered, ComponentId.Alerts, ReasonCode.ComponentRecovered, "every alert sink delivers again");
+        if (Interlocked.Exchange(ref _channelDownReported, 0) == 1)
+            _bus.Publish(EventType.Recovered, ComponentId.Alerts, ReasonCode.ComponentRecovered, details);
     }
 
     private void ReleaseFlushWaiters(bool all)
@@ -286,6 +293,7 @@ public sealed class AlertRouter : IAsyncDisposable
     {
         route.Removed = true;
         lock (_routesLock) _routes = [.. _routes.Where(r => r != route)];
+        if (route.IsDown) ReportRecoveredIfNoneDown($"the down alert sink '{route.Name}' was removed");
     }
 
     private sealed class Route(IAlertSink sink, string? audience, Severity minimumSeverity, string name)

@@ -160,6 +160,21 @@ public class AlertRouterTests
     }
 
     [Fact]
+    public async Task Removing_the_only_down_sink_reports_the_alerts_component_recovered()
+    {
+        var system = DegradationSystem.Create(new DegradationOptions(), _time);
+        var router = new AlertRouter(timeProvider: _time, bus: system.Bus);
+        var route = router.AddRoute(new RecordingSink { Failing = true }, name: "pager");
+        router.Publish(Make(Severity.Warning, "operators", "x"));
+        await router.FlushAsync();
+        route.Dispose();
+        system.Bus.ProcessPending();
+        Assert.Empty(system.StateMachine.GetComponent(ComponentId.Alerts)!.Conditions);
+        await router.DisposeAsync();
+        await router.DisposeAsync(); // idempotent
+    }
+
+    [Fact]
     public async Task Stop_delivers_what_is_queued_then_refuses_new_alerts()
     {
         var router = new AlertRouter(timeProvider: _time);
