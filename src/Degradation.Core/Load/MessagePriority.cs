@@ -1,0 +1,14 @@
+namespace Degradation;
+
+/// <summary>How important a message is to the load shedder (seed 002). Lower value = more important.</summary>
+public enum MessagePriority : byte
+{
+    /// <summary>Tier-1 symbols: processed at every level.</summary>
+    Critical = 1,
+    /// <summary>Tier-2 symbols.</summary>
+    High = 2,
+    /// <summary>Every other symbol.</summary>
+    Normal = 3,
+    /// <summary>Reference data updates.</summary>
+    Low = 4,
+}
