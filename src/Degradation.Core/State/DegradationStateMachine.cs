@@ -383,6 +383,8 @@ public sealed class DegradationStateMachine : IAsyncDisposable
     {
         var component = GetOrAdd(e.Component);
         var wasStale = component.Stale;
+        // A critical component coming back from Unknown is a status change: stability is earned again from here.
+        if (component.Critical && component.IsUnknown) _lastDisturbanceAt = now;
         component.HasReported = true;
         component.Stale = false;
         component.LastReportTimestamp = Math.Min(e.Timestamp, now);
@@ -626,6 +628,8 @@ public sealed class DegradationStateMachine : IAsyncDisposable
         foreach (var condition in component.Conditions.Values.ToList())
         {
             if (condition.Mode == SystemMode.Halt) continue; // Halt conditions are cleared only by an operator release.
+            // Staleness is a fact about silence, not a verdict: only the component's own next report clears it.
+            if (component.Stale && condition.Reason == ReasonCode.ComponentStale) continue;
             RemoveCondition(component, condition.Reason, now);
         }
     }

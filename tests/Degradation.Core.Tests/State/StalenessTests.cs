@@ -97,6 +97,29 @@ public class StalenessTests
     }
 
     [Fact]
+    public void All_healthy_does_not_clear_the_stale_condition_of_a_still_silent_component()
+    {
+        var driver = NormalWithShortMarketDataTtl();
+        driver.Advance(TimeSpan.FromSeconds(6)).Expect(SystemMode.SafeMode);
+        driver.Apply(EventType.Recovered, ComponentId.System, ReasonCode.AllHealthy);
+        Assert.Contains(driver.Machine.GetComponent(ComponentId.MarketData)!.Conditions, c => c.Reason == ReasonCode.ComponentStale);
+        driver.Advance(driver.MinSafeMode * 2).Expect(SystemMode.SafeMode); // still silent: still closed
+        driver.Heartbeat(ComponentId.MarketData, TimeSpan.FromHours(1));
+        driver.Advance(TimeSpan.FromMilliseconds(1)).Expect(SystemMode.Recovering);
+    }
+
+    [Fact]
+    public void A_critical_component_leaving_Unknown_restarts_the_quiet_time()
+    {
+        var driver = SystemDriver.Create();
+        driver.Heartbeat(ComponentId.Broker).Heartbeat(ComponentId.Risk).AdvanceTo(RecoveryStage.Ready);
+        driver.Advance(driver.RecoveryStable * 3).Expect(SystemMode.Recovering, RecoveryStage.Ready);
+        driver.Heartbeat(ComponentId.MarketData).Expect(SystemMode.Recovering, RecoveryStage.Ready); // not at once
+        driver.Advance(driver.RecoveryStable - Epsilon).Expect(SystemMode.Recovering, RecoveryStage.Ready);
+        driver.Advance(Epsilon).Expect(SystemMode.Normal);
+    }
+
+    [Fact]
     public void A_never_reported_critical_component_is_Unknown_and_blocks_Normal()
     {
         var driver = SystemDriver.Create();
