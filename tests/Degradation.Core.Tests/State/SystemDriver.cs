@@ -94,16 +94,20 @@ internal sealed class SystemDriver
 
     public RecoveryRunId Run => Machine.ActiveRecoveryRun ?? throw new InvalidOperationException($"No active recovery run (mode {Mode}).");
 
-    /// <summary>Advances the active run stage by stage up to <paramref name="stage"/>.</summary>
+    /// <summary>
+    /// Advances the active run stage by stage up to <paramref name="stage"/>. With RecoveryStableSeconds = 0 the run
+    /// may land (Normal/Degraded) the moment it reaches Ready; that is accepted.
+    /// </summary>
     public SystemDriver AdvanceTo(RecoveryStage stage)
     {
         var run = Run;
-        while (Stage is { } current && current < stage)
+        while (Mode == SystemMode.Recovering && Stage is { } current && current < stage)
         {
             if (!Machine.TryAdvanceStage(run, current + 1))
                 throw new InvalidOperationException($"Could not advance {run} from {current} (mode {Mode}).");
         }
-        if (Mode != SystemMode.Recovering || Stage != stage)
+        var landed = stage == RecoveryStage.Ready && Mode is SystemMode.Normal or SystemMode.Degraded && Options.RecoveryStableSeconds == 0;
+        if (!landed && (Mode != SystemMode.Recovering || Stage != stage))
             throw new InvalidOperationException($"Expected Recovering/{stage}, got {Mode}/{Stage}.");
         return this;
     }
