@@ -110,11 +110,14 @@ public sealed class EventBus : IAsyncDisposable
         return new Unsubscriber(this, handler);
     }
 
-    /// <summary>Starts the consumer loop. Idempotent; a stopped bus stays stopped.</summary>
+    /// <summary>Starts the consumer loop. Idempotent while running.</summary>
+    /// <exception cref="InvalidOperationException">The bus was stopped; a stopped bus cannot be restarted.</exception>
     public void Start()
     {
-        if (Interlocked.CompareExchange(ref _state, Running, Created) != Created) return;
-        _loop = Task.Run(RunAsync);
+        var previous = Interlocked.CompareExchange(ref _state, Running, Created);
+        if (previous == Stopped)
+            throw new InvalidOperationException("The event bus was stopped and cannot be restarted; create a new system.");
+        if (previous == Created) _loop = Task.Run(RunAsync);
     }
 
     /// <summary>

@@ -199,6 +199,23 @@ public class EventBusTests
     }
 
     [Fact]
+    public async Task A_stopped_bus_refuses_to_restart_instead_of_silently_dropping_everything()
+    {
+        var driver = NormalWithQueue(10);
+        driver.Bus.Start();
+        driver.Bus.Start(); // idempotent while running
+        await driver.Bus.StopAsync().WaitAsync(Timeout);
+        await driver.Bus.StopAsync().WaitAsync(Timeout); // idempotent
+        var error = Assert.Throws<InvalidOperationException>(driver.Bus.Start);
+        Assert.Contains("stopped", error.Message);
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () =>
+        {
+            await driver.System.DisposeAsync();
+            driver.System.Start();
+        });
+    }
+
+    [Fact]
     public void ProcessPending_is_refused_while_the_consumer_loop_runs()
     {
         var driver = NormalWithQueue(10);
