@@ -326,7 +326,7 @@ public sealed class DegradationStateMachine : IAsyncDisposable
     }
 
     /// <summary>Completes the recovery run at <see cref="RecoveryStage.Ready"/> on an operator's command (needed when <see cref="DegradationOptions.AutoRecoveryToNormal"/> is off).</summary>
-    /// <exception cref="InvalidOperationException">The system is not in Recovering/Ready.</exception>
+    /// <exception cref="InvalidOperationException">The system is not in Recovering/Ready, an override is active, or a critical component is Unknown.</exception>
     public ModeTransition CompleteRecovery(string operatorId, string? reason = null)
     {
         RequireText(operatorId, nameof(operatorId));

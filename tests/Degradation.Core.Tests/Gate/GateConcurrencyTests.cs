@@ -46,7 +46,7 @@ public class GateConcurrencyTests(ITestOutputHelper output)
         foreach (var reader in readers)
         {
             Assert.Null(reader.Failure);
-            Assert.True(reader.Reads > 10_000, $"reader made only {reader.Reads} reads");
+            Assert.True(reader.Reads > 1_000, $"reader made only {reader.Reads} reads");
             Assert.True(reader.FloorChecks > 0, "no read ever happened while a must-deliver floor was set");
             long lastSequence = 0;
             foreach (var (sequence, mode, stage) in reader.Samples)
