@@ -1,4 +1,4 @@
-using System.Threading.Channels;
+using System.Collections.Concurrent;
 
 namespace Degradation;
 
@@ -9,26 +9,33 @@ namespace Degradation;
 /// also queued so the state machine processes it again in order. Subscribers see events in order on one
 /// consumer loop; a throwing subscriber is isolated and counted.
 /// </summary>
+/// <remarks>
+/// The queue is a lock-free <see cref="ConcurrentQueue{T}"/>; the consumer loop parks on a semaphore only when
+/// the queue is empty, so a publish is one enqueue plus a fence and allocates nothing.
+/// </remarks>
 public sealed class EventBus : IAsyncDisposable
 {
+    private const int Created = 0, Running = 1, Stopped = 2;
+
     private readonly DegradationPolicy _policy;
     private readonly DegradationStateMachine _stateMachine;
     private readonly TimeProvider _time;
-    private readonly Channel<SystemEvent> _channel =
-        Channel.CreateUnbounded<SystemEvent>(new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
+    private readonly ConcurrentQueue<QueuedEvent> _queue = new();
+    private readonly SemaphoreSlim _wakeUp = new(0);
     private readonly int _capacity;
     private readonly bool _dropOnFull;
     private readonly object _subscribersLock = new();
     private readonly object _drainLock = new();
     private readonly List<(long Target, TaskCompletionSource Done)> _drainWaiters = [];
     private Action<SystemEvent>[] _subscribers = [];
-    private int _pending;
+    private int _pending; // queued or being processed
+    private int _consumerParked;
     private long _processed;
     private long _dropped;
     private long _mustDelivered;
     private long _overCapacity;
     private long _handlerFailures;
-    private int _state; // 0 created, 1 running, 2 stopped
+    private int _state;
     private Task _loop = Task.CompletedTask;
 
     /// <summary>Creates a bus that feeds <paramref name="stateMachine"/>.</summary>
@@ -44,9 +51,9 @@ public sealed class EventBus : IAsyncDisposable
         _dropOnFull = policy.Options.EventBusDropOnFull;
     }
 
-    /// <summary>Events waiting to be processed.</summary>
+    /// <summary>Events waiting to be processed (including the one being processed).</summary>
     public int PendingCount => Volatile.Read(ref _pending);
-    /// <summary>Events processed by the consumer loop.</summary>
+    /// <summary>Events processed (by the consumer loop, <see cref="ProcessPending"/> or a drain).</summary>
     public long ProcessedCount => Interlocked.Read(ref _processed);
     /// <summary>Non-critical events dropped because the bus was full or stopped.</summary>
     public long DroppedCount => Interlocked.Read(ref _dropped);
@@ -59,7 +66,7 @@ public sealed class EventBus : IAsyncDisposable
     /// <summary>The fallback record of dropped events.</summary>
     public DroppedEventLog DroppedEvents { get; } = new();
     /// <summary>True while the consumer loop runs.</summary>
-    public bool IsRunning => Volatile.Read(ref _state) == 1;
+    public bool IsRunning => Volatile.Read(ref _state) == Running;
 
     /// <summary>Raised on the consumer loop when a subscriber throws; the bus carries on.</summary>
     public event Action<SystemEvent, Exception>? HandlerFailed;
@@ -70,16 +77,13 @@ public sealed class EventBus : IAsyncDisposable
     /// </summary>
     public bool Publish(in SystemEvent systemEvent)
     {
-        if (_policy.IsMustDeliver(systemEvent.Reason))
-        {
-            Interlocked.Increment(ref _mustDelivered);
-            // Emergency path (SPEC rule 7): the gate reflects the event before Publish returns.
-            _stateMachine.Apply(systemEvent);
-            Interlocked.Increment(ref _pending);
-            if (!_channel.Writer.TryWrite(systemEvent)) Interlocked.Decrement(ref _pending);
-            return true;
-        }
+        if (_policy.IsMustDeliver(systemEvent.Reason)) return PublishMustDeliver(systemEvent);
 
+        if (Volatile.Read(ref _state) == Stopped)
+        {
+            Drop(systemEvent);
+            return false;
+        }
         if (Interlocked.Increment(ref _pending) > _capacity)
         {
             if (_dropOnFull)
@@ -90,10 +94,8 @@ public sealed class EventBus : IAsyncDisposable
             }
             Interlocked.Increment(ref _overCapacity);
         }
-        if (_channel.Writer.TryWrite(systemEvent)) return true;
-        Interlocked.Decrement(ref _pending);
-        Drop(systemEvent);
-        return false;
+        Enqueue(new QueuedEvent(systemEvent, isEmergencyCopy: false, epoch: 0));
+        return true;
     }
 
     /// <summary>Stamps and publishes an event (see <see cref="Publish(in SystemEvent)"/>).</summary>
@@ -108,11 +110,14 @@ public sealed class EventBus : IAsyncDisposable
         return new Unsubscriber(this, handler);
     }
 
-    /// <summary>Starts the consumer loop. Idempotent.</summary>
+    /// <summary>Starts the consumer loop. Idempotent while running.</summary>
+    /// <exception cref="InvalidOperationException">The bus was stopped; a stopped bus cannot be restarted.</exception>
     public void Start()
     {
-        if (Interlocked.CompareExchange(ref _state, 1, 0) != 0) return;
-        _loop = Task.Run(RunAsync);
+        var previous = Interlocked.CompareExchange(ref _state, Running, Created);
+        if (previous == Stopped)
+            throw new InvalidOperationException("The event bus was stopped and cannot be restarted; create a new system.");
+        if (previous == Created) _loop = Task.Run(RunAsync);
     }
 
     /// <summary>
@@ -123,12 +128,7 @@ public sealed class EventBus : IAsyncDisposable
     public int ProcessPending()
     {
         if (IsRunning) throw new InvalidOperationException("The bus consumer loop is running; use DrainAsync instead.");
-        var count = 0;
-        while (_channel.Reader.TryRead(out var e))
-        {
-            Process(e);
-            count++;
-        }
+        var count = ProcessQueued();
         ReleaseDrainWaiters();
         return count;
     }
@@ -138,49 +138,100 @@ public sealed class EventBus : IAsyncDisposable
     {
         lock (_drainLock)
         {
-            var target = Interlocked.Read(ref _processed) + Volatile.Read(ref _pending);
-            if (Interlocked.Read(ref _processed) >= target) return Task.CompletedTask;
-            if (!IsRunning) { ProcessPendingUnlocked(); return Task.CompletedTask; }
+            // Pending first, then processed: the target can only overshoot, and an empty queue releases it.
+            var pending = Volatile.Read(ref _pending);
+            var target = Interlocked.Read(ref _processed) + pending;
+            if (pending == 0) return Task.CompletedTask;
+            if (!IsRunning)
+            {
+                ProcessQueued();
+                return Task.CompletedTask;
+            }
             var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _drainWaiters.Add((target, done));
             return done.Task.WaitAsync(cancellationToken);
         }
     }
 
-    /// <summary>Stops accepting events, drains the queue, and stops the consumer loop.</summary>
+    /// <summary>Stops accepting non-critical events, drains the queue, and stops the consumer loop.</summary>
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
-        var previous = Interlocked.Exchange(ref _state, 2);
-        _channel.Writer.TryComplete();
-        if (previous == 1) await _loop.WaitAsync(cancellationToken).ConfigureAwait(false);
-        else ProcessPending();
+        var previous = Interlocked.Exchange(ref _state, Stopped);
+        if (previous == Running)
+        {
+            WakeConsumer(force: true);
+            await _loop.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        // Also catches an event whose publisher passed the state check just before the stop.
+        ProcessQueued();
+        ReleaseDrainWaiters();
     }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
 
-    private void ProcessPendingUnlocked()
+    private bool PublishMustDeliver(in SystemEvent systemEvent)
     {
-        while (_channel.Reader.TryRead(out var e)) Process(e);
+        Interlocked.Increment(ref _mustDelivered);
+        // Emergency path (SPEC rule 7): the gate reflects the event before Publish returns, whatever the queue holds.
+        var epoch = _stateMachine.ApplyEmergency(systemEvent);
+        if (Volatile.Read(ref _state) == Stopped) return true;
+        Interlocked.Increment(ref _pending); // never refused: must-deliver events are kept beyond capacity
+        Enqueue(new QueuedEvent(systemEvent, isEmergencyCopy: true, epoch));
+        return true;
+    }
+
+    private void Enqueue(in QueuedEvent item)
+    {
+        _queue.Enqueue(item);
+        WakeConsumer(force: false);
+    }
+
+    private void WakeConsumer(bool force)
+    {
+        // Full fence: the enqueue above must be visible before we read the parked flag (the consumer sets the flag,
+        // fences, then re-checks the queue), otherwise a wake-up could be lost.
+        Interlocked.MemoryBarrier();
+        if ((force || Volatile.Read(ref _consumerParked) != 0) && Interlocked.Exchange(ref _consumerParked, 0) != 0)
+            _wakeUp.Release();
     }
 
     private async Task RunAsync()
     {
-        var reader = _channel.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        while (true)
         {
-            while (reader.TryRead(out var e)) Process(e);
+            ProcessQueued();
             ReleaseDrainWaiters();
+            if (Volatile.Read(ref _state) == Stopped) return; // StopAsync drains whatever is left
+            Interlocked.Exchange(ref _consumerParked, 1);
+            if (!_queue.IsEmpty || Volatile.Read(ref _state) == Stopped)
+            {
+                // Work arrived while parking: unpark ourselves, or consume the permit a publisher already released.
+                if (Interlocked.Exchange(ref _consumerParked, 0) == 0) await _wakeUp.WaitAsync().ConfigureAwait(false);
+                continue;
+            }
+            await _wakeUp.WaitAsync().ConfigureAwait(false);
         }
-        ReleaseDrainWaiters();
     }
 
-    private void Process(in SystemEvent e)
+    private int ProcessQueued()
     {
-        Interlocked.Decrement(ref _pending);
+        var count = 0;
+        while (_queue.TryDequeue(out var item))
+        {
+            Process(item);
+            count++;
+        }
+        return count;
+    }
+
+    private void Process(in QueuedEvent item)
+    {
+        var e = item.Event;
         try
         {
-            _stateMachine.Apply(e);
+            if (item.IsEmergencyCopy) _stateMachine.ApplyQueuedCopy(e, item.Epoch);
+            else _stateMachine.Apply(e);
         }
         catch (Exception ex)
         {
@@ -197,7 +248,9 @@ public sealed class EventBus : IAsyncDisposable
                 Fail(e, ex);
             }
         }
+        // Processed before pending: processed + pending never dips, so a drain target is never reached early.
         Interlocked.Increment(ref _processed);
+        Interlocked.Decrement(ref _pending);
     }
 
     private void Fail(in SystemEvent e, Exception ex)
@@ -218,10 +271,10 @@ public sealed class EventBus : IAsyncDisposable
         {
             if (_drainWaiters.Count == 0) return;
             var processed = Interlocked.Read(ref _processed);
-            var finished = Volatile.Read(ref _state) == 2 && _channel.Reader.Completion.IsCompleted;
+            var empty = Volatile.Read(ref _pending) == 0;
             for (var i = _drainWaiters.Count - 1; i >= 0; i--)
             {
-                if (_drainWaiters[i].Target <= processed || finished)
+                if (empty || _drainWaiters[i].Target <= processed)
                 {
                     _drainWaiters[i].Done.TrySetResult();
                     _drainWaiters.RemoveAt(i);
@@ -233,6 +286,13 @@ public sealed class EventBus : IAsyncDisposable
     private void Unsubscribe(Action<SystemEvent> handler)
     {
         lock (_subscribersLock) _subscribers = [.. _subscribers.Where(h => h != handler)];
+    }
+
+    private readonly struct QueuedEvent(in SystemEvent e, bool isEmergencyCopy, long epoch)
+    {
+        public readonly SystemEvent Event = e;
+        public readonly bool IsEmergencyCopy = isEmergencyCopy;
+        public readonly long Epoch = epoch;
     }
 
     private sealed class Unsubscriber(EventBus bus, Action<SystemEvent> handler) : IDisposable

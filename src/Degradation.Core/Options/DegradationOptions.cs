@@ -117,9 +117,9 @@ public sealed class DegradationOptions
     {
         var errors = new List<string>();
         Positive(errors, nameof(FailThresholdCount), FailThresholdCount);
-        Positive(errors, nameof(FailThresholdSeconds), FailThresholdSeconds);
-        NonNegative(errors, nameof(RecoveryStableSeconds), RecoveryStableSeconds);
-        NonNegative(errors, nameof(MinSafeModeSeconds), MinSafeModeSeconds);
+        Seconds(errors, nameof(FailThresholdSeconds), FailThresholdSeconds, allowZero: false);
+        Seconds(errors, nameof(RecoveryStableSeconds), RecoveryStableSeconds, allowZero: true);
+        Seconds(errors, nameof(MinSafeModeSeconds), MinSafeModeSeconds, allowZero: true);
         Positive(errors, nameof(BrokerTimeoutMs), BrokerTimeoutMs);
         Positive(errors, nameof(MarketDataStaleMs), MarketDataStaleMs);
         Positive(errors, nameof(RiskTimeoutMs), RiskTimeoutMs);
@@ -133,18 +133,23 @@ public sealed class DegradationOptions
         Positive(errors, nameof(RecoveryStageTimeoutMs), RecoveryStageTimeoutMs);
         Positive(errors, nameof(DbBufferMaxEntries), DbBufferMaxEntries);
         Positive(errors, nameof(DbBufferMaxBytes), DbBufferMaxBytes);
-        Positive(errors, nameof(DbBufferMaxSeconds), DbBufferMaxSeconds);
+        Seconds(errors, nameof(DbBufferMaxSeconds), DbBufferMaxSeconds, allowZero: false);
         Positive(errors, nameof(EventBusQueueSize), EventBusQueueSize);
         Positive(errors, nameof(PositionCacheStaleMs), PositionCacheStaleMs);
         Positive(errors, nameof(MarketDataCacheStaleMs), MarketDataCacheStaleMs);
         Positive(errors, nameof(ComponentStatusTtlSeconds), ComponentStatusTtlSeconds);
         Positive(errors, nameof(MinOverrideSeconds), MinOverrideSeconds);
         Positive(errors, nameof(MaxOverrideSeconds), MaxOverrideSeconds);
-        if (MaxOverrideSeconds < MinOverrideSeconds && MinOverrideSeconds > 0)
+        if (MaxOverrideSeconds < MinOverrideSeconds && MinOverrideSeconds > 0 && MaxOverrideSeconds > 0)
             errors.Add($"{nameof(MaxOverrideSeconds)} ({Format(MaxOverrideSeconds)}) must not be below {nameof(MinOverrideSeconds)} ({Format(MinOverrideSeconds)}).");
         Positive(errors, nameof(TransitionHistorySize), TransitionHistorySize);
         Positive(errors, nameof(TickIntervalMs), TickIntervalMs);
 
+        NotNull(errors, nameof(DecisionMatrix), DecisionMatrix);
+        NotNull(errors, nameof(MustDeliverReasons), MustDeliverReasons);
+        NotNull(errors, nameof(Components), Components);
+        NotNull(errors, nameof(TradingLimits), TradingLimits);
+        NotNull(errors, nameof(DeniedActions), DeniedActions);
         foreach (var (reason, mode) in DecisionMatrix ?? [])
         {
             if (string.IsNullOrWhiteSpace(reason))
@@ -162,8 +167,8 @@ public sealed class DegradationOptions
         {
             if (string.IsNullOrWhiteSpace(name)) { errors.Add($"{nameof(Components)} has an empty component name."); continue; }
             if (component is null) { errors.Add($"{nameof(Components)}:{name} is null."); continue; }
-            if (component.StatusTtlSeconds is { } ttl && !(ttl > 0 && double.IsFinite(ttl)))
-                errors.Add($"{nameof(Components)}:{name}:{nameof(ComponentOptions.StatusTtlSeconds)} must be > 0 (was {Format(ttl)}).");
+            if (component.StatusTtlSeconds is { } ttl)
+                Seconds(errors, $"{nameof(Components)}:{name}:{nameof(ComponentOptions.StatusTtlSeconds)}", ttl, allowZero: false);
             if (component.TimeoutReason is { } tr && string.IsNullOrWhiteSpace(tr))
                 errors.Add($"{nameof(Components)}:{name}:{nameof(ComponentOptions.TimeoutReason)} must not be blank.");
         }
@@ -197,10 +202,21 @@ public sealed class DegradationOptions
         if (!(value > 0) || !double.IsFinite(value)) errors.Add($"{name} must be > 0 (was {Format(value)}).");
     }
 
-    private static void NonNegative(List<string> errors, string name, double value)
+    // A duration in seconds must also fit a TimeSpan, or compiling the policy would overflow.
+    private static void Seconds(List<string> errors, string name, double value, bool allowZero)
     {
-        if (!(value >= 0) || !double.IsFinite(value)) errors.Add($"{name} must be >= 0 (was {Format(value)}).");
+        if (allowZero ? !(value >= 0) : !(value > 0))
+            errors.Add($"{name} must be {(allowZero ? ">=" : ">")} 0 (was {Format(value)}).");
+        else if (!(value <= MaxSeconds))
+            errors.Add($"{name} must be at most {Format(MaxSeconds)} seconds (was {Format(value)}).");
     }
+
+    private static void NotNull(List<string> errors, string name, object? value)
+    {
+        if (value is null) errors.Add($"{name} must not be null.");
+    }
+
+    private const double MaxSeconds = 10.0 * 365 * 24 * 3600; // ten years: far beyond any sane threshold, well inside TimeSpan
 
     private static string Format(double value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -34,6 +34,7 @@ public sealed class DegradationStateMachine : IAsyncDisposable
     private bool _completionRequested;
     private (RecoveryTrigger Trigger, ReasonCode Reason, ComponentId Component)? _pendingRun;
     private long _eventsApplied;
+    private long _commandEpoch; // bumped by every operator command; see ApplyEmergency
 
     /// <summary>
     /// Creates a state machine in <see cref="SystemMode.Recovering"/>/<see cref="RecoveryStage.ConnectBroker"/>
@@ -177,13 +178,44 @@ public sealed class DegradationStateMachine : IAsyncDisposable
     public void Apply(in SystemEvent systemEvent)
     {
         if (systemEvent.Component.IsEmpty) throw new ArgumentException("The event has no component.", nameof(systemEvent));
+        lock (_lock) ApplyLocked(systemEvent);
+    }
+
+    /// <summary>
+    /// The bus's emergency path (SPEC rule 7): applies a must-deliver event at once and returns the operator-command
+    /// epoch it was applied in, so the queued copy can be told apart later (see <see cref="ApplyQueuedCopy"/>).
+    /// </summary>
+    internal long ApplyEmergency(in SystemEvent systemEvent)
+    {
+        if (systemEvent.Component.IsEmpty) throw new ArgumentException("The event has no component.", nameof(systemEvent));
         lock (_lock)
         {
-            var now = _time.GetTimestamp();
-            _eventsApplied++;
-            ApplyEvent(systemEvent, now);
-            Evaluate(now, systemEvent);
+            ApplyLocked(systemEvent);
+            return _commandEpoch;
         }
+    }
+
+    /// <summary>
+    /// Applies the queued copy of a must-deliver event again, in queue order, so that older queued events (e.g. a
+    /// Recovered published before it) cannot undo it. Skipped when an operator command came in between: the
+    /// operator acted on a state that already held the event, and a replay must not re-halt a released system or
+    /// break an override started after it.
+    /// </summary>
+    internal void ApplyQueuedCopy(in SystemEvent systemEvent, long emergencyEpoch)
+    {
+        lock (_lock)
+        {
+            if (_commandEpoch != emergencyEpoch) return;
+            ApplyLocked(systemEvent);
+        }
+    }
+
+    private void ApplyLocked(in SystemEvent systemEvent)
+    {
+        var now = _time.GetTimestamp();
+        _eventsApplied++;
+        ApplyEvent(systemEvent, now);
+        Evaluate(now, systemEvent);
     }
 
     /// <summary>Re-evaluates staleness, dwell, stability, override expiry and pending recovery (driven by a timer).</summary>
@@ -212,6 +244,7 @@ public sealed class DegradationStateMachine : IAsyncDisposable
         RequireText(reason, nameof(reason));
         lock (_lock)
         {
+            _commandEpoch++;
             var now = _time.GetTimestamp();
             var wall = _time.GetUtcNow();
             _override = new OverrideInfo
@@ -235,6 +268,7 @@ public sealed class DegradationStateMachine : IAsyncDisposable
         lock (_lock)
         {
             if (_override is null) throw new InvalidOperationException("No override is active.");
+            _commandEpoch++;
             return EndOverride(_time.GetTimestamp(), ReasonCode.OverrideReleased, ComponentId.System, operatorId, reason ?? "released by operator");
         }
     }
@@ -252,9 +286,13 @@ public sealed class DegradationStateMachine : IAsyncDisposable
         {
             var now = _time.GetTimestamp();
             if (_override is { Mode: SystemMode.Halt } && _conditionCounts[(int)SystemMode.Halt] == 0)
+            {
+                _commandEpoch++;
                 return EndOverride(now, ReasonCode.HaltReleased, ComponentId.System, operatorId, reason);
+            }
             if (_mode != SystemMode.Halt && _conditionCounts[(int)SystemMode.Halt] == 0)
                 throw new InvalidOperationException($"The system is not halted (mode {_mode}).");
+            _commandEpoch++;
             foreach (var component in _components.Values)
             {
                 foreach (var condition in component.Conditions.Values.Where(c => c.Mode == SystemMode.Halt).ToList())
@@ -281,13 +319,14 @@ public sealed class DegradationStateMachine : IAsyncDisposable
             var worst = WorstMode();
             if (worst >= SystemMode.SafeMode)
                 throw new InvalidOperationException($"Conditions demanding {worst} are still active: {DescribeConditions(worst)}.");
+            _commandEpoch++;
             StartRun(_time.GetTimestamp(), RecoveryTrigger.Manual, ReasonCode.RecoveryManual, ComponentId.System, operatorId, reason, TransitionKind.OperatorCommand);
             return _activeRun!.Value;
         }
     }
 
     /// <summary>Completes the recovery run at <see cref="RecoveryStage.Ready"/> on an operator's command (needed when <see cref="DegradationOptions.AutoRecoveryToNormal"/> is off).</summary>
-    /// <exception cref="InvalidOperationException">The system is not in Recovering/Ready.</exception>
+    /// <exception cref="InvalidOperationException">The system is not in Recovering/Ready, an override is active, or a critical component is Unknown.</exception>
     public ModeTransition CompleteRecovery(string operatorId, string? reason = null)
     {
         RequireText(operatorId, nameof(operatorId));
@@ -295,6 +334,10 @@ public sealed class DegradationStateMachine : IAsyncDisposable
         {
             if (_override is not null || _mode != SystemMode.Recovering || _stage != RecoveryStage.Ready)
                 throw new InvalidOperationException($"Recovery can be completed only in Recovering/Ready without an override (now {_mode}{(_stage is { } s ? "/" + s : "")}).");
+            // SPEC §5a: an Unknown critical component blocks leaving Recovering, whoever asks.
+            if (CriticalUnknown())
+                throw new InvalidOperationException($"Critical components are Unknown (never reported or stale): {DescribeUnknownCritical()}.");
+            _commandEpoch++;
             return Land(_time.GetTimestamp(), WorstMode(), operatorId, reason, TransitionKind.OperatorCommand);
         }
     }
@@ -340,6 +383,8 @@ public sealed class DegradationStateMachine : IAsyncDisposable
     {
         var component = GetOrAdd(e.Component);
         var wasStale = component.Stale;
+        // A critical component coming back from Unknown is a status change: stability is earned again from here.
+        if (component.Critical && component.IsUnknown) _lastDisturbanceAt = now;
         component.HasReported = true;
         component.Stale = false;
         component.LastReportTimestamp = Math.Min(e.Timestamp, now);
@@ -364,7 +409,8 @@ public sealed class DegradationStateMachine : IAsyncDisposable
         }
         if (reason == ReasonCode.RecoveryComplete)
         {
-            _completionRequested = _mode == SystemMode.Recovering && _stage == RecoveryStage.Ready;
+            // Refused (not remembered) while a critical component is Unknown: SPEC §5a.
+            _completionRequested = _mode == SystemMode.Recovering && _stage == RecoveryStage.Ready && !CriticalUnknown();
             return;
         }
         if (reason == ReasonCode.ColdStart)
@@ -480,9 +526,9 @@ public sealed class DegradationStateMachine : IAsyncDisposable
                     StartRun(now, restart.Trigger, restart.Reason, restart.Component, null, null, TransitionKind.ModeChange);
                     return;
                 }
-                if (_stage != RecoveryStage.Ready) return;
+                if (_stage != RecoveryStage.Ready || CriticalUnknown()) return;
                 if (_completionRequested
-                    || (_policy.Options.AutoRecoveryToNormal && !CriticalUnknown()
+                    || (_policy.Options.AutoRecoveryToNormal
                         && _time.GetElapsedTime(Math.Max(_stageEnteredAt, _lastDisturbanceAt), now) >= _policy.RecoveryStable))
                 {
                     Land(now, worst, null, null, TransitionKind.ModeChange);
@@ -582,6 +628,8 @@ public sealed class DegradationStateMachine : IAsyncDisposable
         foreach (var condition in component.Conditions.Values.ToList())
         {
             if (condition.Mode == SystemMode.Halt) continue; // Halt conditions are cleared only by an operator release.
+            // Staleness is a fact about silence, not a verdict: only the component's own next report clears it.
+            if (component.Stale && condition.Reason == ReasonCode.ComponentStale) continue;
             RemoveCondition(component, condition.Reason, now);
         }
     }
@@ -614,6 +662,9 @@ public sealed class DegradationStateMachine : IAsyncDisposable
 
     private string DescribeConditions(SystemMode atLeast) =>
         string.Join(", ", _components.Values.SelectMany(c => c.Conditions.Values.Where(x => x.Mode >= atLeast).Select(x => $"{c.Id}:{x.Reason}")));
+
+    private string DescribeUnknownCritical() =>
+        string.Join(", ", _critical.Where(c => c.IsUnknown).Select(c => c.Id.Name));
 
     private ComponentState GetOrAdd(ComponentId id)
     {

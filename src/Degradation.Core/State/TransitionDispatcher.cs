@@ -37,7 +37,7 @@ internal sealed class TransitionDispatcher : IAsyncDisposable
     {
         Subscription[] subscriptions;
         lock (_gate) subscriptions = [.. _subscriptions];
-        foreach (var subscription in subscriptions) subscription.Enqueue(transition);
+        foreach (var subscription in subscriptions) subscription.Post(transition);
     }
 
     /// <summary>Completes when every transition dispatched so far has been handled by every observer.</summary>
@@ -68,7 +68,7 @@ internal sealed class TransitionDispatcher : IAsyncDisposable
     private sealed class Subscription(TransitionDispatcher owner, Func<ModeTransition, CancellationToken, ValueTask> observer) : IDisposable
     {
         private readonly CancellationTokenSource _stop = new();
-        private long _queued;
+        private long _dispatched;
         private long _handled;
         private readonly object _flushGate = new();
         private readonly List<(long Target, TaskCompletionSource Done)> _flushWaiters = [];
@@ -78,17 +78,18 @@ internal sealed class TransitionDispatcher : IAsyncDisposable
 
         public void Start() => _loop = Task.Run(RunAsync);
 
-        public void Enqueue(ModeTransition transition)
+        // Counted before the write, so a flush never misses a transition that is queued or being handled.
+        public void Post(ModeTransition transition)
         {
-            Interlocked.Increment(ref _queued);
-            if (!Queue.Writer.TryWrite(transition)) Interlocked.Decrement(ref _queued);
+            Interlocked.Increment(ref _dispatched);
+            if (!Queue.Writer.TryWrite(transition)) Interlocked.Decrement(ref _dispatched);
         }
 
         public Task FlushAsync(CancellationToken cancellationToken)
         {
             lock (_flushGate)
             {
-                var target = Interlocked.Read(ref _queued);
+                var target = Interlocked.Read(ref _dispatched);
                 if (Interlocked.Read(ref _handled) >= target || _loop.IsCompleted) return Task.CompletedTask;
                 var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 _flushWaiters.Add((target, done));

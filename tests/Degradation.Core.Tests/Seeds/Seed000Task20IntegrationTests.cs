@@ -1,0 +1,45 @@
+using Degradation.Testing;
+
+namespace Degradation.Tests.Seeds;
+
+/// <summary>C# version of seed 000 Task 20 (backend/tests/degradation/test_integration.py).</summary>
+public class Seed000Task20IntegrationTests
+{
+    [Fact]
+    public async Task test_cold_start_to_normal_flow()
+    {
+        // The seed leaves "... recovery steps ..." open; here they are the SPEC §8 stages.
+        var time = new ManualTimeProvider();
+        await using var services = DegradationSystem.Create(new DegradationOptions(), time);
+        Assert.Equal(SystemMode.Recovering, services.StateMachine.Mode);
+
+        foreach (var c in new[] { ComponentId.Broker, ComponentId.MarketData, ComponentId.Risk }) services.Heartbeat(c);
+        services.Bus.ProcessPending();
+        var run = services.StateMachine.ActiveRecoveryRun!.Value;
+        foreach (var stage in new[] { RecoveryStage.CatchupMarketData, RecoveryStage.VerifyRisk, RecoveryStage.Ready })
+            Assert.True(services.StateMachine.TryAdvanceStage(run, stage));
+        time.Advance(TimeSpan.FromSeconds(services.Options.RecoveryStableSeconds));
+        services.StateMachine.Tick();
+        Assert.Equal(SystemMode.Normal, services.StateMachine.Mode);
+        Assert.True(services.Gate.Allows(ActionType.Open));
+    }
+
+    [Fact]
+    public async Task test_broker_disconnect_triggers_safe_mode()
+    {
+        await using var services = DegradationSystem.Create(new DegradationOptions(), new ManualTimeProvider());
+        services.StateMachine.Apply(SystemEvent.Create(services.TimeProvider, EventType.FailCritical, ComponentId.Broker, ReasonCode.BrokerDisconnect));
+        Assert.Equal(SystemMode.SafeModeDisconnected, services.StateMachine.Mode);
+        Assert.Equal(SystemMode.SafeModeDisconnected, services.Gate.Mode);
+    }
+
+    [Fact]
+    public async Task test_eventbus_drop_on_full()
+    {
+        await using var services = DegradationSystem.Create(new DegradationOptions { EventBusQueueSize = 1 }, new ManualTimeProvider());
+        Assert.True(services.Bus.Publish(EventType.FailSupport, ComponentId.Alerts, ReasonCode.AlertsChannelDown));
+        var result = services.Bus.Publish(EventType.FailSupport, ComponentId.Alerts, ReasonCode.AlertsChannelDown);
+        Assert.False(result);
+        Assert.Equal(1, services.Bus.DroppedCount);
+    }
+}

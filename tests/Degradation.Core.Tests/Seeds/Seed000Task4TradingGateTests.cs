@@ -1,0 +1,103 @@
+using Degradation.Tests.State;
+
+namespace Degradation.Tests.Seeds;
+
+/// <summary>
+/// C# version of seed 000 Task 4 (backend/tests/degradation/test_trading_gate.py). The seed sets the mode with
+/// gate.update_mode(); here only the state machine writes the gate (SPEC rule 1), so each test reaches its mode
+/// through real transitions.
+/// </summary>
+public class Seed000Task4TradingGateTests
+{
+    private static TradingGate GateIn(SystemMode mode, RecoveryStage? stage = null) => SystemDriver.Create().To(mode, stage).Gate;
+
+    [Fact]
+    public void test_normal_mode_all_allowed()
+    {
+        var gate = GateIn(SystemMode.Normal);
+        foreach (var action in Enum.GetValues<ActionType>()) Assert.True(gate.Allows(action));
+    }
+
+    [Fact]
+    public void test_degraded_mode_limited()
+    {
+        var gate = GateIn(SystemMode.Degraded);
+        Assert.True(gate.Allows(ActionType.Send));
+        Assert.True(gate.Allows(ActionType.Cancel));
+        Assert.True(gate.Allows(ActionType.Query));
+        var open = gate.Check(ActionType.Open);
+        Assert.True(open.Allowed);
+        Assert.NotNull(open.Advice);
+    }
+
+    [Fact]
+    public void test_safe_mode_no_new_positions()
+    {
+        var gate = GateIn(SystemMode.SafeMode);
+        Assert.False(gate.Allows(ActionType.Open));
+        Assert.False(gate.Allows(ActionType.Send));
+        Assert.False(gate.Allows(ActionType.Amend));
+        Assert.True(gate.Allows(ActionType.Cancel));
+        Assert.True(gate.Allows(ActionType.ReduceOnly));
+        Assert.True(gate.Allows(ActionType.Query));
+    }
+
+    [Fact]
+    public void test_safe_mode_cancel_best_effort()
+    {
+        var cancel = GateIn(SystemMode.SafeMode).Check(ActionType.Cancel);
+        Assert.True(cancel.Allowed);
+        Assert.Contains("best-effort", cancel.Advice!.ToLowerInvariant());
+    }
+
+    [Fact]
+    public void test_safe_mode_disconnected_minimal()
+    {
+        var gate = GateIn(SystemMode.SafeModeDisconnected);
+        Assert.False(gate.Allows(ActionType.Open));
+        Assert.False(gate.Allows(ActionType.Send));
+        Assert.False(gate.Allows(ActionType.Cancel));
+        Assert.True(gate.Allows(ActionType.Query)); // local only
+        var cancel = gate.Check(ActionType.Cancel);
+        Assert.False(cancel.Allowed);
+        Assert.Contains("disconnected", cancel.Advice!.ToLowerInvariant());
+    }
+
+    [Fact]
+    public void test_halt_mode_query_only()
+    {
+        var gate = GateIn(SystemMode.Halt);
+        Assert.False(gate.Allows(ActionType.Open));
+        Assert.False(gate.Allows(ActionType.Send));
+        Assert.False(gate.Allows(ActionType.Cancel));
+        Assert.True(gate.Allows(ActionType.Query));
+    }
+
+    [Fact]
+    public void test_recovery_connect_broker_stage()
+    {
+        var gate = GateIn(SystemMode.Recovering, RecoveryStage.ConnectBroker);
+        Assert.True(gate.Allows(ActionType.Query));
+        Assert.False(gate.Allows(ActionType.Cancel));
+        Assert.False(gate.Allows(ActionType.Open));
+    }
+
+    [Fact]
+    public void test_recovery_verify_risk_stage()
+    {
+        var gate = GateIn(SystemMode.Recovering, RecoveryStage.VerifyRisk);
+        Assert.True(gate.Allows(ActionType.Query));
+        Assert.True(gate.Allows(ActionType.Cancel));
+        Assert.False(gate.Allows(ActionType.Open));
+    }
+
+    [Fact]
+    public void test_recovery_ready_stage()
+    {
+        var gate = GateIn(SystemMode.Recovering, RecoveryStage.Ready);
+        Assert.True(gate.Allows(ActionType.Query));
+        Assert.True(gate.Allows(ActionType.Cancel));
+        Assert.True(gate.Allows(ActionType.ReduceOnly));
+        Assert.False(gate.Allows(ActionType.Open));
+    }
+}

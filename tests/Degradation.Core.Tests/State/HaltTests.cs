@@ -1,0 +1,112 @@
+namespace Degradation.Tests.State;
+
+/// <summary>SPEC rule 6 and §5a "Release": Halt is sticky; only an operator leaves it, into Recovering.</summary>
+public class HaltTests
+{
+    [Theory]
+    [InlineData("broker.mismatch")]
+    [InlineData("risk.breach_hard")]
+    [InlineData("position.unknown")]
+    public void Halt_survives_recovery_events_reconnects_and_time(string reason)
+    {
+        var driver = SystemDriver.Create().ToNormal();
+        driver.Apply(EventType.FailCritical, ComponentId.Risk, new ReasonCode(reason)).Expect(SystemMode.Halt);
+
+        driver.Recover(ComponentId.Risk);
+        driver.Apply(EventType.Recovered, ComponentId.System, ReasonCode.AllHealthy);
+        driver.Apply(EventType.Recovered, ComponentId.Broker, ReasonCode.BrokerReconnected);
+        driver.Apply(EventType.Recovered, ComponentId.System, ReasonCode.ColdStart);
+        driver.HeartbeatCritical().Advance(TimeSpan.FromHours(2));
+
+        driver.Expect(SystemMode.Halt);
+        Assert.Equal(SystemMode.Halt, driver.Machine.DerivedMode);
+        Assert.Contains(driver.Machine.GetComponent(ComponentId.Risk)!.Conditions, c => c.Mode == SystemMode.Halt);
+    }
+
+    [Fact]
+    public void ReleaseHalt_clears_Halt_conditions_is_audited_and_leads_to_a_manual_recovery_run()
+    {
+        var driver = SystemDriver.Create().ToHalt();
+        var t = driver.Machine.ReleaseHalt("dave", "positions reconciled by hand");
+        driver.Expect(SystemMode.Recovering, RecoveryStage.ConnectBroker);
+        Assert.Equal(TransitionKind.HaltReleased, t.Kind);
+        Assert.Equal(ReasonCode.HaltReleased, t.Reason);
+        Assert.Equal("dave", t.OperatorId);
+        Assert.Equal("positions reconciled by hand", t.Details);
+        Assert.Equal(RecoveryTrigger.Manual, driver.Machine.ActiveRecoveryTrigger);
+        Assert.Equal(SystemMode.Normal, driver.Machine.DerivedMode);
+        driver.CompleteRun().Expect(SystemMode.Normal);
+    }
+
+    [Fact]
+    public void ReleaseHalt_clears_Halt_conditions_on_every_component()
+    {
+        var driver = SystemDriver.Create().HeartbeatCritical();
+        Assert.True(driver.Machine.FailRecovery(driver.Run, "cold start failed")); // system: recovery.failed
+        driver.Fail(ComponentId.Risk, ReasonCode.RiskBreachHard);
+        driver.Fail(ComponentId.Broker, ReasonCode.BrokerMismatch);
+        Assert.Equal(3, driver.Machine.GetComponents().Count(c => c.Conditions.Any(x => x.Mode == SystemMode.Halt)));
+        driver.Machine.ReleaseHalt(SystemDriver.Operator, "all clear");
+        driver.Expect(SystemMode.Recovering, RecoveryStage.ConnectBroker);
+        Assert.All(driver.Machine.GetComponents(), c => Assert.DoesNotContain(c.Conditions, x => x.Mode == SystemMode.Halt));
+    }
+
+    [Fact]
+    public void ReleaseHalt_with_a_SafeMode_condition_left_lands_in_SafeMode()
+    {
+        var driver = SystemDriver.Create().ToHalt();
+        driver.Fail(ComponentId.MarketData, ReasonCode.MarketDataStale);
+        driver.Machine.ReleaseHalt(SystemDriver.Operator, "mismatch resolved");
+        driver.Expect(SystemMode.SafeMode);
+        driver.Recover(ComponentId.MarketData).Advance(driver.MinSafeMode).Expect(SystemMode.Recovering);
+    }
+
+    [Fact]
+    public void ReleaseHalt_when_not_halted_is_refused()
+    {
+        var driver = SystemDriver.Create().ToSafeMode();
+        var error = Assert.Throws<InvalidOperationException>(() => driver.Machine.ReleaseHalt(SystemDriver.Operator, "oops"));
+        Assert.Contains("not halted", error.Message);
+    }
+
+    [Theory]
+    [InlineData("", "reason", "operatorId")]
+    [InlineData("ops", " ", "reason")]
+    public void ReleaseHalt_needs_an_operator_and_a_reason(string operatorId, string reason, string parameter)
+    {
+        var driver = SystemDriver.Create().ToHalt();
+        var error = Assert.Throws<ArgumentException>(() => driver.Machine.ReleaseHalt(operatorId, reason));
+        Assert.Equal(parameter, error.ParamName);
+        driver.Expect(SystemMode.Halt);
+    }
+
+    [Fact]
+    public void An_automatic_Halt_survives_an_overrides_expiry()
+    {
+        var driver = SystemDriver.Create().ToHalt();
+        driver.Machine.ForceMode(SystemMode.Normal, TimeSpan.FromMinutes(5), SystemDriver.Operator, "flatten manually");
+        driver.Expect(SystemMode.Normal); // force leaves Halt (operator)
+        driver.Advance(TimeSpan.FromMinutes(5)).Expect(SystemMode.Halt);
+        Assert.Equal(TransitionKind.OverrideEnded, driver.Last.Kind);
+    }
+
+    [Fact]
+    public void A_forced_Halt_ends_with_its_TTL_and_goes_through_Recovering()
+    {
+        var driver = SystemDriver.Create().ToNormal();
+        driver.Machine.ForceMode(SystemMode.Halt, TimeSpan.FromMinutes(1), SystemDriver.Operator, "drill");
+        driver.Advance(TimeSpan.FromSeconds(59)).Expect(SystemMode.Halt);
+        driver.Advance(TimeSpan.FromSeconds(1)).Expect(SystemMode.Recovering, RecoveryStage.ConnectBroker);
+        Assert.Equal(ReasonCode.OverrideExpired, driver.Last.Reason);
+    }
+
+    [Fact]
+    public void ReleaseHalt_ends_a_forced_Halt()
+    {
+        var driver = SystemDriver.Create().ToNormal();
+        driver.Machine.ForceMode(SystemMode.Halt, TimeSpan.FromMinutes(10), SystemDriver.Operator, "drill");
+        driver.Machine.ReleaseHalt(SystemDriver.Operator, "drill over");
+        Assert.False(driver.Machine.IsOverrideActive);
+        driver.Expect(SystemMode.Recovering, RecoveryStage.ConnectBroker);
+    }
+}

@@ -1,0 +1,181 @@
+namespace Degradation.Tests.State;
+
+/// <summary>SPEC rule 9 and §5a "TTL and staleness": stale status is not health.</summary>
+public class StalenessTests
+{
+    private static readonly TimeSpan Epsilon = TimeSpan.FromMilliseconds(1);
+
+    /// <summary>Normal, with broker and risk kept fresh by a long TTL and market data on a 5 s TTL.</summary>
+    private static SystemDriver NormalWithShortMarketDataTtl()
+    {
+        var driver = SystemDriver.Create().ToNormal();
+        driver.Heartbeat(ComponentId.Broker, TimeSpan.FromHours(1)).Heartbeat(ComponentId.Risk, TimeSpan.FromHours(1));
+        driver.Heartbeat(ComponentId.MarketData, TimeSpan.FromSeconds(5));
+        return driver;
+    }
+
+    [Fact]
+    public void A_critical_component_silent_past_its_TTL_becomes_Unknown_and_escalates_to_SafeMode()
+    {
+        var driver = NormalWithShortMarketDataTtl();
+        driver.Advance(TimeSpan.FromSeconds(5)).Expect(SystemMode.Normal); // TTL not yet exceeded
+        driver.Advance(Epsilon).Expect(SystemMode.SafeMode);
+        Assert.Equal(ReasonCode.ComponentStale, driver.Last.Reason);
+        Assert.Equal(ComponentId.MarketData, driver.Last.Component);
+        var status = driver.Machine.GetComponent(ComponentId.MarketData)!;
+        Assert.Equal(ComponentLevel.Unknown, status.Level);
+        Assert.Contains(status.Conditions, c => c.Reason == ReasonCode.ComponentStale && c.Mode == SystemMode.SafeMode);
+        Assert.Equal(ComponentLevel.Healthy, driver.Machine.GetComponent(ComponentId.Broker)!.Level);
+    }
+
+    [Fact]
+    public void The_default_TTL_is_ComponentStatusTtlSeconds()
+    {
+        var driver = SystemDriver.Create(o => o.ComponentStatusTtlSeconds = 20).ToNormal(); // heartbeats at t0, Normal at t0+10
+        driver.Advance(TimeSpan.FromSeconds(10)).Expect(SystemMode.Normal);
+        driver.Advance(Epsilon).Expect(SystemMode.SafeMode);
+    }
+
+    [Fact]
+    public void A_registered_component_TTL_overrides_the_default()
+    {
+        var driver = SystemDriver.Create(o =>
+        {
+            o.ComponentStatusTtlSeconds = 30;
+            o.Components["risk"] = new ComponentOptions { Critical = true, StatusTtlSeconds = 12 };
+        }).ToNormal();
+        driver.Heartbeat(ComponentId.Broker).Heartbeat(ComponentId.MarketData);
+        driver.Advance(TimeSpan.FromSeconds(2)).Expect(SystemMode.Normal);
+        driver.Advance(Epsilon).Expect(SystemMode.SafeMode);
+        Assert.Equal(ComponentId.Risk, driver.Last.Component);
+    }
+
+    [Fact]
+    public void Heartbeats_keep_a_component_fresh()
+    {
+        var driver = NormalWithShortMarketDataTtl();
+        for (var i = 0; i < 20; i++)
+        {
+            driver.Advance(TimeSpan.FromSeconds(4));
+            driver.Heartbeat(ComponentId.MarketData, TimeSpan.FromSeconds(5));
+        }
+        driver.Expect(SystemMode.Normal);
+    }
+
+    [Fact]
+    public void An_optional_component_going_stale_is_Unknown_but_does_not_escalate()
+    {
+        var driver = SystemDriver.Create().ToNormal();
+        driver.Heartbeat(ComponentId.Db, TimeSpan.FromSeconds(2));
+        driver.Advance(TimeSpan.FromSeconds(3));
+        driver.Expect(SystemMode.Normal);
+        Assert.Equal(ComponentLevel.Unknown, driver.Machine.GetComponent(ComponentId.Db)!.Level);
+    }
+
+    [Fact]
+    public void Failure_conditions_stay_active_while_a_component_is_stale()
+    {
+        var driver = SystemDriver.Create().ToNormal();
+        driver.Heartbeat(ComponentId.Broker, TimeSpan.FromHours(1)).Heartbeat(ComponentId.Risk, TimeSpan.FromHours(1));
+        driver.Apply(EventType.QualityDegraded, ComponentId.MarketData, ReasonCode.MarketDataQualityLow, TimeSpan.FromSeconds(2));
+        driver.Advance(TimeSpan.FromSeconds(3));
+        var conditions = driver.Machine.GetComponent(ComponentId.MarketData)!.Conditions;
+        Assert.Contains(conditions, c => c.Reason == ReasonCode.MarketDataQualityLow);
+        Assert.Contains(conditions, c => c.Reason == ReasonCode.ComponentStale);
+    }
+
+    [Fact]
+    public void Reporting_again_clears_the_stale_condition_but_SafeMode_still_dwells_and_recovers_through_Recovering()
+    {
+        var driver = NormalWithShortMarketDataTtl();
+        driver.Advance(TimeSpan.FromSeconds(6)).Expect(SystemMode.SafeMode);
+        driver.Heartbeat(ComponentId.MarketData, TimeSpan.FromHours(1));
+        Assert.Empty(driver.Machine.GetComponent(ComponentId.MarketData)!.Conditions);
+        Assert.NotEqual(ComponentLevel.Unknown, driver.Machine.GetComponent(ComponentId.MarketData)!.Level);
+        driver.Expect(SystemMode.SafeMode);
+        driver.Advance(driver.MinSafeMode).Expect(SystemMode.Recovering, RecoveryStage.ConnectBroker);
+    }
+
+    [Fact]
+    public void All_healthy_does_not_clear_the_stale_condition_of_a_still_silent_component()
+    {
+        var driver = NormalWithShortMarketDataTtl();
+        driver.Advance(TimeSpan.FromSeconds(6)).Expect(SystemMode.SafeMode);
+        driver.Apply(EventType.Recovered, ComponentId.System, ReasonCode.AllHealthy);
+        Assert.Contains(driver.Machine.GetComponent(ComponentId.MarketData)!.Conditions, c => c.Reason == ReasonCode.ComponentStale);
+        driver.Advance(driver.MinSafeMode * 2).Expect(SystemMode.SafeMode); // still silent: still closed
+        driver.Heartbeat(ComponentId.MarketData, TimeSpan.FromHours(1));
+        driver.Advance(TimeSpan.FromMilliseconds(1)).Expect(SystemMode.Recovering);
+    }
+
+    [Fact]
+    public void A_critical_component_leaving_Unknown_restarts_the_quiet_time()
+    {
+        var driver = SystemDriver.Create();
+        driver.Heartbeat(ComponentId.Broker).Heartbeat(ComponentId.Risk).AdvanceTo(RecoveryStage.Ready);
+        driver.Advance(driver.RecoveryStable * 3).Expect(SystemMode.Recovering, RecoveryStage.Ready);
+        driver.Heartbeat(ComponentId.MarketData).Expect(SystemMode.Recovering, RecoveryStage.Ready); // not at once
+        driver.Advance(driver.RecoveryStable - Epsilon).Expect(SystemMode.Recovering, RecoveryStage.Ready);
+        driver.Advance(Epsilon).Expect(SystemMode.Normal);
+    }
+
+    [Fact]
+    public void A_never_reported_critical_component_is_Unknown_and_blocks_Normal()
+    {
+        var driver = SystemDriver.Create();
+        driver.Heartbeat(ComponentId.Broker).Heartbeat(ComponentId.Risk).AdvanceTo(RecoveryStage.Ready);
+        driver.Advance(driver.RecoveryStable * 3).Expect(SystemMode.Recovering, RecoveryStage.Ready);
+        Assert.Equal(ComponentLevel.Unknown, driver.Machine.GetComponent(ComponentId.MarketData)!.Level);
+        driver.Heartbeat(ComponentId.Broker).Heartbeat(ComponentId.Risk).Heartbeat(ComponentId.MarketData);
+        driver.Advance(driver.RecoveryStable).Expect(SystemMode.Normal);
+    }
+
+    [Fact]
+    public void An_operator_cannot_complete_recovery_while_a_critical_component_is_Unknown()
+    {
+        // SPEC §5a: Unknown blocks leaving Recovering for Normal, the operator's completion command included.
+        var driver = SystemDriver.Create(o => o.AutoRecoveryToNormal = false);
+        driver.Heartbeat(ComponentId.Broker).Heartbeat(ComponentId.Risk).AdvanceTo(RecoveryStage.Ready);
+        var error = Assert.Throws<InvalidOperationException>(() => driver.Machine.CompleteRecovery(SystemDriver.Operator));
+        Assert.Contains("market_data", error.Message);
+        driver.Apply(EventType.Recovered, ComponentId.System, ReasonCode.RecoveryComplete);
+        driver.Expect(SystemMode.Recovering, RecoveryStage.Ready);
+        driver.Heartbeat(ComponentId.MarketData);
+        driver.Expect(SystemMode.Recovering, RecoveryStage.Ready); // the refused completion is not remembered
+        driver.Machine.CompleteRecovery(SystemDriver.Operator);
+        driver.Expect(SystemMode.Normal);
+    }
+
+    [Fact]
+    public void Never_reported_optional_components_do_not_block_Normal()
+    {
+        var driver = SystemDriver.Create(o => o.Components["news"] = new ComponentOptions { Critical = false }).ToNormal();
+        Assert.Equal(ComponentLevel.Unknown, driver.Machine.GetComponent(ComponentId.Db)!.Level);
+        Assert.Equal(ComponentLevel.Unknown, driver.Machine.GetComponent(new ComponentId("news"))!.Level);
+    }
+
+    [Fact]
+    public void A_registered_critical_component_that_never_reported_blocks_Normal()
+    {
+        var orderBook = new ComponentId("orderbook-ws");
+        var driver = SystemDriver.Create(o => o.Components[orderBook.Name] = new ComponentOptions { Critical = true });
+        foreach (var c in SystemDriver.CriticalComponents) driver.Heartbeat(c);
+        driver.AdvanceTo(RecoveryStage.Ready).Advance(driver.RecoveryStable * 2).Expect(SystemMode.Recovering, RecoveryStage.Ready);
+        driver.Heartbeat(orderBook).Advance(driver.RecoveryStable).Expect(SystemMode.Normal);
+    }
+
+    [Fact]
+    public void Staleness_can_be_switched_off()
+    {
+        var driver = SystemDriver.Create(o => { o.UnknownOnTtlExpiry = false; o.ComponentStatusTtlSeconds = 30; }).ToNormal();
+        driver.Advance(TimeSpan.FromHours(1)).Expect(SystemMode.Normal);
+    }
+
+    [Fact]
+    public void Staleness_is_measured_on_the_monotonic_clock()
+    {
+        var driver = NormalWithShortMarketDataTtl();
+        driver.Time.JumpWallClock(TimeSpan.FromHours(1));
+        driver.Tick().Expect(SystemMode.Normal);
+    }
+}
