@@ -1,0 +1,31 @@
+namespace TradingHost.Scenarios;
+
+/// <summary>What one scenario measured, and whether it met its expectation.</summary>
+public sealed class ScenarioResult
+{
+    public required string Name { get; init; }
+    public required string Description { get; init; }
+    public bool ExpectationMet { get; set; }
+    public List<string> Failures { get; } = [];
+    /// <summary>Simulated milliseconds from fault injection to the gate refusing sends.</summary>
+    public double? FaultToGateClosedMs { get; set; }
+    /// <summary>Order decisions made after a must-deliver fault was published that were still allowed to send (must be 0).</summary>
+    public long AllowedAfterMustDeliver { get; set; }
+    public Dictionary<string, long> AllowedByMode { get; } = [];
+    public Dictionary<string, long> RefusedByMode { get; } = [];
+    public long EntriesBuffered { get; set; }
+    public long EntriesReplayed { get; set; }
+    public long EntriesLost { get; set; }
+    public long DuplicateOrders { get; set; }
+    public long DuplicateRows { get; set; }
+    /// <summary>Simulated milliseconds from the fault being cleared to the gate reopening (Normal or Degraded).</summary>
+    public double? RecoveryMs { get; set; }
+    public List<string> Transitions { get; } = [];
+    public List<string> ExpectedTransitions { get; } = [];
+    public double RealSeconds { get; set; }
+
+    public void Expect(bool condition, string failure)
+    {
+        if (!condition) Failures.Add(failure);
+    }
+}
