@@ -153,7 +153,6 @@ internal sealed class TransitionDispatcher : IAsyncDisposable
         {
             Queue.Writer.TryComplete();
             await _loop.ConfigureAwait(false);
-            _stop.Dispose();
         }
 
         public void Dispose()
