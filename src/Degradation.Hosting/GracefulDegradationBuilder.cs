@@ -52,7 +52,8 @@ public sealed class GracefulDegradationBuilder
         Services.AddSingleton(new ProbeRegistration(typeof(TProbe), component, settings));
         Services.Configure<DegradationOptions>(o =>
         {
-            if (!o.Components.TryGetValue(component.Name, out var existing)) o.Components[component.Name] = existing = new ComponentOptions();
+            if (!o.Components.TryGetValue(component.Name, out var existing))
+                o.Components[component.Name] = existing = DegradationPolicy.DefaultComponentOptions(component.Name) ?? new ComponentOptions();
             existing.Critical = critical;
         });
         return this;

@@ -203,3 +203,32 @@ public class WiringTests
         await host.StopAsync();
     }
 }
+
+public class ProbeRegistrationDefaultsTests
+{
+    [Fact]
+    public async Task AddProbe_for_a_well_known_component_keeps_its_seed_timeout_reason()
+    {
+        var builder = TestHosts.Builder();
+        builder.Services.AddGracefulDegradation()
+            .AddProbe<WiringTests.SwitchableBrokerProbe>(ComponentId.Broker, critical: true)
+            .AddProbe<WiringTests.RiskProbe>(ComponentId.Risk, critical: false);
+        using var host = builder.Build();
+        var policy = host.Services.GetRequiredService<DegradationPolicy>();
+        Assert.Equal("broker.disconnect", policy.GetComponent(ComponentId.Broker)!.TimeoutReason);
+        Assert.Equal("risk.timeout", policy.GetComponent(ComponentId.Risk)!.TimeoutReason);
+        Assert.False(policy.GetComponent(ComponentId.Risk)!.Critical);
+        await Task.CompletedTask;
+    }
+
+    [Fact]
+    public void Configuring_a_well_known_component_keeps_the_defaults_it_does_not_set()
+    {
+        var options = new DegradationOptions();
+        options.Components["market_data"] = new ComponentOptions { Critical = true, StatusTtlSeconds = 5 };
+        var policy = new DegradationPolicy(options);
+        Assert.Equal("market_data.stale", policy.GetComponent(ComponentId.MarketData)!.TimeoutReason);
+        Assert.Equal("market data", policy.GetComponent(ComponentId.MarketData)!.Category);
+        Assert.Equal(5, policy.GetComponent(ComponentId.MarketData)!.StatusTtlSeconds);
+    }
+}

@@ -30,15 +30,21 @@ public sealed class DegradationPolicy
         mustDeliver.UnionWith(options.MustDeliverReasons);
         _mustDeliver = mustDeliver.ToFrozenSet(StringComparer.Ordinal);
 
-        var components = new Dictionary<string, ComponentOptions>(StringComparer.Ordinal)
+        var components = new Dictionary<string, ComponentOptions>(StringComparer.Ordinal);
+        foreach (var name in WellKnownComponentNames) components[name] = DefaultComponentOptions(name)!;
+        foreach (var (name, component) in options.Components)
         {
-            [ComponentId.Broker.Name] = new() { Critical = true, Category = "broker", TimeoutReason = ReasonCode.BrokerDisconnect.Value },
-            [ComponentId.MarketData.Name] = new() { Critical = true, Category = "market data", TimeoutReason = ReasonCode.MarketDataStale.Value },
-            [ComponentId.Risk.Name] = new() { Critical = true, Category = "risk", TimeoutReason = ReasonCode.RiskTimeout.Value },
-            [ComponentId.Db.Name] = new() { Critical = false, Category = "storage", TimeoutReason = ReasonCode.DbWriteFailBuffered.Value },
-            [ComponentId.Alerts.Name] = new() { Critical = false, Category = "alerting", TimeoutReason = ReasonCode.AlertsChannelDown.Value },
-        };
-        foreach (var (name, component) in options.Components) components[name] = component;
+            // A registration of a well-known component keeps the defaults it does not set (timeout reason, category).
+            var defaults = DefaultComponentOptions(name);
+            components[name] = defaults is null ? component : new ComponentOptions
+            {
+                Critical = component.Critical,
+                StatusTtlSeconds = component.StatusTtlSeconds,
+                TimeoutReason = component.TimeoutReason ?? defaults.TimeoutReason,
+                Fallback = component.Fallback ?? defaults.Fallback,
+                Category = component.Category ?? defaults.Category,
+            };
+        }
         _components = components.ToFrozenDictionary(StringComparer.Ordinal);
 
         foreach (var (mode, limits) in options.TradingLimits) _limits[(int)mode] = limits;
@@ -51,6 +57,23 @@ public sealed class DegradationPolicy
         MinOverride = TimeSpan.FromSeconds(options.MinOverrideSeconds);
         MaxOverride = TimeSpan.FromSeconds(options.MaxOverrideSeconds);
     }
+
+    private static readonly string[] WellKnownComponentNames =
+        [ComponentId.Broker.Name, ComponentId.MarketData.Name, ComponentId.Risk.Name, ComponentId.Db.Name, ComponentId.Alerts.Name];
+
+    /// <summary>
+    /// A fresh copy of the default registration of a well-known component (broker, market_data and risk
+    /// critical; db and alerts optional; each with its seed timeout reason), or null for any other name.
+    /// </summary>
+    public static ComponentOptions? DefaultComponentOptions(string name) => name switch
+    {
+        "broker" => new() { Critical = true, Category = "broker", TimeoutReason = ReasonCode.BrokerDisconnect.Value },
+        "market_data" => new() { Critical = true, Category = "market data", TimeoutReason = ReasonCode.MarketDataStale.Value },
+        "risk" => new() { Critical = true, Category = "risk", TimeoutReason = ReasonCode.RiskTimeout.Value },
+        "db" => new() { Critical = false, Category = "storage", TimeoutReason = ReasonCode.DbWriteFailBuffered.Value },
+        "alerts" => new() { Critical = false, Category = "alerting", TimeoutReason = ReasonCode.AlertsChannelDown.Value },
+        _ => null,
+    };
 
     /// <summary>The options this policy was compiled from.</summary>
     public DegradationOptions Options { get; }
