@@ -23,6 +23,12 @@ public sealed class ScenarioResult
     public List<string> Transitions { get; } = [];
     public List<string> ExpectedTransitions { get; } = [];
     public double RealSeconds { get; set; }
+    /// <summary>Order decisions per real second the strategy made (each one checked the gate).</summary>
+    public double DecisionsPerSecond { get; set; }
+    /// <summary>Database rows were written in order-number order (the replay kept the original order).</summary>
+    public bool RowsInOrder { get; set; } = true;
+    /// <summary>Scenario-specific facts (retries found at the broker, load levels, fallback reads…).</summary>
+    public List<string> Notes { get; } = [];
 
     public void Expect(bool condition, string failure)
     {

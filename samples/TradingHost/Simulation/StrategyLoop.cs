@@ -7,9 +7,10 @@ namespace TradingHost.Simulation;
 /// for every one. It also verifies the must-deliver guarantee: once a fence is set right after a
 /// must-deliver Publish returned, no later decision may be allowed to send.
 /// </summary>
-public sealed class StrategyLoop(ITradingGate gate, int decisionsPerSecond = 20_000)
+public sealed class StrategyLoop(ITradingGate gate, int decisionsPerSecond = 20_000, int recordEverySends = 50)
 {
     private const int Batch = 100;
+    private long _allowedSends;
     private long _decisions;
     private long _fence = long.MaxValue;
     private long _fenceViolations;
@@ -20,6 +21,11 @@ public sealed class StrategyLoop(ITradingGate gate, int decisionsPerSecond = 20_
     private volatile bool _stop;
 
     public DecisionStats Stats { get; private set; } = new();
+
+    /// <summary>Called (on the strategy thread) for every <c>recordEverySends</c>-th send allowed, with the order number: the order's database record.</summary>
+    public Action<long>? OrderSent { get; set; }
+
+    public int DecisionsPerSecond => decisionsPerSecond;
 
     public long Decisions => Interlocked.Read(ref _decisions);
 
@@ -70,6 +76,7 @@ public sealed class StrategyLoop(ITradingGate gate, int decisionsPerSecond = 20_
                 var action = (index % 10) switch { < 6 => ActionType.Send, < 8 => ActionType.Amend, _ => ActionType.Cancel };
                 var decision = gate.Check(action);
                 Stats.Record(decision.Mode, decision.Allowed);
+                if (action == ActionType.Send && decision.Allowed && ++_allowedSends % recordEverySends == 0) OrderSent?.Invoke(_allowedSends / recordEverySends);
                 if (action == ActionType.Send && index > Interlocked.Read(ref _fence))
                 {
                     if (decision.Allowed) Interlocked.Increment(ref _fenceViolations);
