@@ -66,6 +66,7 @@ public sealed class ScenarioContext(TradingEnvironment environment, ScenarioResu
     {
         publish();
         Env.Strategy.SetFence();
+        Result.MustDeliverEvents++;
         Expect(!Env.Gate.Allows(ActionType.Send), $"the gate still allowed sends right after the must-deliver event returned (mode {Env.Gate.Mode})");
     }
 

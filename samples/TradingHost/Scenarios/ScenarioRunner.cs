@@ -14,6 +14,9 @@ public sealed record RunnerOptions
     /// <summary>Names of the scenarios to run; every scenario when empty.</summary>
     public IReadOnlyList<string> Scenarios { get; init; } = [];
 
+    /// <summary>Default <see cref="DegradationOptions.ComponentStatusTtlSeconds"/> override (simulated seconds); larger values tolerate a stalled machine.</summary>
+    public int? ComponentStatusTtlSeconds { get; init; }
+
     /// <summary>Where the live transition log goes.</summary>
     public TextWriter Output { get; init; } = TextWriter.Null;
 }
@@ -55,7 +58,12 @@ public static class ScenarioRunner
         var clock = Stopwatch.StartNew();
         output.WriteLine();
         output.WriteLine($"== {scenario.Name}: {scenario.Description}");
-        var environment = await TradingEnvironment.StartAsync(options.Speed, scenario.Configure, output, cancellationToken);
+        void Configure(DegradationOptions o)
+        {
+            if (options.ComponentStatusTtlSeconds is { } ttl) o.ComponentStatusTtlSeconds = ttl;
+            scenario.Configure(o);
+        }
+        var environment = await TradingEnvironment.StartAsync(options.Speed, Configure, output, cancellationToken);
         try
         {
             var context = new ScenarioContext(environment, result);
@@ -128,6 +136,7 @@ public static class ScenarioRunner
         result.DuplicateRows = env.Database.Duplicates;
         result.DuplicateOrders = env.Broker.DuplicateSubmissions;
         result.AllowedAfterMustDeliver = env.Strategy.FenceViolations;
+        result.SendsCheckedAfterFence = env.Strategy.SendsCheckedAfterFence;
         var keys = env.Database.Keys;
         result.RowsInOrder = keys.Zip(keys.Skip(1)).All(p => string.CompareOrdinal(p.First, p.Second) < 0);
         if (writer.RefusedByBuffer > 0) result.Notes.Add($"{writer.RefusedByBuffer} writes refused at the buffer bound were held in memory and written later");

@@ -14,6 +14,7 @@ public sealed class StrategyLoop(ITradingGate gate, int decisionsPerSecond = 20_
     private long _decisions;
     private long _fence = long.MaxValue;
     private long _fenceViolations;
+    private long _sendsAfterFence;
     private long _firstRefusalAfterFence = -1;
     private long _fenceSetAtTimestamp;
     private long _firstRefusalTimestamp;
@@ -31,6 +32,9 @@ public sealed class StrategyLoop(ITradingGate gate, int decisionsPerSecond = 20_
 
     /// <summary>Decisions that were allowed to send after the fence (must stay 0).</summary>
     public long FenceViolations => Interlocked.Read(ref _fenceViolations);
+
+    /// <summary>Send decisions made after a fence was set (each one must have been refused).</summary>
+    public long SendsCheckedAfterFence => Interlocked.Read(ref _sendsAfterFence);
 
     /// <summary>Decision index of the first refused decision after the fence.</summary>
     public long FirstRefusalAfterFence => Interlocked.Read(ref _firstRefusalAfterFence);
@@ -79,6 +83,7 @@ public sealed class StrategyLoop(ITradingGate gate, int decisionsPerSecond = 20_
                 if (action == ActionType.Send && decision.Allowed && ++_allowedSends % recordEverySends == 0) OrderSent?.Invoke(_allowedSends / recordEverySends);
                 if (action == ActionType.Send && index > Interlocked.Read(ref _fence))
                 {
+                    Interlocked.Increment(ref _sendsAfterFence);
                     if (decision.Allowed) Interlocked.Increment(ref _fenceViolations);
                     else if (Interlocked.CompareExchange(ref _firstRefusalAfterFence, index, -1) == -1) _firstRefusalTimestamp = TimeProvider.System.GetTimestamp();
                 }
