@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -5,18 +6,24 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Degradation.Hosting;
 
 /// <summary>
-/// Starts the degradation system with the host (bus, re-evaluation timer, observers for logs, metrics and
-/// audit) and, on shutdown, drains the bus and flushes observers within the host's shutdown timeout.
+/// Starts the degradation system with the host — observers for logs, metrics, audit and alerts, the recovery
+/// orchestrator with its steps, the event bus and re-evaluation timer, and the probes — and, on shutdown,
+/// stops probes and recovery, drains the bus, and flushes and closes the write buffer and its WAL within the
+/// host's shutdown timeout.
 /// </summary>
 internal sealed class DegradationHostedService(
+    IServiceProvider services,
     DegradationSystem system,
     DegradationMetrics metrics,
-    IEnumerable<IAuditStore> auditStores,
     TimeProvider timeProvider,
     ILogger<DegradationHostedService>? logger = null) : IHostedService
 {
     private readonly ILogger _logger = logger ?? (ILogger)NullLogger.Instance;
     private readonly List<IDisposable> _subscriptions = [];
+    private ProbeRunner? _probes;
+    private RecoveryOrchestrator? _recovery;
+    private AlertRouter? _alerts;
+    private WriteBuffer? _buffer;
     private ITimer? _dropReporter;
     private long _reportedDrops;
 
@@ -27,10 +34,36 @@ internal sealed class DegradationHostedService(
             DegradationLog.Transition(_logger, t);
             metrics.RecordTransition(t);
         }));
-        foreach (var store in auditStores) _subscriptions.Add(system.StateMachine.AddAuditStore(store));
+        foreach (var store in services.GetServices<IAuditStore>()) _subscriptions.Add(system.StateMachine.AddAuditStore(store));
         system.StateMachine.ObserverFailed += OnObserverFailed;
         system.Bus.HandlerFailed += OnHandlerFailed;
+
+        StartAlerts();
+        _recovery = services.GetRequiredService<RecoveryOrchestrator>();
+        foreach (var registration in services.GetServices<RecoveryStepRegistration>())
+            _recovery.AddStep(registration.Stage, (IRecoveryStep)services.GetRequiredService(registration.StepType));
+        if (services.GetService<WriteBufferRegistration>() is { } bufferRegistration)
+        {
+            _buffer = services.GetRequiredService<WriteBuffer>();
+            var buffer = _buffer;
+            metrics.AddObservableGauge("degradation.buffer.depth", () => buffer.Count, "{entry}", "Writes buffered and not yet replayed.");
+            metrics.AddObservableGauge("degradation.buffer.bytes", () => buffer.Bytes, "By", "Payload bytes buffered and not yet replayed.");
+            if (bufferRegistration.ReplayStage is { } stage) _recovery.AddStep(stage, new WriteBufferReplayStep(buffer));
+        }
+        services.GetRequiredService<ComponentFallbackCoordinator>().Start();
+        _recovery.Start();
         system.Start();
+
+        _probes = services.GetRequiredService<ProbeRunner>();
+        foreach (var registration in services.GetServices<ProbeRegistration>())
+        {
+            var probe = (IProbe)services.GetRequiredService(registration.ProbeType);
+            if (probe.Component != registration.Component)
+                throw new InvalidOperationException($"Probe {registration.ProbeType.Name} checks '{probe.Component}' but was registered for '{registration.Component}'.");
+            _probes.Add(probe, registration.Settings);
+        }
+        if (_probes.Components.Count > 0) _probes.Start();
+
         _dropReporter = timeProvider.CreateTimer(_ => ReportDrops(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
         DegradationLog.Started(_logger, system.Gate.Mode, system.Gate.Stage);
         return Task.CompletedTask;
@@ -39,20 +72,52 @@ internal sealed class DegradationHostedService(
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         if (_dropReporter is not null) await _dropReporter.DisposeAsync().ConfigureAwait(false);
-        try
+        await Step("stop probes", () => _probes?.StopAsync() ?? Task.CompletedTask).ConfigureAwait(false);
+        await Step("stop recovery", () => _recovery?.StopAsync() ?? Task.CompletedTask).ConfigureAwait(false);
+        await Step("drain event bus", () => system.StopAsync(cancellationToken)).ConfigureAwait(false);
+        if (_buffer is not null)
         {
-            await system.StopAsync(cancellationToken).ConfigureAwait(false);
+            var buffer = _buffer;
+            await Step("close write buffer", () => buffer.DisposeAsync().AsTask()).ConfigureAwait(false);
+            if (services.GetService<IWalStore>() is { } store)
+                await Step("flush write-ahead log", () => store.DisposeAsync().AsTask().WaitAsync(cancellationToken)).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is OperationCanceledException or TimeoutException)
-        {
-            DegradationLog.ShutdownStepFailed(_logger, ex, "drain event bus");
-        }
+        await Step("stop alerts", () => _alerts?.StopAsync(cancellationToken) ?? Task.CompletedTask).ConfigureAwait(false);
         ReportDrops();
         DegradationLog.Stopped(_logger, system.Gate.Mode, system.Bus.ProcessedCount, system.Bus.DroppedCount);
         system.StateMachine.ObserverFailed -= OnObserverFailed;
         system.Bus.HandlerFailed -= OnHandlerFailed;
         foreach (var subscription in _subscriptions) subscription.Dispose();
         _subscriptions.Clear();
+    }
+
+    private void StartAlerts()
+    {
+        var sinks = services.GetServices<IAlertSink>().ToList();
+        if (sinks.Count == 0) return;
+        _alerts = services.GetRequiredService<AlertRouter>();
+        foreach (var sink in sinks) _alerts.AddRoute(sink, name: sink.GetType().Name);
+        _alerts.Start();
+        var alerts = _alerts;
+        _subscriptions.Add(system.StateMachine.SubscribeTransitions(t =>
+        {
+            if (t.Kind == TransitionKind.StageChange || t.From == t.To && t.Kind == TransitionKind.ModeChange) return;
+            var severity = t.To >= SystemMode.SafeMode ? Severity.Critical : t.IsEscalation ? Severity.Warning : Severity.Info;
+            alerts.Publish(severity, AlertAudiences.Operators, $"Trading mode {ModeNames.Of(t.From)} -> {ModeNames.Of(t.To)}",
+                $"{t.Reason} on {t.Component}{(t.OperatorId is null ? "" : " by " + t.OperatorId)}", t.Component, t.Reason);
+        }));
+    }
+
+    private async Task Step(string name, Func<Task> step)
+    {
+        try
+        {
+            await step().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            DegradationLog.ShutdownStepFailed(_logger, ex, name);
+        }
     }
 
     private void ReportDrops()

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Degradation.Storage.File;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Degradation.Hosting;
@@ -29,6 +30,75 @@ public sealed class GracefulDegradationBuilder
         {
             Critical = critical, Fallback = fallback, Category = category, StatusTtlSeconds = statusTtl?.TotalSeconds,
         });
+        return this;
+    }
+
+    /// <summary>
+    /// Adds a probe of <paramref name="component"/> (registering the component as critical or optional). The
+    /// probe is resolved from DI and run by the <see cref="ProbeRunner"/> the host starts.
+    /// </summary>
+    /// <param name="component">The component the probe checks; must match <see cref="IProbe.Component"/>.</param>
+    /// <param name="critical">Whether the component's failure may close trading.</param>
+    /// <param name="configure">Interval, timeout and reasons; the interval defaults to 1 s.</param>
+    public GracefulDegradationBuilder AddProbe<TProbe>(ComponentId component, bool critical, Action<ProbeSettings>? configure = null)
+        where TProbe : class, IProbe
+    {
+        if (component.IsEmpty) throw new ArgumentException("A component is required.", nameof(component));
+        var settings = new ProbeSettings { Interval = TimeSpan.FromSeconds(1) };
+        configure?.Invoke(settings);
+        if (settings.Interval <= TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(configure), settings.Interval, $"The probe interval of {component} must be positive.");
+        Services.TryAddSingleton<TProbe>();
+        Services.AddSingleton(new ProbeRegistration(typeof(TProbe), component, settings));
+        Services.Configure<DegradationOptions>(o =>
+        {
+            if (!o.Components.TryGetValue(component.Name, out var existing)) o.Components[component.Name] = existing = new ComponentOptions();
+            existing.Critical = critical;
+        });
+        return this;
+    }
+
+    /// <summary>Adds a recovery step run at <paramref name="stage"/> of every recovery run (resolved from DI).</summary>
+    public GracefulDegradationBuilder AddRecoveryStep<TStep>(RecoveryStage stage) where TStep : class, IRecoveryStep
+    {
+        if (!Enum.IsDefined(stage)) throw new ArgumentOutOfRangeException(nameof(stage), stage, "Unknown recovery stage.");
+        Services.TryAddSingleton<TStep>();
+        Services.AddSingleton(new RecoveryStepRegistration(typeof(TStep), stage));
+        return this;
+    }
+
+    /// <summary>
+    /// Uses the embedded file write-ahead log in <paramref name="directory"/> (opened at first use, flushed and
+    /// closed when the host stops).
+    /// </summary>
+    public GracefulDegradationBuilder UseFileWal(string directory, Action<FileWalStoreOptions>? configure = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        var options = new FileWalStoreOptions { DirectoryPath = directory };
+        configure?.Invoke(options);
+        options.Validate();
+        return UseWalStore(sp =>
+        {
+            options.TimeProvider ??= sp.GetRequiredService<TimeProvider>();
+            return FileWalStore.OpenAsync(options).AsTask().GetAwaiter().GetResult();
+        });
+    }
+
+    /// <summary>
+    /// Adds the durable write buffer (<see cref="WriteBuffer"/>, injectable) over the registered WAL (the
+    /// in-memory store unless <see cref="UseFileWal"/> or <see cref="UseWalStore{TStore}"/> chose one), replaying
+    /// into <typeparamref name="TTarget"/>. Replay also runs as a recovery step at <paramref name="replayStage"/>
+    /// unless it is null.
+    /// </summary>
+    public GracefulDegradationBuilder AddWriteBuffer<TTarget>(RecoveryStage? replayStage = RecoveryStage.CatchupMarketData)
+        where TTarget : class, IBufferedWriteTarget
+    {
+        Services.TryAddSingleton<TTarget>();
+        Services.TryAddSingleton<IWalStore>(_ => new InMemoryWalStore());
+        Services.RemoveAll<WriteBufferRegistration>();
+        Services.AddSingleton(new WriteBufferRegistration(replayStage));
+        Services.TryAddSingleton(sp => WriteBuffer.OpenAsync(
+            sp.GetRequiredService<DegradationSystem>(), sp.GetRequiredService<IWalStore>(), sp.GetRequiredService<TTarget>()).AsTask().GetAwaiter().GetResult());
         return this;
     }
 

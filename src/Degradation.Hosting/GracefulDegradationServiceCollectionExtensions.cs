@@ -52,7 +52,17 @@ public static class GracefulDegradationServiceCollectionExtensions
         services.TryAddSingleton(sp => sp.GetRequiredService<DegradationSystem>().StateMachine);
         services.TryAddSingleton(sp => sp.GetRequiredService<DegradationSystem>().Bus);
         services.TryAddSingleton(sp => sp.GetRequiredService<DegradationSystem>().Policy);
-        services.TryAddSingleton<DegradationMetrics>();
+        services.TryAddSingleton(sp => new DegradationMetrics(
+            sp.GetRequiredService<DegradationSystem>(), sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.TryAddSingleton(sp => new ProbeRunner(sp.GetRequiredService<DegradationSystem>()));
+        services.TryAddSingleton(sp => new RecoveryOrchestrator(sp.GetRequiredService<DegradationSystem>()));
+        services.TryAddSingleton(sp => new ComponentFallbackCoordinator(sp.GetRequiredService<DegradationSystem>()));
+        services.TryAddSingleton(sp => new HealthReporter(sp.GetRequiredService<DegradationSystem>(), sp.GetRequiredService<ComponentFallbackCoordinator>()));
+        services.TryAddSingleton(sp =>
+        {
+            var system = sp.GetRequiredService<DegradationSystem>();
+            return new AlertRouter(null, system.TimeProvider, system.Bus);
+        });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, DegradationHostedService>());
         return new GracefulDegradationBuilder(services);
     }

@@ -6,7 +6,11 @@ namespace Degradation;
 /// </summary>
 public sealed class TradingGate : ITradingGate
 {
+    private const int ActionCount = 6;
     private GateSnapshot _snapshot;
+    // Refusals per (mode, action). Plain increments on the refusal path only: approximate under heavy
+    // contention (a lost increment is possible), but they cost the hot path no interlocked operation.
+    private readonly long[] _denials = new long[6 * ActionCount];
 
     internal TradingGate(GateSnapshot initial) => _snapshot = initial;
 
@@ -17,11 +21,27 @@ public sealed class TradingGate : ITradingGate
     public bool Allows(ActionType action)
     {
         var snapshot = Volatile.Read(ref _snapshot);
-        return (uint)action < 6u && ((snapshot.AllowedMask >> (int)action) & 1) != 0;
+        if ((uint)action < 6u && ((snapshot.AllowedMask >> (int)action) & 1) != 0) return true;
+        CountDenial(snapshot.Mode, action);
+        return false;
     }
 
     /// <inheritdoc />
-    public GateDecision Check(ActionType action) => Volatile.Read(ref _snapshot).Check(action);
+    public GateDecision Check(ActionType action)
+    {
+        var decision = Volatile.Read(ref _snapshot).Check(action);
+        if (!decision.Allowed) CountDenial(decision.Mode, action);
+        return decision;
+    }
+
+    /// <summary>How many times <paramref name="action"/> was refused in <paramref name="mode"/> (approximate under contention).</summary>
+    public long GetDenials(SystemMode mode, ActionType action) =>
+        (uint)mode < 6u && (uint)action < ActionCount ? Volatile.Read(ref _denials[(int)mode * ActionCount + (int)action]) : 0;
+
+    private void CountDenial(SystemMode mode, ActionType action)
+    {
+        if ((uint)action < ActionCount) _denials[(int)mode * ActionCount + (int)action]++;
+    }
 
     /// <inheritdoc />
     public SystemMode Mode => Volatile.Read(ref _snapshot).Mode;

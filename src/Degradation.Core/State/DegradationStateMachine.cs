@@ -168,7 +168,9 @@ public sealed class DegradationStateMachine : IAsyncDisposable
     public IDisposable AddAuditStore(IAuditStore store)
     {
         ArgumentNullException.ThrowIfNull(store);
-        return _dispatcher.Subscribe(store.AppendAsync);
+        // Transitions are dispatched under the lock: subscribing under it with the retained history as a
+        // backlog leaves no gap and no duplicate, so the store also gets the cold-start transition.
+        lock (_lock) return _dispatcher.Subscribe(store.AppendAsync, GetHistory());
     }
 
     /// <summary>Completes when every transition so far has been delivered to every observer.</summary>
@@ -390,8 +392,12 @@ public sealed class DegradationStateMachine : IAsyncDisposable
         component.LastReportTimestamp = Math.Min(e.Timestamp, now);
         component.CurrentTtl = e.Ttl ?? component.DefaultTtl;
         component.LastReportWall = e.WallTime;
-        component.LastReason = e.Reason;
-        component.LastDetails = e.Details;
+        if (e.Type != EventType.Heartbeat)
+        {
+            // A heartbeat keeps the status fresh but must not hide the latest failure's reason and details.
+            component.LastReason = e.Reason;
+            component.LastDetails = e.Details;
+        }
         if (wasStale) RemoveCondition(component, ReasonCode.ComponentStale, now);
 
         var reason = e.Reason;

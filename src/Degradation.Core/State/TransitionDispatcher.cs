@@ -19,10 +19,11 @@ internal sealed class TransitionDispatcher : IAsyncDisposable
     /// <summary>Raised (on the observer's loop) when an observer throws.</summary>
     public event Action<ModeTransition, Exception>? ObserverFailed;
 
-    public IDisposable Subscribe(Func<ModeTransition, CancellationToken, ValueTask> observer)
+    public IDisposable Subscribe(Func<ModeTransition, CancellationToken, ValueTask> observer, IReadOnlyList<ModeTransition>? backlog = null)
     {
         ArgumentNullException.ThrowIfNull(observer);
         var subscription = new Subscription(this, observer);
+        foreach (var transition in backlog ?? []) subscription.Post(transition);
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -153,7 +154,6 @@ internal sealed class TransitionDispatcher : IAsyncDisposable
         {
             Queue.Writer.TryComplete();
             await _loop.ConfigureAwait(false);
-            _stop.Dispose();
         }
 
         public void Dispose()

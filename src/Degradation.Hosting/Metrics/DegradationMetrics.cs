@@ -14,7 +14,6 @@ public sealed class DegradationMetrics : IDisposable
     private readonly Meter _meter;
     private readonly bool _ownsMeter;
     private readonly Counter<long> _transitions;
-    private readonly List<Func<IEnumerable<Measurement<long>>>> _extraCounters = [];
 
     /// <summary>Creates the instruments for <paramref name="system"/>, on a meter from <paramref name="meterFactory"/> when given.</summary>
     public DegradationMetrics(DegradationSystem system, IMeterFactory? meterFactory = null)
@@ -34,7 +33,7 @@ public sealed class DegradationMetrics : IDisposable
         _meter.CreateObservableCounter("degradation.events.dropped", () => bus.DroppedCount, "{event}", "Non-critical events dropped by a full bus.");
         _meter.CreateObservableCounter("degradation.events.must_deliver", () => bus.MustDeliverCount, "{event}", "Must-deliver events applied on the emergency path.");
         _meter.CreateObservableUpDownCounter("degradation.events.pending", () => (long)bus.PendingCount, "{event}", "Events waiting in the bus.");
-        _meter.CreateObservableCounter("degradation.gate.denials", ObserveDenials, "{decision}", "Gate refusals by action and mode.");
+        _meter.CreateObservableCounter("degradation.gate.denials", () => ObserveDenials(gate), "{decision}", "Gate refusals by action and mode.");
     }
 
     /// <summary>The meter.</summary>
@@ -66,17 +65,17 @@ public sealed class DegradationMetrics : IDisposable
         _meter.CreateObservableCounter(name, observe, unit, description);
     }
 
-    private IEnumerable<Measurement<long>> ObserveDenials()
+    private static IEnumerable<Measurement<long>> ObserveDenials(TradingGate gate)
     {
-        lock (_extraCounters)
-            foreach (var source in _extraCounters)
-                foreach (var m in source()) yield return m;
-    }
-
-    /// <summary>Adds a source of gate-denial measurements (tagged by action and mode).</summary>
-    internal void AddDenialSource(Func<IEnumerable<Measurement<long>>> source)
-    {
-        lock (_extraCounters) _extraCounters.Add(source);
+        foreach (var mode in Enum.GetValues<SystemMode>())
+            foreach (var action in Enum.GetValues<ActionType>())
+            {
+                var count = gate.GetDenials(mode, action);
+                if (count > 0)
+                    yield return new Measurement<long>(count,
+                        new KeyValuePair<string, object?>("degradation.mode", ModeNames.Of(mode)),
+                        new KeyValuePair<string, object?>("degradation.action", ModeNames.Of(action)));
+            }
     }
 
     /// <inheritdoc />

@@ -63,9 +63,9 @@ public sealed class PostgresAuditStore : IAuditStore, IAsyncDisposable
     public long Retries => Interlocked.Read(ref _retries);
 
     /// <summary>
-    /// Subscribes this store to <paramref name="stateMachine"/> and writes the history it already holds (the
-    /// cold-start transition is made in the state machine's constructor, before anyone can subscribe). Rows are
-    /// keyed by process and sequence, so a transition seen both ways is stored once. Dispose the result to detach.
+    /// Subscribes this store to <paramref name="stateMachine"/>, which hands it the history it already holds (the
+    /// cold-start transition included) before any new transition, and waits until that backlog is written.
+    /// Rows are keyed by process and sequence, so a transition written twice is stored once. Dispose the result to detach.
     /// </summary>
     public async Task<IDisposable> AttachAsync(DegradationStateMachine stateMachine, CancellationToken cancellationToken = default)
     {
@@ -73,7 +73,7 @@ public sealed class PostgresAuditStore : IAuditStore, IAsyncDisposable
         var subscription = stateMachine.AddAuditStore(this);
         try
         {
-            foreach (var transition in stateMachine.GetHistory()) await AppendAsync(transition, cancellationToken).ConfigureAwait(false);
+            await stateMachine.FlushObserversAsync(cancellationToken).ConfigureAwait(false);
         }
         catch
         {

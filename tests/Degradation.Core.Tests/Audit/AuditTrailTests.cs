@@ -101,19 +101,21 @@ public class AuditTrailTests
         var trail = new AuditTrail(_time);
         var system = DegradationSystem.Create(new DegradationOptions(), _time);
         var delivered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        trail.EntryAppended += e => { if (e.Sequence == 3) delivered.TrySetResult(); };
-        system.StateMachine.AddAuditStore(trail); // after the cold-start transition (#1)
+        trail.EntryAppended += e => { if (e.Sequence == 4) delivered.TrySetResult(); };
+        system.StateMachine.AddAuditStore(trail); // attached after the cold-start transition (#1): it arrives as backlog
         system.ReportFailure(ComponentId.Broker, ReasonCode.BrokerDisconnect);
         system.StateMachine.ForceMode(SystemMode.Halt, TimeSpan.FromMinutes(5), "frank", "suspicious fills");
         system.StateMachine.ReleaseOverride("frank", "checked");
-        // FlushObserversAsync would be the natural wait, but it throws in the foundation (see the report); wait for the third entry instead.
         await delivered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await system.StateMachine.FlushObserversAsync();
         await system.StateMachine.DisposeAsync();
 
-        var history = system.StateMachine.GetHistory().Skip(1).ToList();
-        var entries = trail.GetEntries();
-        Assert.Equal(history.Count, entries.Count);
-        Assert.Equal(history.Select(h => h.WallTime), entries.Select(e => e.WallTime));
+        var history = system.StateMachine.GetHistory().ToList();
+        var all = trail.GetEntries();
+        Assert.Equal(history.Count, all.Count);
+        Assert.Equal(history.Select(h => h.WallTime), all.Select(e => e.WallTime));
+        Assert.Equal("cold_start", all[0].Reason);
+        var entries = all.Skip(1).ToList();
         Assert.Equal([AuditEntryKind.Transition, AuditEntryKind.Override, AuditEntryKind.Override], entries.Select(e => e.Kind));
         Assert.Equal(("mode_change", "Recovering/ConnectBroker", "SafeModeDisconnected", "broker.disconnect", "broker"),
             (entries[0].Action, entries[0].From, entries[0].To, entries[0].Reason, entries[0].Component));

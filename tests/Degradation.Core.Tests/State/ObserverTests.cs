@@ -59,12 +59,13 @@ public class ObserverTests
     public async Task A_failing_audit_store_never_breaks_the_state_machine()
     {
         var driver = SystemDriver.Create().ToNormal();
+        var backlog = driver.Machine.GetHistory().Count; // an audit store also receives the retained history
         using var _ = driver.Machine.AddAuditStore(new ThrowingAuditStore());
         driver.Fail(ComponentId.Risk, ReasonCode.RiskBreachHard).Expect(SystemMode.Halt);
         driver.Machine.ReleaseHalt(SystemDriver.Operator, "ok");
         await driver.Machine.FlushObserversAsync().WaitAsync(Timeout);
         driver.Expect(SystemMode.Recovering);
-        Assert.Equal(2, driver.Machine.ObserverFailures);
+        Assert.Equal(backlog + 2, driver.Machine.ObserverFailures);
     }
 
     [Fact]

@@ -1,0 +1,10 @@
+namespace Degradation.Hosting;
+
+/// <summary>A probe registered with <see cref="GracefulDegradationBuilder.AddProbe{TProbe}"/>.</summary>
+internal sealed record ProbeRegistration(Type ProbeType, ComponentId Component, ProbeSettings Settings);
+
+/// <summary>A recovery step registered with <see cref="GracefulDegradationBuilder.AddRecoveryStep{TStep}"/>.</summary>
+internal sealed record RecoveryStepRegistration(Type StepType, RecoveryStage Stage);
+
+/// <summary>Whether the write buffer also replays as a recovery step.</summary>
+internal sealed record WriteBufferRegistration(RecoveryStage? ReplayStage);

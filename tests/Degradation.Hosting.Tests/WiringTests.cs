@@ -1,0 +1,205 @@
+using System.Text;
+using Degradation.Hosting;
+using Degradation.Storage.File;
+using Degradation.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Degradation.Tests;
+
+public class WiringTests
+{
+    public sealed class SwitchableBrokerProbe : IProbe
+    {
+        public volatile bool Down;
+        public ComponentId Component => ComponentId.Broker;
+        public ValueTask<ProbeResult> ProbeAsync(CancellationToken cancellationToken) =>
+            ValueTask.FromResult(Down ? ProbeResult.Unhealthy(ReasonCode.BrokerDisconnect, "simulated outage") : ProbeResult.Healthy());
+    }
+
+    public sealed class HealthyProbe(ComponentId component) : IProbe
+    {
+        public ComponentId Component { get; } = component;
+        public ValueTask<ProbeResult> ProbeAsync(CancellationToken cancellationToken) => ValueTask.FromResult(ProbeResult.Healthy());
+    }
+
+    public sealed class MarketDataProbe() : IProbe
+    {
+        public ComponentId Component => ComponentId.MarketData;
+        public ValueTask<ProbeResult> ProbeAsync(CancellationToken cancellationToken) => ValueTask.FromResult(ProbeResult.Healthy());
+    }
+
+    public sealed class RiskProbe() : IProbe
+    {
+        public ComponentId Component => ComponentId.Risk;
+        public ValueTask<ProbeResult> ProbeAsync(CancellationToken cancellationToken) => ValueTask.FromResult(ProbeResult.Healthy());
+    }
+
+    public sealed class StageRecorder
+    {
+        public List<RecoveryStage> Stages { get; } = [];
+    }
+
+    public sealed class RecordingStep(StageRecorder recorder) : IRecoveryStep
+    {
+        public string Name => "record";
+        public ValueTask<RecoveryStepResult> ExecuteAsync(RecoveryStepContext context, CancellationToken cancellationToken)
+        {
+            lock (recorder.Stages) recorder.Stages.Add(context.Stage);
+            return ValueTask.FromResult(RecoveryStepResult.Success());
+        }
+    }
+
+    public sealed class RecordingTarget : IBufferedWriteTarget
+    {
+        public List<string> Written { get; } = [];
+        public ValueTask WriteAsync(WalEntry entry, CancellationToken cancellationToken)
+        {
+            lock (Written) Written.Add(entry.Record.IdempotentKey);
+            return ValueTask.CompletedTask;
+        }
+        public ValueTask<bool> IsAppliedAsync(WalEntry entry, CancellationToken cancellationToken)
+        {
+            lock (Written) return ValueTask.FromResult(Written.Contains(entry.Record.IdempotentKey));
+        }
+    }
+
+    public sealed class RecordingSink : IAlertSink
+    {
+        public List<Alert> Alerts { get; } = [];
+        public ValueTask SendAsync(Alert alert, CancellationToken cancellationToken)
+        {
+            lock (Alerts) Alerts.Add(alert);
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    private static async Task WaitUntil(Func<bool> condition, ManualTimeProvider time, TimeSpan step, int maxSteps = 400)
+    {
+        for (var i = 0; i < maxSteps && !condition(); i++)
+        {
+            time.Advance(step);
+            await Task.Yield();
+            await Task.Delay(1, CancellationToken.None);
+        }
+        Assert.True(condition(), "condition not reached");
+    }
+
+    private static IHost BuildHost(ManualTimeProvider time, Action<GracefulDegradationBuilder>? configure = null, Action<DegradationOptions>? options = null)
+    {
+        var builder = TestHosts.Builder(time: time);
+        builder.Services.AddSingleton<StageRecorder>();
+        var degradation = builder.Services.AddGracefulDegradation(o =>
+            {
+                o.RecoveryStableSeconds = 2;
+                o.MinSafeModeSeconds = 5;
+                options?.Invoke(o);
+            })
+            .AddProbe<SwitchableBrokerProbe>(ComponentId.Broker, critical: true)
+            .AddProbe<MarketDataProbe>(ComponentId.MarketData, critical: true)
+            .AddProbe<RiskProbe>(ComponentId.Risk, critical: true)
+            .AddRecoveryStep<RecordingStep>(RecoveryStage.ConnectBroker);
+        configure?.Invoke(degradation);
+        return builder.Build();
+    }
+
+    [Fact]
+    public async Task Probes_and_recovery_steps_bring_the_host_to_Normal_then_a_failing_probe_closes_the_gate()
+    {
+        var time = new ManualTimeProvider();
+        using var host = BuildHost(time);
+        await host.StartAsync();
+        var system = host.Services.GetRequiredService<DegradationSystem>();
+        var gate = host.Services.GetRequiredService<ITradingGate>();
+
+        await WaitUntil(() => gate.Mode == SystemMode.Normal, time, TimeSpan.FromMilliseconds(250));
+        Assert.Contains(RecoveryStage.ConnectBroker, host.Services.GetRequiredService<StageRecorder>().Stages);
+
+        host.Services.GetRequiredService<SwitchableBrokerProbe>().Down = true;
+        // Detection bound: FailThresholdCount (3) x probe interval (1 s), plus one interval of phase.
+        await WaitUntil(() => gate.Mode == SystemMode.SafeModeDisconnected, time, TimeSpan.FromMilliseconds(250), maxSteps: 16);
+        Assert.False(gate.Allows(ActionType.Send));
+
+        host.Services.GetRequiredService<SwitchableBrokerProbe>().Down = false;
+        await WaitUntil(() => gate.Mode == SystemMode.Normal, time, TimeSpan.FromMilliseconds(250));
+        Assert.Contains(system.StateMachine.GetHistory(), t => t.From == SystemMode.SafeModeDisconnected && t.To == SystemMode.Recovering);
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public void A_probe_registered_for_the_wrong_component_fails_the_start_naming_both()
+    {
+        var time = new ManualTimeProvider();
+        var builder = TestHosts.Builder(time: time);
+        builder.Services.AddGracefulDegradation().AddProbe<MarketDataProbe>(ComponentId.Risk, critical: true);
+        using var host = builder.Build();
+        var error = Assert.ThrowsAny<Exception>(() => host.StartAsync().GetAwaiter().GetResult());
+        Assert.Contains("market_data", error.Message);
+        Assert.Contains("risk", error.Message);
+    }
+
+    [Fact]
+    public async Task Graceful_shutdown_flushes_the_file_wal_so_buffered_writes_survive_a_restart()
+    {
+        var time = new ManualTimeProvider();
+        var directory = Directory.CreateTempSubdirectory("degradation-hosting-wal-").FullName;
+        try
+        {
+            using (var host = BuildHost(time, b => b.UseFileWal(directory).AddWriteBuffer<RecordingTarget>(replayStage: null)))
+            {
+                await host.StartAsync();
+                var buffer = host.Services.GetRequiredService<WriteBuffer>();
+                var pending = Enumerable.Range(0, 50).Select(i => buffer.EnqueueAsync($"order-{i}", "order", $"o-{i}", Encoding.UTF8.GetBytes($"{{\"i\":{i}}}")).AsTask()).ToList();
+                await Task.WhenAll(pending);
+                Assert.Equal(50, buffer.Count);
+                await host.StopAsync();
+            }
+            await using var reopened = await FileWalStore.OpenAsync(new FileWalStoreOptions { DirectoryPath = directory });
+            var keys = new List<string>();
+            await foreach (var entry in reopened.ReadAsync()) keys.Add(entry.Record.IdempotentKey);
+            Assert.Equal(Enumerable.Range(0, 50).Select(i => $"order-{i}"), keys);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task The_write_buffer_replays_as_a_recovery_step_and_reports_its_depth()
+    {
+        var time = new ManualTimeProvider();
+        using var host = BuildHost(time, b => b.AddWriteBuffer<RecordingTarget>(RecoveryStage.CatchupMarketData));
+        await host.StartAsync();
+        var system = host.Services.GetRequiredService<DegradationSystem>();
+        var buffer = host.Services.GetRequiredService<WriteBuffer>();
+        await WaitUntil(() => system.Gate.Mode == SystemMode.Normal, time, TimeSpan.FromMilliseconds(250));
+        await buffer.EnqueueAsync("fill-1", "fill", "f-1", Encoding.UTF8.GetBytes("{}"));
+        await buffer.EnqueueAsync("fill-2", "fill", "f-2", Encoding.UTF8.GetBytes("{}"));
+        await WaitUntil(() => system.Gate.Mode == SystemMode.Degraded, time, TimeSpan.FromMilliseconds(50));
+
+        system.StateMachine.StartRecovery("alice", "database is back");
+        var target = host.Services.GetRequiredService<RecordingTarget>();
+        await WaitUntil(() => target.Written.Count == 2, time, TimeSpan.FromMilliseconds(250));
+        Assert.Equal(["fill-1", "fill-2"], target.Written);
+        Assert.Equal(0, buffer.Count);
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task Alert_sinks_receive_escalations_routed_off_the_hot_path()
+    {
+        var time = new ManualTimeProvider();
+        using var host = BuildHost(time, b => b.AddAlertSink<RecordingSink>());
+        await host.StartAsync();
+        var system = host.Services.GetRequiredService<DegradationSystem>();
+        await WaitUntil(() => system.Gate.Mode == SystemMode.Normal, time, TimeSpan.FromMilliseconds(250));
+        system.ReportFailure(ComponentId.Broker, ReasonCode.BrokerDisconnect);
+        await system.StateMachine.FlushObserversAsync();
+        await host.Services.GetRequiredService<AlertRouter>().FlushAsync();
+        var sink = (RecordingSink)host.Services.GetServices<IAlertSink>().Single();
+        lock (sink.Alerts)
+            Assert.Contains(sink.Alerts, a => a.Severity == Severity.Critical && a.Title.Contains("safe_mode_disconnected") && a.Reason == ReasonCode.BrokerDisconnect);
+        await host.StopAsync();
+    }
+}
