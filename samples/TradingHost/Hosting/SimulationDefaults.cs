@@ -23,5 +23,15 @@ public static class SimulationDefaults
         o.RecoveryStageTimeoutMs = 5000;
         o.ComponentStatusTtlSeconds = 10;
         o.TickIntervalMs = 200;
+        // Workaround: AddProbe registers a bare ComponentOptions for a well-known component when none exists, which
+        // replaces the policy's built-in registration and loses its TimeoutReason (a broker probe failure would then
+        // report "broker.unavailable" → SafeMode instead of broker.disconnect → SafeModeDisconnected, and a hanging
+        // risk service "risk.unavailable" instead of risk.timeout). Registering them explicitly keeps the seed's reasons.
+        Register(o, ComponentId.Broker, ReasonCode.BrokerDisconnect, "broker");
+        Register(o, ComponentId.MarketData, ReasonCode.MarketDataStale, "market data");
+        Register(o, ComponentId.Risk, ReasonCode.RiskTimeout, "risk");
     }
+
+    private static void Register(DegradationOptions o, ComponentId component, ReasonCode timeoutReason, string category) =>
+        o.Components[component.Name] = new ComponentOptions { Critical = true, TimeoutReason = timeoutReason.Value, Category = category };
 }

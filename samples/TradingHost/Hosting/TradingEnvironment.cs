@@ -71,13 +71,6 @@ public sealed class TradingEnvironment : IAsyncDisposable
         builder.Logging.ClearProviders();
         // The clock must be registered before AddGracefulDegradation: the system takes the host's TimeProvider.
         builder.Services.AddSingleton<TimeProvider>(time);
-        builder.Services.AddGracefulDegradation(o =>
-            {
-                SimulationDefaults.Apply(o);
-                configure?.Invoke(o);
-            })
-            .AddComponent(OrderbookProbe.Id.Name, critical: false, fallback: RestPollingFallback.StrategyName, category: "order book");
-        builder.Services.AddSingleton(new SimulationSettings(walDirectory));
         builder.Services.AddSingleton(sp => new SimulatedBroker(sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton(sp => new SimulatedMarketData(sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton(sp => new SimulatedRiskService(sp.GetRequiredService<TimeProvider>()));
@@ -86,9 +79,25 @@ public sealed class TradingEnvironment : IAsyncDisposable
         builder.Services.AddSingleton<PositionBook>();
         builder.Services.AddSingleton<DbWriter>();
         builder.Services.AddSingleton<SimulationCaches>();
-        builder.Services.AddSingleton(sp => new ProbeRunner(sp.GetRequiredService<DegradationSystem>()));
-        builder.Services.AddSingleton(sp => new RecoveryOrchestrator(sp.GetRequiredService<DegradationSystem>()));
-        builder.Services.AddSingleton(sp => new ComponentFallbackCoordinator(sp.GetRequiredService<DegradationSystem>()));
+        builder.Services.AddGracefulDegradation(o =>
+            {
+                SimulationDefaults.Apply(o);
+                configure?.Invoke(o);
+            })
+            .AddComponent(OrderbookProbe.Id.Name, critical: false, fallback: RestPollingFallback.StrategyName, category: "order book")
+            .AddProbe<BrokerProbe>(ComponentId.Broker, critical: true, p => p.Interval = SimulationDefaults.ProbeInterval)
+            .AddProbe<MarketDataProbe>(ComponentId.MarketData, critical: true, p => p.Interval = SimulationDefaults.ProbeInterval)
+            .AddProbe<RiskProbe>(ComponentId.Risk, critical: true, p => p.Interval = SimulationDefaults.ProbeInterval)
+            .AddProbe<OrderbookProbe>(OrderbookProbe.Id, critical: false, p => p.Interval = SimulationDefaults.ProbeInterval)
+            .AddRecoveryStep<ReconnectBrokerStep>(RecoveryStage.ConnectBroker)
+            .AddRecoveryStep<CatchUpMarketDataStep>(RecoveryStage.CatchupMarketData)
+            .AddRecoveryStep<InvalidateCachesStep>(RecoveryStage.CatchupMarketData)
+            .AddRecoveryStep<ReconcilePositionsStep>(RecoveryStage.VerifyRisk)
+            .AddRecoveryStep<VerifyRiskStep>(RecoveryStage.VerifyRisk)
+            // The sample's own replay step: the database is optional, so a database still down must not fail recovery.
+            .AddRecoveryStep<ReplayBufferStep>(RecoveryStage.VerifyRisk)
+            .UseFileWal(walDirectory)
+            .AddWriteBuffer<DatabaseWriteTarget>(replayStage: null);
         builder.Services.AddHostedService<TradingSimulationService>();
         var host = builder.Build();
         var environment = new TradingEnvironment(host, time, walDirectory, output);

@@ -18,7 +18,7 @@ public sealed class DbWriter : IAsyncDisposable
     private readonly Queue<long> _heldBack = new();
     private readonly SimulatedDatabase _database;
     private readonly CancellationTokenSource _stop = new();
-    private WriteBuffer? _buffer;
+    private readonly WriteBuffer _buffer;
     private Task _loop = Task.CompletedTask;
     private long _produced;
     private long _direct;
@@ -28,7 +28,11 @@ public sealed class DbWriter : IAsyncDisposable
     private int _disposed;
     private long _queued;
 
-    public DbWriter(SimulatedDatabase database) => _database = database;
+    public DbWriter(SimulatedDatabase database, WriteBuffer buffer)
+    {
+        _database = database;
+        _buffer = buffer;
+    }
 
     public long Produced => Interlocked.Read(ref _produced);
     public long WrittenDirect => Interlocked.Read(ref _direct);
@@ -36,13 +40,9 @@ public sealed class DbWriter : IAsyncDisposable
     public long Replayed => Interlocked.Read(ref _replayed);
     /// <summary>Writes the buffer refused at its bound (held in memory and retried, not lost).</summary>
     public long RefusedByBuffer => Interlocked.Read(ref _refusedByBuffer);
-    public long Pending => Interlocked.Read(ref _queued) + _heldBack.Count + (_buffer?.Count ?? 0);
+    public long Pending => Interlocked.Read(ref _queued) + _heldBack.Count + _buffer.Count;
 
-    public void Start(WriteBuffer buffer)
-    {
-        _buffer = buffer;
-        _loop = Task.Run(RunAsync);
-    }
+    public void Start() => _loop = Task.Run(RunAsync);
 
     /// <summary>Called for every order sent (from the strategy thread): the record is queued, never blocks.</summary>
     public void Post(long orderNumber)
@@ -100,7 +100,7 @@ public sealed class DbWriter : IAsyncDisposable
             await _io.WaitAsync(token).ConfigureAwait(false);
             try
             {
-                if (_heldBack.Count > 0 || _buffer!.Count > 0) await DrainLockedAsync(token).ConfigureAwait(false);
+                if (_heldBack.Count > 0 || _buffer.Count > 0) await DrainLockedAsync(token).ConfigureAwait(false);
                 while (reader.TryRead(out var order))
                 {
                     await WriteLockedAsync(order, token).ConfigureAwait(false);
@@ -116,7 +116,7 @@ public sealed class DbWriter : IAsyncDisposable
 
     private async Task WriteLockedAsync(long order, CancellationToken token)
     {
-        if (_heldBack.Count == 0 && _buffer!.Count == 0)
+        if (_heldBack.Count == 0 && _buffer.Count == 0)
         {
             try
             {
@@ -140,7 +140,7 @@ public sealed class DbWriter : IAsyncDisposable
             try
             {
                 var key = Key(order);
-                var result = await _buffer!.EnqueueAsync(key, "order", key, Payload(order), cancellationToken: token).ConfigureAwait(false);
+                var result = await _buffer.EnqueueAsync(key, "order", key, Payload(order), cancellationToken: token).ConfigureAwait(false);
                 if (result.Outcome == EnqueueOutcome.Buffered) Interlocked.Increment(ref _buffered);
                 _heldBack.Dequeue();
             }
@@ -154,7 +154,7 @@ public sealed class DbWriter : IAsyncDisposable
 
     private async Task<string> DrainLockedAsync(CancellationToken token)
     {
-        var buffer = _buffer!;
+        var buffer = _buffer;
         if (_database.Fault.IsDown) return $"database down, {buffer.Count + _heldBack.Count} writes stay buffered";
         var replayed = 0;
         try

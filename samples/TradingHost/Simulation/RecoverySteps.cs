@@ -1,4 +1,5 @@
 using Degradation;
+using TradingHost.Hosting;
 
 namespace TradingHost.Simulation;
 
@@ -46,4 +47,28 @@ public sealed class ReplayBufferStep(DbWriter writer) : IRecoveryStep
 
     public async ValueTask<RecoveryStepResult> ExecuteAsync(RecoveryStepContext context, CancellationToken cancellationToken) =>
         RecoveryStepResult.Success(await writer.ReplayPendingAsync(cancellationToken).ConfigureAwait(false));
+}
+
+/// <summary>CatchupMarketData: drops cached positions and quotes so nothing captured before the outage is served.</summary>
+public sealed class InvalidateCachesStep(SimulationCaches caches) : IRecoveryStep
+{
+    private readonly CacheInvalidationStep _inner = new(caches.Positions, caches.Quotes);
+
+    public string Name => _inner.Name;
+
+    public ValueTask<RecoveryStepResult> ExecuteAsync(RecoveryStepContext context, CancellationToken cancellationToken) =>
+        _inner.ExecuteAsync(context, cancellationToken);
+}
+
+/// <summary>VerifyRisk: the library's position reconciliation, book against broker; a difference is fatal (broker.mismatch → Halt).</summary>
+public sealed class ReconcilePositionsStep(PositionBook book, SimulatedBroker broker) : IRecoveryStep
+{
+    private readonly PositionReconciliationStep _inner = new(
+        _ => ValueTask.FromResult(book.Snapshot()),
+        async ct => await broker.GetPositionsAsync(ct).ConfigureAwait(false));
+
+    public string Name => _inner.Name;
+
+    public ValueTask<RecoveryStepResult> ExecuteAsync(RecoveryStepContext context, CancellationToken cancellationToken) =>
+        _inner.ExecuteAsync(context, cancellationToken);
 }

@@ -11,6 +11,11 @@ public sealed class RiskTimeoutScenario : Scenario
     public override IReadOnlyList<string> ExpectedTransitions { get; } =
         ["SafeMode:risk.timeout", "Recovering/ConnectBroker", .. ScenarioCatalog.RecoveryToNormal];
 
+    /// <summary>Different from FailThresholdCount (3), so the report shows which rule fired.</summary>
+    public const int TimeoutsRequired = 4;
+
+    public override void Configure(DegradationOptions options) => options.RiskTimeoutConsecutiveCount = TimeoutsRequired;
+
     public override async Task RunAsync(ScenarioContext c, CancellationToken ct)
     {
         var env = c.Env;
@@ -27,8 +32,8 @@ public sealed class RiskTimeoutScenario : Scenario
             env.Risk.Fault.Set(FaultKind.Hang);
             await c.WaitForModeAsync(SystemMode.SafeMode, ct);
             var required = env.System.Options.RiskTimeoutConsecutiveCount;
-            c.Expect(verdict is { TimedOut: true } v && v.StreakFailures == required,
-                $"risk.timeout was reported after {verdict?.StreakFailures} failures (timed out: {verdict?.TimedOut}), expected {required} timeouts");
+            c.Expect(verdict is { TimedOut: true } v && v.StreakFailures == required && v.Reason == ReasonCode.RiskTimeout,
+                $"the risk failure was reported as '{verdict?.Reason}' after {verdict?.StreakFailures} failures (timed out: {verdict?.TimedOut}), expected risk.timeout after {required} timeouts");
             c.Result.Notes.Add($"risk.timeout reported on timeout #{verdict?.StreakFailures} (RiskTimeoutConsecutiveCount = {required})");
             await c.DelayAsync(TimeSpan.FromSeconds(5), ct);
             env.Risk.Fault.Clear();
