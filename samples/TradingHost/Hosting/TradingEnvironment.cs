@@ -17,6 +17,9 @@ public sealed class TradingEnvironment : IAsyncDisposable
     private readonly List<ModeTransition> _transitions = [];
     private readonly TextWriter _output;
     private long _scenarioStart;
+    private bool _printWarmUp = true;
+    private long _created;
+    private bool _begun;
 
     private TradingEnvironment(IHost host, AcceleratedTimeProvider time, string walDirectory, TextWriter output)
     {
@@ -38,7 +41,7 @@ public sealed class TradingEnvironment : IAsyncDisposable
         Fallbacks = services.GetRequiredService<ComponentFallbackCoordinator>();
         Router = new OrderRouter(Broker, Book, System.Gate, time);
         Strategy = new StrategyLoop(System.Gate) { OrderSent = Writer.Post };
-        _scenarioStart = time.GetTimestamp();
+        _scenarioStart = _created = time.GetTimestamp();
         _subscription = System.StateMachine.SubscribeTransitions(OnTransition);
     }
 
@@ -63,7 +66,8 @@ public sealed class TradingEnvironment : IAsyncDisposable
     /// <summary>Simulated seconds since the scenario started.</summary>
     public double SimSeconds(long timestamp) => Time.GetElapsedTime(_scenarioStart, timestamp).TotalSeconds;
 
-    public static async Task<TradingEnvironment> StartAsync(double speed, Action<DegradationOptions>? configure, TextWriter output, CancellationToken cancellationToken)
+    public static async Task<TradingEnvironment> StartAsync(double speed, Action<DegradationOptions>? configure, TextWriter output,
+        CancellationToken cancellationToken, bool printColdStart = true)
     {
         var time = new AcceleratedTimeProvider(speed);
         var walDirectory = Path.Combine(Path.GetTempPath(), "tradinghost-" + Guid.NewGuid().ToString("N")[..12]);
@@ -100,8 +104,8 @@ public sealed class TradingEnvironment : IAsyncDisposable
             .AddWriteBuffer<DatabaseWriteTarget>(replayStage: null);
         builder.Services.AddHostedService<TradingSimulationService>();
         var host = builder.Build();
-        var environment = new TradingEnvironment(host, time, walDirectory, output);
-        output.WriteLine("  host starting: cold start in Recovering/ConnectBroker; the recovery run and the probes must pass first");
+        var environment = new TradingEnvironment(host, time, walDirectory, output) { _printWarmUp = printColdStart };
+        if (printColdStart) output.WriteLine("  host starting: cold start in Recovering/ConnectBroker; the recovery run and the probes must pass first");
         try
         {
             await host.StartAsync(cancellationToken);
@@ -118,8 +122,13 @@ public sealed class TradingEnvironment : IAsyncDisposable
     public void BeginScenario()
     {
         lock (_transitions) _transitions.Clear();
-        _scenarioStart = Time.GetTimestamp();
+        Volatile.Write(ref _scenarioStart, Time.GetTimestamp());
+        Volatile.Write(ref _begun, true);
+        _printWarmUp = false;
     }
+
+    /// <summary>Simulated time the cold start took (host start to the scenario's start).</summary>
+    public TimeSpan ColdStartDuration => Time.GetElapsedTime(_created, _scenarioStart);
 
     public async Task<IReadOnlyList<ModeTransition>> GetScenarioTransitionsAsync(CancellationToken cancellationToken)
     {
@@ -151,7 +160,7 @@ public sealed class TradingEnvironment : IAsyncDisposable
     private void OnTransition(ModeTransition t)
     {
         lock (_transitions) _transitions.Add(t);
-        if (t.Timestamp < _scenarioStart) return;
+        if (!_printWarmUp && (!Volatile.Read(ref _begun) || t.Timestamp < _scenarioStart)) return;
         var from = t.From + (t.FromStage is { } fs ? "/" + fs : "");
         var to = t.To + (t.ToStage is { } ts ? "/" + ts : "");
         _output.WriteLine($"  [{SimSeconds(t.Timestamp),6:0.0}s] {from,-28} -> {to,-28} {t.Reason} ({t.Component}{(t.OperatorId is null ? "" : ", by " + t.OperatorId)})");

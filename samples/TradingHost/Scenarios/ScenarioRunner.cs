@@ -46,11 +46,11 @@ public static class ScenarioRunner
         var scenarios = Select(options.Scenarios);
         var results = new List<ScenarioResult>();
         foreach (var scenario in scenarios)
-            results.Add(await RunOneAsync(scenario, options, cancellationToken));
+            results.Add(await RunOneAsync(scenario, options, cancellationToken, printColdStart: results.Count == 0));
         return results;
     }
 
-    public static async Task<ScenarioResult> RunOneAsync(Scenario scenario, RunnerOptions options, CancellationToken cancellationToken = default)
+    public static async Task<ScenarioResult> RunOneAsync(Scenario scenario, RunnerOptions options, CancellationToken cancellationToken = default, bool printColdStart = true)
     {
         var output = options.Output;
         var result = new ScenarioResult { Name = scenario.Name, Description = scenario.Description };
@@ -63,14 +63,14 @@ public static class ScenarioRunner
             if (options.ComponentStatusTtlSeconds is { } ttl) o.ComponentStatusTtlSeconds = ttl;
             scenario.Configure(o);
         }
-        var environment = await TradingEnvironment.StartAsync(options.Speed, Configure, output, cancellationToken);
+        var environment = await TradingEnvironment.StartAsync(options.Speed, Configure, output, cancellationToken, printColdStart);
         try
         {
             var context = new ScenarioContext(environment, result);
             if (await context.WaitForModeAsync(SystemMode.Normal, cancellationToken))
             {
                 environment.BeginScenario();
-                environment.Log($"cold-start recovery done, trading (gate checked for every decision, {environment.Strategy.DecisionsPerSecond:N0}/s)");
+                environment.Log($"cold start passed the recovery run in {environment.ColdStartDuration.TotalSeconds:0.0} s; trading, gate checked for every decision ({environment.Strategy.DecisionsPerSecond:N0}/s)");
                 var tradingClock = Stopwatch.StartNew();
                 environment.Strategy.Start();
                 try
@@ -93,6 +93,7 @@ public static class ScenarioRunner
         }
         result.RealSeconds = clock.Elapsed.TotalSeconds;
         result.ExpectationMet = result.Failures.Count == 0;
+        foreach (var note in result.Notes) output.WriteLine($"   note: {note}");
         output.WriteLine($"   {(result.ExpectationMet ? "expectation met" : "EXPECTATION NOT MET: " + string.Join("; ", result.Failures))} ({result.RealSeconds:0.0} s real)");
         return result;
     }

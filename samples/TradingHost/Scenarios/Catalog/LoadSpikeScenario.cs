@@ -38,7 +38,6 @@ public sealed class LoadSpikeScenario : Scenario
         }
         var history = monitor.GetHistory();
         var path = string.Join(" → ", new[] { LoadLevel.Normal }.Concat(history.Select(h => h.To)));
-        c.Log("load levels: " + path);
         c.Result.Notes.Add("load levels: " + path);
         c.Result.Notes.Add("symbols processed/shed per level: " + string.Join(", ", processed.OrderBy(p => p.Key).Select(p => $"{p.Key} {p.Value.In}/{p.Value.Out}")));
         var up = history.TakeWhile(h => h.To > h.From).Select(h => h.To).ToArray();
