@@ -70,8 +70,8 @@ public sealed class ScenarioReportTests(AllScenariosFixture run, ITestOutputHelp
         Assert.True(result.SendsCheckedAfterFence > 1000, $"only {result.SendsCheckedAfterFence} sends were checked behind the fence: the check proves nothing");
         Assert.Equal(0, result.AllowedAfterMustDeliver);
         // The context also checked that the gate refused sends right after Publish returned (ExpectationMet covers it);
-        // here: the gate closed far sooner than any probe could have noticed (3 failed rounds, >= 1.5 s simulated).
-        Assert.InRange(result.FaultToGateClosedMs ?? double.NaN, 0, 500);
+        // here: the gate closed sooner than any probe could have noticed (3 failed rounds, >= 1 s simulated).
+        Assert.InRange(result.FaultToGateClosedMs ?? double.NaN, 0, 1000);
     }
 
     public static TheoryData<string> MustDeliverNames() => [.. MustDeliverScenarios];

@@ -15,8 +15,8 @@ public sealed class BrokerOutageScenario : Scenario
     {
         await c.DelayAsync(TimeSpan.FromSeconds(3), ct);
         var env = c.Env;
-        c.Fault("broker drops the connection (its callback publishes broker.disconnect, must-deliver)");
         env.Broker.Fault.Set(FaultKind.Down);
+        c.Fault("broker drops the connection (its callback publishes broker.disconnect, must-deliver)");
         c.PublishMustDeliver(() => env.System.ReportFailure(ComponentId.Broker, ReasonCode.BrokerDisconnect, "connection lost"));
         await c.DelayAsync(TimeSpan.FromSeconds(10), ct);
         c.Expect(env.Gate.Mode == SystemMode.SafeModeDisconnected, $"mode during the outage was {env.Gate.Mode}");

@@ -14,8 +14,8 @@ public sealed class HardRiskBreachScenario : Scenario
     {
         await c.DelayAsync(TimeSpan.FromSeconds(3), ct);
         var env = c.Env;
-        c.Fault("risk service reports a hard limit breach (risk.breach_hard, must-deliver)");
         env.Risk.BreachHardLimit();
+        c.Fault("risk service reports a hard limit breach (risk.breach_hard, must-deliver)");
         c.PublishMustDeliver(() => env.System.ReportFailure(ComponentId.Risk, ReasonCode.RiskBreachHard, "gross exposure above the hard limit"));
         await c.DelayAsync(TimeSpan.FromSeconds(40), ct);
         c.Expect(env.Gate.Mode == SystemMode.Halt, $"Halt did not stick: mode is {env.Gate.Mode} after 40 s");

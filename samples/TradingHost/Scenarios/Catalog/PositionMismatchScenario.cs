@@ -18,9 +18,9 @@ public sealed class PositionMismatchScenario : Scenario
     {
         await c.DelayAsync(TimeSpan.FromSeconds(3), ct);
         var env = c.Env;
-        c.Fault("broker drops the connection; a fill during the outage never reaches the book");
         env.Broker.Fault.Set(FaultKind.Down);
         env.Broker.InjectPositionMismatch(3);
+        c.Fault("broker drops the connection; a fill during the outage never reaches the book");
         c.PublishMustDeliver(() => env.System.ReportFailure(ComponentId.Broker, ReasonCode.BrokerDisconnect, "connection lost"));
         await c.DelayAsync(TimeSpan.FromSeconds(5), ct);
         env.Broker.Fault.Clear();
