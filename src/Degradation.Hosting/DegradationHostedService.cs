@@ -103,7 +103,7 @@ internal sealed class DegradationHostedService(
         {
             if (t.Kind == TransitionKind.StageChange || t.From == t.To && t.Kind == TransitionKind.ModeChange) return;
             var severity = t.To >= SystemMode.SafeMode ? Severity.Critical : t.IsEscalation ? Severity.Warning : Severity.Info;
-            alerts.Publish(severity, AlertAudiences.Operators, $"Trading mode {ModeNames.Of(t.From)} -> {ModeNames.Of(t.To)}",
+            alerts.Publish(severity, AlertAudiences.Operators, $"Trading mode {WireNames.Of(t.From)} -> {WireNames.Of(t.To)}",
                 $"{t.Reason} on {t.Component}{(t.OperatorId is null ? "" : " by " + t.OperatorId)}", t.Component, t.Reason);
         }));
     }

@@ -6,11 +6,11 @@ internal static class ContractMapper
     public static TransitionResponse ToResponse(ModeTransition t) => new()
     {
         Sequence = t.Sequence,
-        Kind = DegradationWireNames.Of(t.Kind),
-        FromMode = DegradationWireNames.Of(t.From),
-        ToMode = DegradationWireNames.Of(t.To),
-        FromStage = t.FromStage is { } fs ? DegradationWireNames.Of(fs) : null,
-        ToStage = t.ToStage is { } ts ? DegradationWireNames.Of(ts) : null,
+        Kind = WireNames.Of(t.Kind),
+        FromMode = WireNames.Of(t.From),
+        ToMode = WireNames.Of(t.To),
+        FromStage = t.FromStage is { } fs ? WireNames.Of(fs) : null,
+        ToStage = t.ToStage is { } ts ? WireNames.Of(ts) : null,
         ReasonCode = t.Reason.Value,
         Source = t.Component.Name,
         Timestamp = t.WallTime,
@@ -32,8 +32,8 @@ internal static class ContractMapper
         var last = machine.LastTransition;
         return new StatusResponse
         {
-            Mode = DegradationWireNames.Of(snapshot.Mode),
-            Stage = snapshot.Stage is { } stage ? DegradationWireNames.Of(stage) : null,
+            Mode = WireNames.Of(snapshot.Mode),
+            Stage = snapshot.Stage is { } stage ? WireNames.Of(stage) : null,
             Level = WorstLevel(machine.GetComponents()),
             Reason = snapshot.Reason.Value,
             Sequence = snapshot.Sequence,
@@ -42,7 +42,7 @@ internal static class ContractMapper
             Override = active is null ? null : ToResponse(active, time),
             LastTransition = last is null ? null : ToResponse(last),
             RecoveryRun = run?.Value,
-            RecoveryTrigger = trigger is { } tr ? DegradationWireNames.Of(tr) : null,
+            RecoveryTrigger = trigger is { } tr ? WireNames.Of(tr) : null,
             OverrideTtlBounds = new OverrideBoundsResponse
             {
                 MinSeconds = system.Policy.MinOverride.TotalSeconds,
@@ -54,22 +54,22 @@ internal static class ContractMapper
 
     public static PermissionsResponse ToPermissions(GateSnapshot snapshot)
     {
-        var map = new Dictionary<string, bool>(DegradationWireNames.Actions.Count, StringComparer.Ordinal);
-        var actions = new List<ActionPermissionResponse>(DegradationWireNames.Actions.Count);
+        var map = new Dictionary<string, bool>(WireNames.Actions.Count, StringComparer.Ordinal);
+        var actions = new List<ActionPermissionResponse>(WireNames.Actions.Count);
         TradingLimits? limits = null;
-        for (var i = 0; i < DegradationWireNames.Actions.Count; i++)
+        for (var i = 0; i < WireNames.Actions.Count; i++)
         {
             var action = (ActionType)i;
             var decision = snapshot.Check(action);
             limits ??= decision.Limits;
-            var name = DegradationWireNames.Of(action);
+            var name = WireNames.Of(action);
             map[name] = decision.Allowed;
             actions.Add(new ActionPermissionResponse { Action = name, Allowed = decision.Allowed, Advice = decision.Advice });
         }
         return new PermissionsResponse
         {
-            Mode = DegradationWireNames.Of(snapshot.Mode),
-            Stage = snapshot.Stage is { } stage ? DegradationWireNames.Of(stage) : null,
+            Mode = WireNames.Of(snapshot.Mode),
+            Stage = snapshot.Stage is { } stage ? WireNames.Of(stage) : null,
             Sequence = snapshot.Sequence,
             Permissions = map,
             Actions = actions,
@@ -113,10 +113,10 @@ internal static class ContractMapper
         }
         return rank switch
         {
-            3 => DegradationWireNames.Of(ComponentLevel.Tripped),
-            2 => DegradationWireNames.Of(ComponentLevel.Unknown),
-            1 => DegradationWireNames.Of(ComponentLevel.Unstable),
-            _ => DegradationWireNames.Of(ComponentLevel.Healthy),
+            3 => WireNames.Of(ComponentLevel.Tripped),
+            2 => WireNames.Of(ComponentLevel.Unknown),
+            1 => WireNames.Of(ComponentLevel.Unstable),
+            _ => WireNames.Of(ComponentLevel.Healthy),
         };
     }
 
@@ -125,7 +125,7 @@ internal static class ContractMapper
         var remaining = time.GetElapsedTime(time.GetTimestamp(), active.ExpiresAtTimestamp).TotalSeconds;
         return new OverrideResponse
         {
-            Mode = DegradationWireNames.Of(active.Mode),
+            Mode = WireNames.Of(active.Mode),
             OperatorId = active.OperatorId,
             Reason = active.Reason,
             TtlSeconds = active.Ttl.TotalSeconds,
@@ -140,8 +140,8 @@ internal static class ContractMapper
         Id = c.Id.Name,
         Critical = c.Critical,
         Category = c.Category,
-        Level = DegradationWireNames.Of(c.Level),
-        Conditions = [.. c.Conditions.Select(x => new ConditionResponse { Reason = x.Reason.Value, Mode = DegradationWireNames.Of(x.Mode), Since = x.Since })],
+        Level = WireNames.Of(c.Level),
+        Conditions = [.. c.Conditions.Select(x => new ConditionResponse { Reason = x.Reason.Value, Mode = WireNames.Of(x.Mode), Since = x.Since })],
         LastReport = c.LastReport,
         LastReason = c.LastReason.IsEmpty ? null : c.LastReason.Value,
         LastDetails = c.LastDetails,

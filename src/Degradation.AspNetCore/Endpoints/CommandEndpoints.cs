@@ -24,9 +24,9 @@ internal sealed class CommandEndpoints(DegradationEndpointOptions options)
         var errors = new FieldErrors();
         var mode = default(SystemMode);
         if (string.IsNullOrWhiteSpace(body!.Mode))
-            errors.Add("mode", $"'mode' is required: one of {string.Join(", ", DegradationWireNames.Modes)}.");
-        else if (!DegradationWireNames.TryParseMode(body.Mode, out mode))
-            errors.Add("mode", $"Unknown mode '{body.Mode}': expected one of {string.Join(", ", DegradationWireNames.Modes)}.");
+            errors.Add("mode", $"'mode' is required: one of {string.Join(", ", WireNames.Modes)}.");
+        else if (!WireNames.TryParseMode(body.Mode, out mode))
+            errors.Add("mode", $"Unknown mode '{body.Mode}': expected one of {string.Join(", ", WireNames.Modes)}.");
         var ttl = TimeSpan.Zero;
         if (body.TtlSeconds is not { } seconds)
             errors.Add("ttl_seconds", $"'ttl_seconds' is required: between {Format(system.Policy.MinOverride.TotalSeconds)} and {Format(system.Policy.MaxOverride.TotalSeconds)}.");
@@ -44,7 +44,7 @@ internal sealed class CommandEndpoints(DegradationEndpointOptions options)
             var status = ContractMapper.ToStatus(system);
             return TypedResults.Json(new ForceResponse
             {
-                Mode = DegradationWireNames.Of(mode),
+                Mode = WireNames.Of(mode),
                 IsOverride = true,
                 ExpiresAt = status.OverrideExpiresAt ?? transition.WallTime + ttl,
                 Transition = ContractMapper.ToResponse(transition),

@@ -162,16 +162,7 @@ public sealed class AuditTrail : IAuditStore
         }
     }
 
-    private static string ActionName(TransitionKind kind) => kind switch
-    {
-        TransitionKind.ModeChange => "mode_change",
-        TransitionKind.StageChange => "stage_change",
-        TransitionKind.OverrideStarted => "override_started",
-        TransitionKind.OverrideEnded => "override_ended",
-        TransitionKind.HaltReleased => "halt_released",
-        TransitionKind.OperatorCommand => "operator_command",
-        _ => "transition",
-    };
+    private static string ActionName(TransitionKind kind) => WireNames.Of(kind);
 
     private static string Describe(SystemMode mode, RecoveryStage? stage) => stage is { } s ? $"{mode}/{s}" : mode.ToString();
 }

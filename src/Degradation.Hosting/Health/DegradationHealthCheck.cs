@@ -14,19 +14,19 @@ public sealed class DegradationHealthCheck(DegradationSystem system) : IHealthCh
         var snapshot = system.Gate.Snapshot;
         var data = new Dictionary<string, object>(StringComparer.Ordinal)
         {
-            ["mode"] = ModeNames.Of(snapshot.Mode),
+            ["mode"] = WireNames.Of(snapshot.Mode),
             ["reason"] = snapshot.Reason.Value,
         };
-        if (snapshot.Stage is { } stage) data["stage"] = ModeNames.Of(stage);
+        if (snapshot.Stage is { } stage) data["stage"] = WireNames.Of(stage);
         if (system.StateMachine.Override is { } active)
         {
-            data["override"] = ModeNames.Of(active.Mode);
+            data["override"] = WireNames.Of(active.Mode);
             data["override_expires_at"] = active.ExpiresAt;
         }
         foreach (var component in system.StateMachine.GetComponents())
             data["component." + component.Id.Name] = component.Level.ToString().ToLowerInvariant();
 
-        var description = $"mode {ModeNames.Of(snapshot.Mode)}{(snapshot.Stage is { } s ? "/" + ModeNames.Of(s) : "")} ({snapshot.Reason})";
+        var description = $"mode {WireNames.Of(snapshot.Mode)}{(snapshot.Stage is { } s ? "/" + WireNames.Of(s) : "")} ({snapshot.Reason})";
         var result = snapshot.Mode switch
         {
             SystemMode.Normal => HealthCheckResult.Healthy(description, data),

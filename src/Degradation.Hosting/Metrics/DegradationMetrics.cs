@@ -44,8 +44,8 @@ public sealed class DegradationMetrics : IDisposable
     {
         ArgumentNullException.ThrowIfNull(transition);
         _transitions.Add(1,
-            new KeyValuePair<string, object?>("degradation.mode.from", ModeNames.Of(transition.From)),
-            new KeyValuePair<string, object?>("degradation.mode.to", ModeNames.Of(transition.To)),
+            new KeyValuePair<string, object?>("degradation.mode.from", WireNames.Of(transition.From)),
+            new KeyValuePair<string, object?>("degradation.mode.to", WireNames.Of(transition.To)),
             new KeyValuePair<string, object?>("degradation.reason", transition.Reason.Value));
     }
 
@@ -73,8 +73,8 @@ public sealed class DegradationMetrics : IDisposable
                 var count = gate.GetDenials(mode, action);
                 if (count > 0)
                     yield return new Measurement<long>(count,
-                        new KeyValuePair<string, object?>("degradation.mode", ModeNames.Of(mode)),
-                        new KeyValuePair<string, object?>("degradation.action", ModeNames.Of(action)));
+                        new KeyValuePair<string, object?>("degradation.mode", WireNames.Of(mode)),
+                        new KeyValuePair<string, object?>("degradation.action", WireNames.Of(action)));
             }
     }
 

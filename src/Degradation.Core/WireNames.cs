@@ -1,14 +1,14 @@
 using System.Globalization;
 
-namespace Degradation.AspNetCore.Contracts;
+namespace Degradation;
 
 /// <summary>
-/// The wire (JSON) names of the core enums: the seed's snake_case strings (<c>safe_mode_disconnected</c>,
+/// The wire names (JSON, metrics tags, audit and database text) of the core enums: the seed's snake_case strings (<c>safe_mode_disconnected</c>,
 /// <c>catchup_marketdata</c>, <c>reduce_only</c>, …). Written by hand rather than derived from a naming
 /// policy because the seed's names are not a mechanical transform (<c>CatchupMarketData</c> is
 /// <c>catchup_marketdata</c>).
 /// </summary>
-public static class DegradationWireNames
+public static class WireNames
 {
     /// <summary>Every mode, in wire form, in the order of <see cref="SystemMode"/>.</summary>
     public static IReadOnlyList<string> Modes { get; } = ["normal", "recovering", "degraded", "safe_mode", "safe_mode_disconnected", "halt"];
@@ -71,6 +71,21 @@ public static class DegradationWireNames
             }
         }
         mode = default;
+        return false;
+    }
+
+    /// <summary>Parses a stage's wire name (exact, lower case). False for anything else, numbers included.</summary>
+    public static bool TryParseStage(string? value, out RecoveryStage stage)
+    {
+        for (var i = 0; i < Stages.Count; i++)
+        {
+            if (string.Equals(Stages[i], value, StringComparison.Ordinal))
+            {
+                stage = (RecoveryStage)i;
+                return true;
+            }
+        }
+        stage = default;
         return false;
     }
 
