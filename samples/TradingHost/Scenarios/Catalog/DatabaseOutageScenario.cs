@@ -20,6 +20,10 @@ public sealed class DatabaseOutageScenario : Scenario
         await c.DelayAsync(TimeSpan.FromSeconds(30), ct);
         var buffered = env.Writer.Buffered;
         c.Expect(buffered > 0, "no write was buffered during the outage");
+        var walFiles = Directory.Exists(env.WalDirectory) ? Directory.GetFiles(env.WalDirectory, "*", SearchOption.AllDirectories) : [];
+        var walBytes = walFiles.Sum(f => new FileInfo(f).Length);
+        c.Expect(walBytes > 0, $"the file WAL in {env.WalDirectory} is empty while {buffered} writes are buffered");
+        c.Result.Notes.Add($"{buffered} writes durable in the file WAL during the outage ({walFiles.Length} file(s), {walBytes:N0} bytes), replayed in order");
         env.Database.Fault.Clear();
         c.Cleared($"database is back ({buffered} writes buffered); the writer replays them");
         await c.WaitForModeAsync(SystemMode.Normal, ct);
