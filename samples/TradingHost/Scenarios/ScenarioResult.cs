@@ -11,6 +11,10 @@ public sealed class ScenarioResult
     public double? FaultToGateClosedMs { get; set; }
     /// <summary>Order decisions made after a must-deliver fault was published that were still allowed to send (must be 0).</summary>
     public long AllowedAfterMustDeliver { get; set; }
+    /// <summary>Must-deliver events the scenario published with a fence behind them.</summary>
+    public int MustDeliverEvents { get; set; }
+    /// <summary>Send decisions checked while a fence was set (all of them had to be refused).</summary>
+    public long SendsCheckedAfterFence { get; set; }
     public Dictionary<string, long> AllowedByMode { get; } = [];
     public Dictionary<string, long> RefusedByMode { get; } = [];
     public long EntriesBuffered { get; set; }
@@ -23,6 +27,12 @@ public sealed class ScenarioResult
     public List<string> Transitions { get; } = [];
     public List<string> ExpectedTransitions { get; } = [];
     public double RealSeconds { get; set; }
+    /// <summary>Order decisions per real second the strategy made (each one checked the gate).</summary>
+    public double DecisionsPerSecond { get; set; }
+    /// <summary>Database rows were written in order-number order (the replay kept the original order).</summary>
+    public bool RowsInOrder { get; set; } = true;
+    /// <summary>Scenario-specific facts (retries found at the broker, load levels, fallback reads…).</summary>
+    public List<string> Notes { get; } = [];
 
     public void Expect(bool condition, string failure)
     {

@@ -7,12 +7,14 @@ namespace TradingHost.Simulation;
 /// for every one. It also verifies the must-deliver guarantee: once a fence is set right after a
 /// must-deliver Publish returned, no later decision may be allowed to send.
 /// </summary>
-public sealed class StrategyLoop(ITradingGate gate, int decisionsPerSecond = 20_000)
+public sealed class StrategyLoop(ITradingGate gate, int decisionsPerSecond = 20_000, int recordEverySends = 50)
 {
     private const int Batch = 100;
+    private long _allowedSends;
     private long _decisions;
     private long _fence = long.MaxValue;
     private long _fenceViolations;
+    private long _sendsAfterFence;
     private long _firstRefusalAfterFence = -1;
     private long _fenceSetAtTimestamp;
     private long _firstRefusalTimestamp;
@@ -21,10 +23,18 @@ public sealed class StrategyLoop(ITradingGate gate, int decisionsPerSecond = 20_
 
     public DecisionStats Stats { get; private set; } = new();
 
+    /// <summary>Called (on the strategy thread) for every <c>recordEverySends</c>-th send allowed, with the order number: the order's database record.</summary>
+    public Action<long>? OrderSent { get; set; }
+
+    public int DecisionsPerSecond => decisionsPerSecond;
+
     public long Decisions => Interlocked.Read(ref _decisions);
 
     /// <summary>Decisions that were allowed to send after the fence (must stay 0).</summary>
     public long FenceViolations => Interlocked.Read(ref _fenceViolations);
+
+    /// <summary>Send decisions made after a fence was set (each one must have been refused).</summary>
+    public long SendsCheckedAfterFence => Interlocked.Read(ref _sendsAfterFence);
 
     /// <summary>Decision index of the first refused decision after the fence.</summary>
     public long FirstRefusalAfterFence => Interlocked.Read(ref _firstRefusalAfterFence);
@@ -70,8 +80,10 @@ public sealed class StrategyLoop(ITradingGate gate, int decisionsPerSecond = 20_
                 var action = (index % 10) switch { < 6 => ActionType.Send, < 8 => ActionType.Amend, _ => ActionType.Cancel };
                 var decision = gate.Check(action);
                 Stats.Record(decision.Mode, decision.Allowed);
+                if (action == ActionType.Send && decision.Allowed && ++_allowedSends % recordEverySends == 0) OrderSent?.Invoke(_allowedSends / recordEverySends);
                 if (action == ActionType.Send && index > Interlocked.Read(ref _fence))
                 {
+                    Interlocked.Increment(ref _sendsAfterFence);
                     if (decision.Allowed) Interlocked.Increment(ref _fenceViolations);
                     else if (Interlocked.CompareExchange(ref _firstRefusalAfterFence, index, -1) == -1) _firstRefusalTimestamp = TimeProvider.System.GetTimestamp();
                 }

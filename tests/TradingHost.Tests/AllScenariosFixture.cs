@@ -1,0 +1,35 @@
+using System.Diagnostics;
+using TradingHost.Scenarios;
+using Xunit;
+
+namespace TradingHost.Tests;
+
+/// <summary>Runs every scenario once, in process, exactly as <c>dotnet run</c> does, and keeps the results for the tests.</summary>
+public sealed class AllScenariosFixture : IAsyncLifetime
+{
+    /// <summary>Half the default speed: a stalled shared CI machine must not look like a dependency outage.</summary>
+    public const double Speed = 20;
+
+    private readonly StringWriter _log = new();
+
+    public IReadOnlyList<ScenarioResult> Results { get; private set; } = [];
+    public TimeSpan Elapsed { get; private set; }
+    public string Log => _log.ToString();
+
+    public async Task InitializeAsync()
+    {
+        var clock = Stopwatch.StartNew();
+        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        Results = await ScenarioRunner.RunAsync(new RunnerOptions
+        {
+            Speed = Speed,
+            ComponentStatusTtlSeconds = 20,
+            Output = TextWriter.Synchronized(_log),
+        }, limit.Token);
+        Elapsed = clock.Elapsed;
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    public ScenarioResult Get(string name) => Results.Single(r => r.Name == name);
+}
