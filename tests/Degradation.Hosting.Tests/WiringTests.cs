@@ -232,3 +232,27 @@ public class ProbeRegistrationDefaultsTests
         Assert.Equal(5, policy.GetComponent(ComponentId.MarketData)!.StatusTtlSeconds);
     }
 }
+
+public class ReplayStepTests
+{
+    private sealed class DownTarget : IBufferedWriteTarget
+    {
+        public ValueTask WriteAsync(WalEntry entry, CancellationToken cancellationToken) => throw new IOException("database still down");
+        public ValueTask<bool> IsAppliedAsync(WalEntry entry, CancellationToken cancellationToken) => ValueTask.FromResult(false);
+    }
+
+    [Fact]
+    public async Task A_database_still_down_defers_replay_instead_of_failing_recovery()
+    {
+        var time = new Degradation.Testing.ManualTimeProvider();
+        await using var system = DegradationSystem.Create(new DegradationOptions(), time);
+        await using var buffer = await WriteBuffer.OpenAsync(system, new InMemoryWalStore(), new DownTarget());
+        await buffer.EnqueueAsync("k-1", "order", "o-1", System.Text.Encoding.UTF8.GetBytes("{}"));
+        var step = new WriteBufferReplayStep(buffer);
+        var context = new RecoveryStepContext(new RecoveryRunId(1), RecoveryTrigger.Auto, RecoveryStage.CatchupMarketData, 1, time);
+        var result = await step.ExecuteAsync(context, CancellationToken.None);
+        Assert.Equal(RecoveryStepStatus.Succeeded, result.Status);
+        Assert.Contains("deferred", result.Details);
+        Assert.Equal(1, buffer.Count);
+    }
+}

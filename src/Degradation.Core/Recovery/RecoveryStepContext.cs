@@ -3,7 +3,8 @@ namespace Degradation;
 /// <summary>What a recovery step knows about the run it is part of.</summary>
 public sealed class RecoveryStepContext
 {
-    internal RecoveryStepContext(RecoveryRunId run, RecoveryTrigger trigger, RecoveryStage stage, int attempt, TimeProvider timeProvider)
+    /// <summary>Creates a context (the orchestrator does this; tests of your own steps can too).</summary>
+    public RecoveryStepContext(RecoveryRunId run, RecoveryTrigger trigger, RecoveryStage stage, int attempt, TimeProvider timeProvider)
     {
         Run = run;
         Trigger = trigger;
