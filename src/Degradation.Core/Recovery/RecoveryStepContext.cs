@@ -6,6 +6,8 @@ public sealed class RecoveryStepContext
     /// <summary>Creates a context (the orchestrator does this; tests of your own steps can too).</summary>
     public RecoveryStepContext(RecoveryRunId run, RecoveryTrigger trigger, RecoveryStage stage, int attempt, TimeProvider timeProvider)
     {
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(attempt);
         Run = run;
         Trigger = trigger;
         Stage = stage;
