@@ -256,3 +256,38 @@ public class ReplayStepTests
         Assert.Equal(1, buffer.Count);
     }
 }
+
+public class GateDenialMetricTests
+{
+    [Fact]
+    public async Task Gate_denials_are_counted_per_mode_and_action_only_when_enabled()
+    {
+        var time = new Degradation.Testing.ManualTimeProvider();
+        await using var counting = DegradationSystem.Create(new DegradationOptions { CountGateDenials = true }, time);
+        Assert.False(counting.Gate.Allows(ActionType.Send));
+        Assert.False(counting.Gate.Check(ActionType.Send).Allowed);
+        Assert.False(counting.Gate.Allows(ActionType.Open));
+        Assert.True(counting.Gate.Allows(ActionType.Query));
+        Assert.Equal(2, counting.Gate.GetDenials(SystemMode.Recovering, ActionType.Send));
+        Assert.Equal(1, counting.Gate.GetDenials(SystemMode.Recovering, ActionType.Open));
+        Assert.Equal(0, counting.Gate.GetDenials(SystemMode.Recovering, ActionType.Query));
+
+        await using var quiet = DegradationSystem.Create(new DegradationOptions(), time);
+        Assert.False(quiet.Gate.Allows(ActionType.Send));
+        Assert.Equal(0, quiet.Gate.GetDenials(SystemMode.Recovering, ActionType.Send));
+
+        using var metrics = new Degradation.Hosting.DegradationMetrics(counting);
+        var seen = new List<(long Value, string? Mode, string? Action)>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (i, l) => { if (i.Meter == metrics.Meter && i.Name == "degradation.gate.denials") l.EnableMeasurementEvents(i); };
+        listener.SetMeasurementEventCallback<long>((i, v, tags, _) =>
+        {
+            var d = new Dictionary<string, object?>(tags.ToArray());
+            seen.Add((v, (string?)d["degradation.mode"], (string?)d["degradation.action"]));
+        });
+        listener.Start();
+        listener.RecordObservableInstruments();
+        Assert.Contains((2L, "recovering", "send"), seen);
+        Assert.Contains((1L, "recovering", "open"), seen);
+    }
+}

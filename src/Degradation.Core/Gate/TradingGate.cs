@@ -8,11 +8,19 @@ public sealed class TradingGate : ITradingGate
 {
     private const int ActionCount = 6;
     private GateSnapshot _snapshot;
-    // Refusals per (mode, action). Plain increments on the refusal path only: approximate under heavy
-    // contention (a lost increment is possible), but they cost the hot path no interlocked operation.
+    // Refusals per (mode, action), only when DegradationOptions.CountGateDenials is on. Plain increments on
+    // the refusal path: approximate under heavy contention (a lost increment is possible), no interlocked op.
     private readonly long[] _denials = new long[6 * ActionCount];
+    private readonly bool _countDenials;
 
-    internal TradingGate(GateSnapshot initial) => _snapshot = initial;
+    internal TradingGate(GateSnapshot initial, bool countDenials = false)
+    {
+        _snapshot = initial;
+        _countDenials = countDenials;
+    }
+
+    /// <summary>Whether refusals are counted (<see cref="DegradationOptions.CountGateDenials"/>).</summary>
+    public bool CountsDenials => _countDenials;
 
     /// <summary>The current snapshot: read it once to see mode, stage and permissions together.</summary>
     public GateSnapshot Snapshot => Volatile.Read(ref _snapshot);
@@ -22,19 +30,19 @@ public sealed class TradingGate : ITradingGate
     {
         var snapshot = Volatile.Read(ref _snapshot);
         if ((uint)action < 6u && ((snapshot.AllowedMask >> (int)action) & 1) != 0) return true;
-        CountDenial(snapshot.Mode, action);
+        if (_countDenials) CountDenial(snapshot.Mode, action);
         return false;
     }
 
     /// <inheritdoc />
     public GateDecision Check(ActionType action)
     {
-        var decision = Volatile.Read(ref _snapshot).Check(action);
-        if (!decision.Allowed) CountDenial(decision.Mode, action);
-        return decision;
+        var snapshot = Volatile.Read(ref _snapshot);
+        if (_countDenials && !snapshot.Allows(action)) CountDenial(snapshot.Mode, action);
+        return snapshot.Check(action);
     }
 
-    /// <summary>How many times <paramref name="action"/> was refused in <paramref name="mode"/> (approximate under contention).</summary>
+    /// <summary>How many times <paramref name="action"/> was refused in <paramref name="mode"/> (approximate under contention; 0 unless <see cref="CountsDenials"/>).</summary>
     public long GetDenials(SystemMode mode, ActionType action) =>
         (uint)mode < 6u && (uint)action < ActionCount ? Volatile.Read(ref _denials[(int)mode * ActionCount + (int)action]) : 0;
 

@@ -54,7 +54,7 @@ public sealed class DegradationStateMachine : IAsyncDisposable
         _lastDisturbanceAt = now;
         _mode = SystemMode.Recovering;
         _stage = RecoveryStage.ConnectBroker;
-        _gate = new TradingGate(new GateSnapshot(policy, _mode, _stage, ReasonCode.ColdStart, 0));
+        _gate = new TradingGate(new GateSnapshot(policy, _mode, _stage, ReasonCode.ColdStart, 0), policy.Options.CountGateDenials);
         lock (_lock)
         {
             StartRun(now, RecoveryTrigger.ColdStart, ReasonCode.ColdStart, ComponentId.System, null, null, TransitionKind.ModeChange);

@@ -33,7 +33,8 @@ public sealed class DegradationMetrics : IDisposable
         _meter.CreateObservableCounter("degradation.events.dropped", () => bus.DroppedCount, "{event}", "Non-critical events dropped by a full bus.");
         _meter.CreateObservableCounter("degradation.events.must_deliver", () => bus.MustDeliverCount, "{event}", "Must-deliver events applied on the emergency path.");
         _meter.CreateObservableUpDownCounter("degradation.events.pending", () => (long)bus.PendingCount, "{event}", "Events waiting in the bus.");
-        _meter.CreateObservableCounter("degradation.gate.denials", () => ObserveDenials(gate), "{decision}", "Gate refusals by action and mode.");
+        if (gate.CountsDenials)
+            _meter.CreateObservableCounter("degradation.gate.denials", () => ObserveDenials(gate), "{decision}", "Gate refusals by action and mode (DegradationOptions.CountGateDenials).");
     }
 
     /// <summary>The meter.</summary>

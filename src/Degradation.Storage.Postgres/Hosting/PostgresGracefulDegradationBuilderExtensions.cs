@@ -1,0 +1,43 @@
+using Degradation;
+using Degradation.Hosting;
+using Degradation.Storage.Postgres;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Wires the PostgreSQL adapter into <c>AddGracefulDegradation()</c>.</summary>
+public static class PostgresGracefulDegradationBuilderExtensions
+{
+    /// <summary>
+    /// Uses PostgreSQL for the audit trail of every transition and for the fleet-wide operator policy (and, with
+    /// <paramref name="useForWal"/>, as the write buffer's WAL). The schema is migrated at start; losing the
+    /// policy connection reports <c>fleet.policy_lost</c>, mapped to <paramref name="policyLossMode"/>
+    /// (Degraded by default: keep trading, flagged; SafeMode to fail closed).
+    /// </summary>
+    /// <param name="builder">The degradation builder.</param>
+    /// <param name="connectionString">The Npgsql connection string.</param>
+    /// <param name="configure">Schema, process id, fleet policy options.</param>
+    /// <param name="useForWal">Register a <see cref="PostgresWalStore"/> as the <see cref="IWalStore"/>.</param>
+    /// <param name="policyLossMode">The mode a lost policy connection leads to.</param>
+    public static GracefulDegradationBuilder UsePostgres(this GracefulDegradationBuilder builder, string connectionString,
+        Action<PostgresDegradationOptions>? configure = null, bool useForWal = false, SystemMode policyLossMode = SystemMode.Degraded)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        var options = new PostgresDegradationOptions { ConnectionString = connectionString };
+        configure?.Invoke(options);
+        if (options.FleetPolicy is { } fleet)
+        {
+            // Validates the mode now (a bad value fails at registration, naming policyLossMode).
+            PostgresFleetPolicyOptions.RegisterLossHandling(new DegradationOptions(), policyLossMode, fleet.Component, fleet.LossReason);
+            builder.Services.Configure<DegradationOptions>(o =>
+                PostgresFleetPolicyOptions.RegisterLossHandling(o, policyLossMode, fleet.Component, fleet.LossReason));
+        }
+        builder.Services.TryAddSingleton(_ => new PostgresDegradation(options));
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PostgresHostedService>());
+        if (useForWal)
+            builder.UseWalStore(sp => sp.GetRequiredService<PostgresDegradation>().CreateWalStore(options.WalStream, sp.GetRequiredService<TimeProvider>()));
+        return builder;
+    }
+}
