@@ -168,7 +168,7 @@ public sealed class PostgresWalStore : IWalStore
                         ResourceType = reader.GetString(2),
                         ResourceId = reader.GetString(3),
                         Payload = reader.GetFieldValue<byte[]>(4),
-                        OldState = reader.IsDBNull(5) ? null : reader.GetFieldValue<byte[]>(5),
+                        OldState = reader.IsDBNull(5) ? (ReadOnlyMemory<byte>?)null : reader.GetFieldValue<byte[]>(5),
                         CreatedAt = reader.GetFieldValue<DateTimeOffset>(6),
                     };
                     page.Add(new WalEntry(reader.GetInt64(0), record));
