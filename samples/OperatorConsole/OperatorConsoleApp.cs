@@ -22,10 +22,14 @@ public static class OperatorConsoleApp
         var builder = WebApplication.CreateBuilder(args);
         if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls("http://127.0.0.1:5080");
 
-        var degradation = new DegradationOptions { RecoveryStableSeconds = 5, MinSafeModeSeconds = 10 };
-        builder.Configuration.GetSection(DegradationOptions.SectionName).Bind(degradation);
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(sp => DegradationSystem.Create(degradation, sp.GetRequiredService<TimeProvider>()));
+        // Demo defaults first, then anything under "Degradation" in configuration; validated at start.
+        builder.Services.AddGracefulDegradation(o =>
+        {
+            o.RecoveryStableSeconds = 5;
+            o.MinSafeModeSeconds = 10;
+            builder.Configuration.GetSection(DegradationOptions.SectionName).Bind(o);
+        });
+        builder.Services.AddHealthChecks().AddDegradationCheck();
         builder.Services.Configure<SimulationOptions>(builder.Configuration.GetSection("Simulation"));
         builder.Services.AddSingleton<FaultInjector>();
         builder.Services.AddSingleton<TradingStats>();
@@ -58,6 +62,7 @@ public static class OperatorConsoleApp
         app.MapLogin(DashboardPath);
         app.MapDegradationEndpoints("/degradation", o => o.RequireAuthorizationForReads = true);
         app.MapSimulation();
+        app.MapHealthChecks("/health").AllowAnonymous();
         return app;
     }
 

@@ -16,7 +16,6 @@ public sealed class TradingSimulation(
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        system.Start();
         var settings = options.Value;
         var loops = new List<Task>
         {
@@ -27,26 +26,12 @@ public sealed class TradingSimulation(
         return Task.WhenAll(loops);
     }
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
-    {
-        await base.StopAsync(cancellationToken);
-        await system.StopAsync(cancellationToken);
-    }
-
+    // The hosted recovery orchestrator walks recovery runs through their stages; Normal still needs every
+    // critical component reporting, so a silenced component holds the system in Recovering/Ready (or worse).
     private void HeartbeatAndRecover()
     {
         foreach (var component in Components)
             if (!faults.IsSilenced(component)) system.Heartbeat(component);
-
-        // One stage per beat while the component that stage needs is healthy.
-        if (system.StateMachine.ActiveRecoveryRun is not { } run || system.Gate.Stage is not { } stage || stage == RecoveryStage.Ready) return;
-        var needed = stage switch
-        {
-            RecoveryStage.ConnectBroker => ComponentId.Broker,
-            RecoveryStage.CatchupMarketData => ComponentId.MarketData,
-            _ => ComponentId.Risk,
-        };
-        if (!faults.IsSilenced(needed)) system.StateMachine.TryAdvanceStage(run, stage + 1);
     }
 
     private void TryToTrade()
