@@ -32,6 +32,8 @@ public class GateConcurrencyTests(ITestOutputHelper output)
 
         try
         {
+            // Thread start-up can lag on a loaded 2-core machine: drive transitions only once every reader reads.
+            foreach (var reader in readers) Assert.True(reader.Reading.Wait(TimeSpan.FromSeconds(30)), "a reader never started");
             for (var cycle = 0; cycle < Cycles; cycle++) DriveOneCycle(driver, floor, cycle);
         }
         finally
@@ -120,6 +122,7 @@ public class GateConcurrencyTests(ITestOutputHelper output)
         public long Reads { get; private set; }
         public long FloorChecks { get; private set; }
         public string? Failure { get; private set; }
+        public ManualResetEventSlim Reading { get; } = new();
 
         public void Run(CancellationToken stop)
         {
@@ -155,6 +158,7 @@ public class GateConcurrencyTests(ITestOutputHelper output)
                         Fail($"{action} allowed in {decision.Mode}");
                 }
 
+                Reading.Set();
                 var after = floor.Epoch;
                 if (before == after && (before & 1) == 1)
                 {
