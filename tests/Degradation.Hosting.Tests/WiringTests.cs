@@ -17,12 +17,6 @@ public class WiringTests
             ValueTask.FromResult(Down ? ProbeResult.Unhealthy(ReasonCode.BrokerDisconnect, "simulated outage") : ProbeResult.Healthy());
     }
 
-    public sealed class HealthyProbe(ComponentId component) : IProbe
-    {
-        public ComponentId Component { get; } = component;
-        public ValueTask<ProbeResult> ProbeAsync(CancellationToken cancellationToken) => ValueTask.FromResult(ProbeResult.Healthy());
-    }
-
     public sealed class MarketDataProbe() : IProbe
     {
         public ComponentId Component => ComponentId.MarketData;

@@ -7,21 +7,11 @@ namespace Degradation.Tests;
 
 public class PollyBridgeTests
 {
-    private static async Task<(DegradationSystem System, ManualTimeProvider Time)> NormalSystemAsync()
+    private static Task<(DegradationSystem System, ManualTimeProvider Time)> NormalSystemAsync()
     {
         var time = new ManualTimeProvider();
-        var system = DegradationSystem.Create(new DegradationOptions { RecoveryStableSeconds = 1, MinSafeModeSeconds = 1 }, time);
-        foreach (var c in new[] { ComponentId.Broker, ComponentId.MarketData, ComponentId.Risk }) system.Heartbeat(c, TimeSpan.FromHours(1));
-        system.Bus.ProcessPending();
-        var run = system.StateMachine.ActiveRecoveryRun!.Value;
-        system.StateMachine.TryAdvanceStage(run, RecoveryStage.CatchupMarketData);
-        system.StateMachine.TryAdvanceStage(run, RecoveryStage.VerifyRisk);
-        system.StateMachine.TryAdvanceStage(run, RecoveryStage.Ready);
-        time.Advance(TimeSpan.FromSeconds(2));
-        system.StateMachine.Tick();
-        Assert.Equal(SystemMode.Normal, system.Gate.Mode);
-        await Task.CompletedTask;
-        return (system, time);
+        var system = NormalSystems.Create(time, new DegradationOptions { RecoveryStableSeconds = 1, MinSafeModeSeconds = 1 }, heartbeatTtl: TimeSpan.FromHours(1));
+        return Task.FromResult((system, time));
     }
 
     private static ResiliencePipeline Pipeline(DegradationSystem system, ManualTimeProvider time, ReasonCode reason, EventType type = EventType.FailCritical) =>

@@ -213,20 +213,7 @@ public class AlertRouterTests
         Assert.Throws<ArgumentNullException>(() => router.AddRoute(null!));
     }
 
-    private DegradationSystem NormalSystem()
-    {
-        var system = DegradationSystem.Create(new DegradationOptions(), _time);
-        foreach (var c in new[] { ComponentId.Broker, ComponentId.MarketData, ComponentId.Risk }) system.Heartbeat(c);
-        system.Bus.ProcessPending();
-        var run = system.StateMachine.ActiveRecoveryRun!.Value;
-        Assert.True(system.StateMachine.TryAdvanceStage(run, RecoveryStage.CatchupMarketData));
-        Assert.True(system.StateMachine.TryAdvanceStage(run, RecoveryStage.VerifyRisk));
-        Assert.True(system.StateMachine.TryAdvanceStage(run, RecoveryStage.Ready));
-        _time.Advance(TimeSpan.FromSeconds(10));
-        system.StateMachine.Tick();
-        Assert.Equal(SystemMode.Normal, system.Gate.Mode);
-        return system;
-    }
+    private DegradationSystem NormalSystem() => NormalSystems.Create(_time);
 
     private sealed class ThrowingSink : IAlertSink
     {

@@ -20,17 +20,7 @@ internal static class BufferKit
     /// <summary>A system driven by hand (bus not started), brought to Normal.</summary>
     public static DegradationSystem NormalSystem(ManualTimeProvider time, DegradationOptions? options = null)
     {
-        var system = DegradationSystem.Create(options ?? new DegradationOptions(), time);
-        foreach (var c in new[] { ComponentId.Broker, ComponentId.MarketData, ComponentId.Risk }) system.Heartbeat(c, TimeSpan.FromHours(1));
-        system.Bus.ProcessPending();
-        var run = system.StateMachine.ActiveRecoveryRun!.Value;
-        Assert.True(system.StateMachine.TryAdvanceStage(run, RecoveryStage.CatchupMarketData));
-        Assert.True(system.StateMachine.TryAdvanceStage(run, RecoveryStage.VerifyRisk));
-        Assert.True(system.StateMachine.TryAdvanceStage(run, RecoveryStage.Ready));
-        time.Advance(TimeSpan.FromSeconds(options?.RecoveryStableSeconds ?? 10));
-        system.StateMachine.Tick();
-        Assert.Equal(SystemMode.Normal, system.Gate.Mode);
-        return system;
+        return NormalSystems.Create(time, options, heartbeatTtl: TimeSpan.FromHours(1));
     }
 
     public static async Task<List<WalEntry>> ReadAll(IWalStore store)

@@ -15,20 +15,8 @@ internal static class TestSystems
     }
 
     /// <summary>Heartbeats the critical components, walks the cold-start run through its stages and waits out the stability window.</summary>
-    public static void DriveToNormal(DegradationSystem system, ManualTimeProvider time)
-    {
-        foreach (var component in Critical) system.Heartbeat(component);
-        system.Bus.ProcessPending();
-        var run = system.StateMachine.ActiveRecoveryRun ?? throw new InvalidOperationException("no recovery run");
-        Assert.True(system.StateMachine.TryAdvanceStage(run, RecoveryStage.CatchupMarketData));
-        Assert.True(system.StateMachine.TryAdvanceStage(run, RecoveryStage.VerifyRisk));
-        Assert.True(system.StateMachine.TryAdvanceStage(run, RecoveryStage.Ready));
-        time.Advance(TimeSpan.FromSeconds(system.Options.RecoveryStableSeconds));
-        foreach (var component in Critical) system.Heartbeat(component);
-        system.Bus.ProcessPending();
-        system.StateMachine.Tick();
-        Assert.Equal(SystemMode.Normal, system.Gate.Mode);
-    }
+    public static void DriveToNormal(DegradationSystem system, ManualTimeProvider time) =>
+        NormalSystems.DriveToNormal(system, time, heartbeatAgain: true);
 
     /// <summary>Waits for a task with a generous real-time safety limit (never a sleep: it returns as soon as the task completes).</summary>
     public static async Task<T> Within<T>(this Task<T> task, int seconds = 10) => await task.WaitAsync(TimeSpan.FromSeconds(seconds));
