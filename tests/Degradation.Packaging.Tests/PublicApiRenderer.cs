@@ -58,10 +58,10 @@ internal static class PublicApiRenderer
                 case ConstructorInfo c when Visible(c):
                     yield return $"{Access(c)}{(c.IsStatic ? "static " : "")}.ctor({Parameters(c)})";
                     break;
-                case MethodInfo m when Visible(m) && !m.IsSpecialName || m is { IsSpecialName: true } op && op.Name.StartsWith("op_", StringComparison.Ordinal) && Visible(op):
-                    var mm = (MethodInfo)member;
-                    var generic = mm.IsGenericMethodDefinition ? "<" + string.Join(", ", mm.GetGenericArguments().Select(a => a.Name)) + ">" : "";
-                    yield return $"{Access(mm)}{Modifiers(mm)}{Name(mm.ReturnType)} {mm.Name}{generic}({Parameters(mm)})";
+                // Accessors are rendered with their property/event; operators are kept.
+                case MethodInfo m when Visible(m) && (!m.IsSpecialName || m.Name.StartsWith("op_", StringComparison.Ordinal)):
+                    var generic = m.IsGenericMethodDefinition ? "<" + string.Join(", ", m.GetGenericArguments().Select(a => a.Name)) + ">" : "";
+                    yield return $"{Access(m)}{Modifiers(m)}{Name(m.ReturnType)} {m.Name}{generic}({Parameters(m)})";
                     break;
                 case PropertyInfo p:
                     var getter = p.GetMethod is { } g && Visible(g) ? g : null;
