@@ -72,6 +72,9 @@ public sealed class FileWalStore : IWalStore
     /// <summary>Data flushes (fsyncs) done for appends so far; fewer than appends when group commit batched them.</summary>
     internal long DataFlushCount => Interlocked.Read(ref _dataFlushes);
 
+    /// <summary>Test seam: runs on the flushing thread after a group is written, before its fsync.</summary>
+    internal Action? BeforeDataFlush { get; set; }
+
     /// <summary>Segment files currently in use (for tests and diagnostics).</summary>
     internal int SegmentCount { get { lock (_state) return _segments.Count; } }
 
@@ -386,6 +389,7 @@ public sealed class FileWalStore : IWalStore
     {
         var start = segment.Length;
         RandomAccess.Write(_activeHandle, parts, start);
+        BeforeDataFlush?.Invoke();
         RandomAccess.FlushToDisk(_activeHandle);
         Interlocked.Increment(ref _dataFlushes);
         lock (_state)
