@@ -1,50 +1,88 @@
+using System.CommandLine;
+using System.CommandLine.Help;
 using System.Globalization;
 
 namespace TradingHost;
 
-/// <summary>The sample's command line: <c>[--list] [--scenario NAME]... [--json PATH] [--speed N]</c>.</summary>
+/// <summary>
+/// The sample's command line, parsed with System.CommandLine:
+/// <c>[--list] [--scenario NAME]... [--json PATH] [--html PATH] [--speed N]</c> (and <c>--help</c>).
+/// </summary>
 public sealed record CommandLine
 {
-    public const string Usage = """
-        usage: dotnet run --project samples/TradingHost -- [options]
-          --list             list the scenarios and exit
-          --scenario NAME    run only NAME (repeatable; default: all, in order)
-          --json PATH        also write the report as JSON to PATH
-          --speed N          simulated clock speed factor (default 40; >= 1)
-          --help             show this help
-        exit code: 0 when every scenario met its expectation, 1 otherwise, 2 for bad arguments
-        """;
-
     public bool List { get; init; }
     public bool Help { get; init; }
     public IReadOnlyList<string> Scenarios { get; init; } = [];
     public string? JsonPath { get; init; }
+    public string? HtmlPath { get; init; }
     public double Speed { get; init; } = 40;
 
+    private static readonly Option<bool> ListOption = new("--list") { Description = "List the scenarios and exit." };
+    private static readonly Option<string[]> ScenarioOption = new("--scenario")
+    {
+        Description = "Run only this scenario (repeatable; default: all, in order).",
+        HelpName = "NAME",
+    };
+    private static readonly Option<string> JsonOption = new("--json") { Description = "Also write the report as JSON to PATH.", HelpName = "PATH" };
+    private static readonly Option<string> HtmlOption = new("--html")
+    {
+        Description = "Also write a self-contained HTML report with one timeline per scenario to PATH.",
+        HelpName = "PATH",
+    };
+    private static readonly Option<double> SpeedOption = CreateSpeedOption();
+
+    /// <summary>The root command: options, description and help text.</summary>
+    public static RootCommand CreateCommand() =>
+    [
+        ListOption, ScenarioOption, JsonOption, HtmlOption, SpeedOption,
+    ];
+
+    private static Option<double> CreateSpeedOption()
+    {
+        var option = new Option<double>("--speed")
+        {
+            Description = "Simulated clock speed factor (>= 1).",
+            HelpName = "N",
+            DefaultValueFactory = _ => 40,
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+                if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var speed) && speed >= 1 && double.IsFinite(speed))
+                    return speed;
+                result.AddError($"--speed must be a number >= 1 (was '{text}').");
+                return 0;
+            },
+        };
+        return option;
+    }
+
+    /// <summary>Parses <paramref name="args"/>.</summary>
     /// <exception cref="ArgumentException">An unknown flag, a missing value or a bad speed; the message names it.</exception>
     public static CommandLine Parse(IReadOnlyList<string> args)
     {
-        var result = new CommandLine();
-        var scenarios = new List<string>();
-        for (var i = 0; i < args.Count; i++)
+        var command = CreateCommand();
+        var parsed = command.Parse(args);
+        if (parsed.Errors.Count > 0)
+            throw new ArgumentException(string.Join(Environment.NewLine, parsed.Errors.Select(e => e.Message)));
+        return new CommandLine
         {
-            var arg = args[i];
-            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{arg} needs a value.");
-            switch (arg)
-            {
-                case "--list": result = result with { List = true }; break;
-                case "--help" or "-h": result = result with { Help = true }; break;
-                case "--scenario": scenarios.Add(Value()); break;
-                case "--json": result = result with { JsonPath = Value() }; break;
-                case "--speed":
-                    var text = Value();
-                    if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var speed) || !(speed >= 1) || !double.IsFinite(speed))
-                        throw new ArgumentException($"--speed must be a number >= 1 (was '{text}').");
-                    result = result with { Speed = speed };
-                    break;
-                default: throw new ArgumentException($"Unknown argument '{arg}'.");
-            }
-        }
-        return result with { Scenarios = scenarios };
+            List = parsed.GetValue(ListOption),
+            Help = parsed.Action is HelpAction,
+            Scenarios = parsed.GetValue(ScenarioOption) ?? [],
+            JsonPath = parsed.GetValue(JsonOption),
+            HtmlPath = parsed.GetValue(HtmlOption),
+            Speed = parsed.GetValue(SpeedOption),
+        };
+    }
+
+    /// <summary>Writes the generated help (options, defaults) to standard output.</summary>
+    public static void WriteHelp()
+    {
+        var command = CreateCommand();
+        command.Description = """
+            A simulated trading host under scripted failures, against Degradation.Core.
+            Exit code: 0 when every scenario met its expectation, 1 otherwise, 2 for bad arguments.
+            """;
+        command.Parse(["--help"]).Invoke();
     }
 }

@@ -11,12 +11,12 @@ try
 catch (ArgumentException ex)
 {
     Console.Error.WriteLine(ex.Message);
-    Console.Error.WriteLine(CommandLine.Usage);
+    Console.Error.WriteLine("Run with --help for the options.");
     return 2;
 }
 if (command.Help)
 {
-    Console.WriteLine(CommandLine.Usage);
+    CommandLine.WriteHelp();
     return 0;
 }
 if (command.List)
@@ -59,6 +59,11 @@ if (command.JsonPath is { } path)
 {
     await File.WriteAllTextAsync(path, ReportWriter.Json(results));
     Console.WriteLine($"report written to {path}");
+}
+if (command.HtmlPath is { } htmlPath)
+{
+    await File.WriteAllTextAsync(htmlPath, HtmlReportWriter.Render(results));
+    Console.WriteLine($"HTML report written to {htmlPath}");
 }
 var failed = results.Count(r => !r.ExpectationMet);
 Console.WriteLine(failed == 0 ? $"all {results.Count} scenarios met their expectations" : $"{failed} of {results.Count} scenarios did NOT meet their expectations");

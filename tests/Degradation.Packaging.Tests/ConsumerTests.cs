@@ -25,10 +25,17 @@ public class ConsumerTests(ITestOutputHelper output)
         {
             var repo = Path.Combine(work.FullName, "repo");
             CopySources(repo);
+            // Pack from a git clone of the public repository, as a release would: Source Link needs the commit
+            // and the remote to point the PDBs at the exact sources.
+            Run("git", "init -q", repo);
+            Run("git", "add -A", repo);
+            Run("git", "-c user.name=pack -c user.email=pack@localhost commit -q -m pack", repo);
+            Run("git", "remote add origin https://github.com/degradation-core/Degradation.Core.git", repo);
+            var commit = Run("git", "rev-parse HEAD", repo).Trim();
             var feed = Path.Combine(work.FullName, "feed");
             Run("dotnet", "new sln -n Pack --format sln", repo);
             foreach (var package in Packages) Run("dotnet", $"sln Pack.sln add src/{package}/{package}.csproj", repo);
-            var pack = Run("dotnet", $"pack Pack.sln -c Release -o \"{feed}\"", repo, TimeSpan.FromMinutes(8));
+            var pack = Run("dotnet", $"pack Pack.sln -c Release -o \"{feed}\"", repo, TimeSpan.FromMinutes(15));
             Assert.DoesNotMatch(@"warning IL\d{4}", pack);
 
             foreach (var package in Packages)
@@ -36,6 +43,7 @@ public class ConsumerTests(ITestOutputHelper output)
                 Assert.True(File.Exists(Path.Combine(feed, $"{package}.0.1.0.nupkg")), $"{package}.0.1.0.nupkg was not produced:\n{pack}");
                 Assert.True(File.Exists(Path.Combine(feed, $"{package}.0.1.0.snupkg")), $"{package}.0.1.0.snupkg was not produced");
                 CheckPackage(Path.Combine(feed, $"{package}.0.1.0.nupkg"), package);
+                CheckSymbols(Path.Combine(feed, $"{package}.0.1.0.snupkg"), package, commit);
             }
 
             var consumer = Path.Combine(work.FullName, "consumer");
@@ -97,8 +105,39 @@ public class ConsumerTests(ITestOutputHelper output)
         Assert.False(string.IsNullOrWhiteSpace(metadata.Element(ns + "tags")?.Value));
         Assert.NotNull(metadata.Element(ns + "repository"));
         Assert.Contains(zip.Entries, e => e.FullName == "README.md");
+        Assert.Contains(zip.Entries, e => e.FullName == "LICENSE");
+        Assert.Equal("package-icon.png", metadata.Element(ns + "icon")?.Value);
+        Assert.Contains(zip.Entries, e => e.FullName == "package-icon.png");
         Assert.Contains(zip.Entries, e => e.FullName == $"lib/net10.0/{package}.dll");
         Assert.Contains(zip.Entries, e => e.FullName == $"lib/net10.0/{package}.xml");
+    }
+
+    /// <summary>
+    /// The symbol package's PDB carries Source Link data pointing at the packed commit, and the sources themselves.
+    /// </summary>
+    private static void CheckSymbols(string snupkg, string package, string commit)
+    {
+        using var zip = ZipFile.OpenRead(snupkg);
+        var entry = zip.Entries.Single(e => e.FullName == $"lib/net10.0/{package}.pdb");
+        using var pdb = new MemoryStream();
+        using (var stream = entry.Open()) stream.CopyTo(pdb);
+        pdb.Position = 0;
+        using var provider = System.Reflection.Metadata.MetadataReaderProvider.FromPortablePdbStream(pdb);
+        var reader = provider.GetMetadataReader();
+        var sourceLinkKind = new Guid("CC110556-A091-4D38-9FEC-25AB9A351A6A");
+        var embeddedSourceKind = new Guid("0E8A571B-6926-466E-B4AD-8AB04611F5FE");
+        string? sourceLink = null;
+        var embeddedSources = 0;
+        foreach (var handle in reader.CustomDebugInformation)
+        {
+            var info = reader.GetCustomDebugInformation(handle);
+            var kind = reader.GetGuid(info.Kind);
+            if (kind == sourceLinkKind) sourceLink = System.Text.Encoding.UTF8.GetString(reader.GetBlobBytes(info.Value));
+            else if (kind == embeddedSourceKind) embeddedSources++;
+        }
+        Assert.True(sourceLink is not null, $"{package}.pdb has no Source Link data");
+        Assert.Contains($"https://raw.githubusercontent.com/degradation-core/Degradation.Core/{commit}/", sourceLink);
+        Assert.True(embeddedSources > 0, $"{package}.pdb embeds no sources");
     }
 
     private static void WriteConsumer(string directory, string feed)

@@ -44,6 +44,7 @@ public sealed class RunnerSelfCheckTests
     [InlineData(new[] { "--speed", "0.5" }, "--speed")]
     [InlineData(new[] { "--bogus" }, "--bogus")]
     [InlineData(new[] { "--json" }, "--json")]
+    [InlineData(new[] { "--html" }, "--html")]
     public void Bad_arguments_are_refused_naming_the_flag(string[] args, string flag)
     {
         var ex = Assert.Throws<ArgumentException>(() => CommandLine.Parse(args));
@@ -57,6 +58,9 @@ public sealed class RunnerSelfCheckTests
         Assert.Equal(["db-outage", "load-spike"], line.Scenarios);
         Assert.Equal("r.json", line.JsonPath);
         Assert.Equal(10, line.Speed);
+        Assert.Null(line.HtmlPath);
+        Assert.Equal("report.html", CommandLine.Parse(["--html", "report.html"]).HtmlPath);
+        Assert.Equal(40, CommandLine.Parse([]).Speed);
         Assert.Equal(SystemMode.Normal, default(SystemMode));
     }
 }

@@ -7,7 +7,8 @@ using Xunit.Abstractions;
 namespace TradingHost.Tests;
 
 /// <summary>The sample run in process on every scenario: the report must prove the library's guarantees.</summary>
-public sealed class ScenarioReportTests(AllScenariosFixture run, ITestOutputHelper output) : IClassFixture<AllScenariosFixture>
+[Collection(AllScenariosCollection.Name)]
+public sealed class ScenarioReportTests(AllScenariosFixture run, ITestOutputHelper output)
 {
     public static TheoryData<string> Names() => [.. ScenarioRunner.All.Select(s => s.Name)];
 

@@ -1,5 +1,6 @@
 using Degradation;
 using TradingHost.Hosting;
+using TradingHost.Reporting;
 
 namespace TradingHost.Scenarios;
 
@@ -18,7 +19,11 @@ public sealed class ScenarioContext(TradingEnvironment environment, ScenarioResu
     /// <summary>Timestamp (simulated clock) at which the fault was cleared (or the operator acted).</summary>
     public long? ClearedAt { get; private set; }
 
-    public void Log(string text) => Env.Log("▶ " + text);
+    public void Log(string text)
+    {
+        Env.Log("▶ " + text);
+        Result.Timeline.Add(new TimelineMark(Env.SimSeconds(Env.Time.GetTimestamp()), text));
+    }
 
     /// <summary>Logs the fault and marks its time: call it right before injecting the fault.</summary>
     public void Fault(string text)

@@ -1,3 +1,5 @@
+using TradingHost.Reporting;
+
 namespace TradingHost.Scenarios;
 
 /// <summary>What one scenario measured, and whether it met its expectation.</summary>
@@ -33,6 +35,8 @@ public sealed class ScenarioResult
     public bool RowsInOrder { get; set; } = true;
     /// <summary>Scenario-specific facts (retries found at the broker, load levels, fallback reads…).</summary>
     public List<string> Notes { get; } = [];
+    /// <summary>The scenario over time (mode, decisions, writes, faults): what the HTML report draws.</summary>
+    public ScenarioTimeline Timeline { get; } = new();
 
     public void Expect(bool condition, string failure)
     {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Degradation;
 using TradingHost.Hosting;
+using TradingHost.Reporting;
 
 namespace TradingHost.Scenarios;
 
@@ -73,17 +74,20 @@ public static class ScenarioRunner
                 environment.Log($"cold start passed the recovery run in {environment.ColdStartDuration.TotalSeconds:0.0} s; trading, gate checked for every decision ({environment.Strategy.DecisionsPerSecond:N0}/s)");
                 var tradingClock = Stopwatch.StartNew();
                 environment.Strategy.Start();
-                try
+                await using (new TimelineRecorder(environment, result.Timeline))
                 {
-                    await scenario.RunAsync(context, cancellationToken);
+                    try
+                    {
+                        await scenario.RunAsync(context, cancellationToken);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                    {
+                        result.Expect(false, $"the scenario threw {ex.GetType().Name}: {ex.Message}");
+                    }
+                    environment.Strategy.Stop();
+                    result.DecisionsPerSecond = environment.Strategy.Decisions / tradingClock.Elapsed.TotalSeconds;
+                    await FlushWritesAsync(environment, result, cancellationToken);
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-                {
-                    result.Expect(false, $"the scenario threw {ex.GetType().Name}: {ex.Message}");
-                }
-                environment.Strategy.Stop();
-                result.DecisionsPerSecond = environment.Strategy.Decisions / tradingClock.Elapsed.TotalSeconds;
-                await FlushWritesAsync(environment, result, cancellationToken);
                 await MeasureAsync(environment, context, result, cancellationToken);
             }
         }
@@ -116,6 +120,8 @@ public static class ScenarioRunner
     {
         var transitions = await env.GetScenarioTransitionsAsync(cancellationToken);
         result.Transitions.AddRange(transitions.Select(Format));
+        foreach (var t in transitions)
+            result.Timeline.Add(new TimelineTransition(env.SimSeconds(t.Timestamp), ScenarioContext.Describe(t.To, t.ToStage), t.Reason.ToString()));
         if (context.FaultAt is { } faultAt
             && transitions.FirstOrDefault(t => t.Timestamp >= faultAt && !PermissionMatrix.IsAllowed(t.To, t.ToStage, ActionType.Send)) is { } closed)
             result.FaultToGateClosedMs = env.Time.GetElapsedTime(faultAt, closed.Timestamp).TotalMilliseconds;
