@@ -1,3 +1,4 @@
+using Degradation.Testing;
 using System.IO.Compression;
 using System.Xml.Linq;
 using Xunit.Abstractions;

@@ -1,3 +1,4 @@
+using Degradation.Testing;
 using System.Reflection;
 
 namespace Degradation.Packaging.Tests;

@@ -1,7 +1,9 @@
-namespace Degradation.Packaging.Tests;
+namespace Degradation.Testing;
 
-internal static class RepositoryPaths
+/// <summary>Where the repository is, for tests that read or check files in it (docs, READMEs, public API).</summary>
+public static class RepositoryPaths
 {
+    /// <summary>The folder holding Degradation.Core.sln.</summary>
     public static string Root { get; } = FindRoot();
 
     private static string FindRoot()
