@@ -23,6 +23,17 @@ internal static class BreakerTime
         return ticks >= long.MaxValue ? Never : (long)ticks;
     }
 
+    /// <summary>
+    /// <paramref name="seconds"/> (finite, not negative, at most a few million) as a duration: the decimal the
+    /// <see cref="double"/> was written as (0.043, not 0.04299999…), rounded up to a whole tick.
+    /// </summary>
+    public static TimeSpan FromSeconds(double seconds)
+    {
+        var written = decimal.Parse(seconds.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+            System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture);
+        return TimeSpan.FromTicks((long)decimal.Ceiling(written * TimeSpan.TicksPerSecond));
+    }
+
     /// <summary><paramref name="timestampTicks"/> (not negative) of a clock running at <paramref name="frequency"/> as a duration, rounded up, saturating.</summary>
     public static TimeSpan ToDuration(long timestampTicks, long frequency)
     {

@@ -54,7 +54,7 @@ public abstract class FallbackChain
         _time = timeProvider ?? TimeProvider.System;
         _audit = audit;
         _alerts = alerts;
-        _breakDuration = TimeSpan.FromSeconds(_options.BreakDurationSeconds);
+        _breakDuration = BreakerTime.FromSeconds(_options.BreakDurationSeconds); // not TimeSpan.FromSeconds: it truncates 0.043 s to 429,999 ticks
         _breakTicks = BreakerTime.ToTimestampTicks(_breakDuration, _time.TimestampFrequency);
         _ramp = [.. _options.RestorationRamp.Select(s => new RestorationRampStep(s.TrafficPercent, s.DurationSeconds))];
         _tiers = new FallbackTierInfo[tiers.Count];

@@ -86,6 +86,14 @@ public sealed class BreakerArithmeticTests(ITestOutputHelper output)
     public void Durations_become_clock_ticks_rounded_up_and_saturating(long durationTicks, long frequency, long expected) =>
         Assert.Equal(expected, BreakerTime.ToTimestampTicks(TimeSpan.FromTicks(durationTicks), frequency));
 
+    [Theory]
+    [InlineData(0.043, 430_000)]
+    [InlineData(30, 300_000_000)]
+    [InlineData(0.00000001, 1)]
+    [InlineData(4_294_967.294, 42_949_672_940_000)]
+    public void Seconds_written_as_decimals_become_whole_ticks_rounded_up(double seconds, long ticks) =>
+        Assert.Equal(ticks, BreakerTime.FromSeconds(seconds).Ticks);
+
     [Fact]
     public void Deadlines_saturate_instead_of_overflowing()
     {
