@@ -174,6 +174,7 @@ public sealed class ComponentCircuitBreaker : IDisposable
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             var now = _time.GetTimestamp();
+            _core.ApplyDue(now); // changes that fell due before the isolation are announced before it
             _core.Isolate(now, BreakerTime.After(now, ttlTicks), operatorId, reason, details);
             ArmTimerLocked(now);
         }

@@ -13,8 +13,8 @@ public sealed class FallbackChainOptions
 
     /// <summary>
     /// Seconds a broken tier rests, within [0, 4,294,967.294] (about 49.7 days, the longest timer delay): a fallback tier
-    /// then gets one trial call, which must answer within the same duration (or the tier rests again); the primary then
-    /// starts its restoration ramp.
+    /// then gets one trial call, which must answer within the same duration (or the tier rests again; with a zero break
+    /// the trial has no time limit); the primary then starts its restoration ramp.
     /// </summary>
     public double BreakDurationSeconds { get; set; } = 30;
 
