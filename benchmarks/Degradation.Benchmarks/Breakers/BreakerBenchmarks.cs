@@ -13,6 +13,7 @@ public class BreakerBenchmarks
 {
     private DegradationSystem _system = null!;
     private ComponentCircuitBreaker _breaker = null!;
+    private ComponentCircuitBreaker _open = null!;
     private ResiliencePipeline _polly = null!;
     private int _calls;
 
@@ -22,6 +23,9 @@ public class BreakerBenchmarks
         _system = DegradationSystem.Create();
         // A throughput threshold that is never reached: failures are counted and the window evaluated, but it never opens.
         _breaker = _system.CreateCircuitBreaker(new ComponentId("bench-api"), new ComponentBreakerOptions { MinimumThroughput = int.MaxValue });
+        // Isolated without a TTL: every call is refused (a clock read against a deadline that never comes).
+        _open = _system.CreateCircuitBreaker(new ComponentId("bench-open-api"));
+        _open.Isolate("bench", "refusal path");
         _polly = new ResiliencePipelineBuilder()
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions { MinimumThroughput = int.MaxValue })
             .Build();
@@ -31,6 +35,7 @@ public class BreakerBenchmarks
     public async Task Cleanup()
     {
         _breaker.Dispose();
+        _open.Dispose();
         await _system.DisposeAsync();
     }
 
@@ -51,6 +56,10 @@ public class BreakerBenchmarks
         _breaker.Record(permit, success: ++_calls % 10 != 0);
         return true;
     }
+
+    /// <summary>Open (isolated) breaker refusing a call: lock-free, allocation-free.</summary>
+    [Benchmark]
+    public bool Component_TryAcquire_Refused() => _open.TryAcquire(out _);
 
     /// <summary>Polly.Core 8 circuit breaker executing a no-op (closed, success).</summary>
     [Benchmark]

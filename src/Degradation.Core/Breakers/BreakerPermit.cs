@@ -7,16 +7,22 @@ namespace Degradation;
 /// </summary>
 public readonly struct BreakerPermit
 {
-    internal BreakerPermit(int generation, bool isTrial)
+    // The trial slot plus one, so that default (0) is "not a trial".
+    private readonly int _trialSlotPlusOne;
+
+    internal BreakerPermit(int generation, int trialSlot = -1)
     {
         Generation = generation;
-        IsTrial = isTrial;
+        _trialSlotPlusOne = trialSlot + 1;
     }
 
     internal int Generation { get; }
 
+    /// <summary>The half-open trial slot this permit holds; -1 for an ordinary call.</summary>
+    internal int TrialSlot => _trialSlotPlusOne - 1;
+
     /// <summary>True for a half-open trial call.</summary>
-    public bool IsTrial { get; }
+    public bool IsTrial => _trialSlotPlusOne != 0;
 
     /// <summary>False for <c>default</c>: recording it does nothing.</summary>
     public bool IsValid => Generation != 0;

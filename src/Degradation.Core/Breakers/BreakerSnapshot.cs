@@ -19,7 +19,10 @@ public sealed record BreakerSnapshot
     public required long SlowCalls { get; init; }
     /// <summary>Timer callbacks ignored because their generation was stale.</summary>
     public required long StaleTimerFirings { get; init; }
-    /// <summary>When the breaker leaves Open (or an isolation with a TTL ends), on the wall clock; null otherwise.</summary>
+    /// <summary>
+    /// When the next change due by time happens, on the wall clock: the end of the break (Open), of the isolation's TTL
+    /// (Isolated), or of the earliest outstanding trial's time to report (HalfOpen). Null when none is scheduled.
+    /// </summary>
     public DateTimeOffset? ReopensAt { get; init; }
     /// <summary>The operator who isolated it.</summary>
     public string? IsolatedBy { get; init; }

@@ -22,6 +22,7 @@ public abstract class FallbackChain
     private readonly AuditTrail? _audit;
     private readonly AlertRouter? _alerts;
     private readonly TimeSpan _breakDuration;
+    private readonly long _breakTicks;
     private readonly RestorationRampStep[] _ramp;
     private readonly bool[] _needsApproval;
     private readonly bool[] _approved;
@@ -30,7 +31,7 @@ public abstract class FallbackChain
     private int _historyStart;
     private int _historyCount;
     private long _sequence;
-    private long _primaryBrokenAt;
+    private long _primaryRestoreDue = BreakerTime.Never;
     private int _activeTier;
     private int _rampStep = -1;
     private int _rampPercent = 100;
@@ -53,7 +54,8 @@ public abstract class FallbackChain
         _time = timeProvider ?? TimeProvider.System;
         _audit = audit;
         _alerts = alerts;
-        _breakDuration = TimeSpan.FromSeconds(_options.BreakDurationSeconds);
+        _breakDuration = BreakerTime.FromSeconds(_options.BreakDurationSeconds); // not TimeSpan.FromSeconds: it truncates 0.043 s to 429,999 ticks
+        _breakTicks = BreakerTime.ToTimestampTicks(_breakDuration, _time.TimestampFrequency);
         _ramp = [.. _options.RestorationRamp.Select(s => new RestorationRampStep(s.TrafficPercent, s.DurationSeconds))];
         _tiers = new FallbackTierInfo[tiers.Count];
         _breakers = new TierBreaker[tiers.Count];
@@ -64,7 +66,7 @@ public abstract class FallbackChain
         {
             var (tierName, kind, quality, requiresApproval) = tiers[i];
             _tiers[i] = new FallbackTierInfo(i, tierName, kind, quality, requiresApproval);
-            _breakers[i] = new TierBreaker(_options.FailureThreshold);
+            _breakers[i] = new TierBreaker(_options.FailureThreshold, _lock, _breakTicks);
             _needsApproval[i] = i > 0 && (requiresApproval || !_options.AutoFailover);
         }
         _history = new FallbackTransition[_options.HistorySize];
@@ -220,7 +222,7 @@ public abstract class FallbackChain
         {
             if (!_options.AutoRestore) return TierAdmission.Skip;
             var now = _time.GetTimestamp();
-            if (_time.GetElapsedTime(Volatile.Read(ref _primaryBrokenAt), now) < _breakDuration) return TierAdmission.Skip;
+            if (now < Volatile.Read(ref _primaryRestoreDue)) return TierAdmission.Skip;
             lock (_lock) TryAutoRestoreLocked(now);
             state = PrimaryState;
             if (state != PrimaryTierState.Restoring) return state == PrimaryTierState.Active ? TierAdmission.Primary : TierAdmission.Skip;
@@ -231,8 +233,9 @@ public abstract class FallbackChain
         return (n * percent + 99) / 100 > ((n - 1) * percent + 99) / 100 ? TierAdmission.RampProbe : TierAdmission.Skip;
     }
 
-    private protected TierAdmission AdmitFallback(int index)
+    private protected TierAdmission AdmitFallback(int index, out BreakerPermit trial)
     {
+        trial = default;
         if (_needsApproval[index] && !Volatile.Read(ref _approved[index]))
         {
             if (!Volatile.Read(ref _approvalPending[index])) RequestApproval(index);
@@ -240,11 +243,11 @@ public abstract class FallbackChain
         }
         var breaker = _breakers[index];
         if (breaker.IsClosed) return TierAdmission.Fallback;
-        return breaker.TryBeginTrial(_time, _time.GetTimestamp(), _breakDuration) ? TierAdmission.Trial : TierAdmission.Skip;
+        lock (_lock) return breaker.TryBeginTrial(_time.GetTimestamp(), out trial) ? TierAdmission.Trial : TierAdmission.Skip;
     }
 
     /// <summary>Records the outcome of a call admitted as <paramref name="admission"/>.</summary>
-    private protected void Complete(int index, TierAdmission admission, long startedAt, bool success)
+    private protected void Complete(int index, TierAdmission admission, in BreakerPermit trial, long startedAt, bool success)
     {
         var breaker = _breakers[index];
         switch (admission)
@@ -265,19 +268,16 @@ public abstract class FallbackChain
                 CompleteProbe(success, startedAt);
                 return;
             case TierAdmission.Trial:
-                CompleteTrial(index, success);
+                CompleteTrial(index, trial, success);
                 return;
         }
     }
 
     /// <summary>The caller cancelled a call admitted as <paramref name="admission"/>: release what it held.</summary>
-    private protected void Abandon(int index, TierAdmission admission)
+    private protected void Abandon(int index, TierAdmission admission, in BreakerPermit trial)
     {
         if (admission != TierAdmission.Trial) return;
-        lock (_lock)
-        {
-            if (_breakers[index].IsBroken) _breakers[index].Trip(_breakers[index].OpenedAt); // back to open, same break
-        }
+        lock (_lock) _breakers[index].AbandonTrial(trial, _time.GetTimestamp()); // the slot is free again, same break
     }
 
     // ---- transitions -------------------------------------------------------------------------
@@ -297,7 +297,7 @@ public abstract class FallbackChain
     private void BreakPrimaryLocked(long now)
     {
         _breakers[0].Trip(now);
-        Volatile.Write(ref _primaryBrokenAt, now);
+        Volatile.Write(ref _primaryRestoreDue, BreakerTime.After(now, _breakTicks));
         _rampStep = -1;
         _window = null;
         Volatile.Write(ref _rampPercent, 0);
@@ -317,23 +317,13 @@ public abstract class FallbackChain
         }
     }
 
-    private void CompleteTrial(int index, bool success)
+    private void CompleteTrial(int index, in BreakerPermit trial, bool success)
     {
         lock (_lock)
         {
-            var breaker = _breakers[index];
             var now = _time.GetTimestamp();
-            if (success)
-            {
-                breaker.Reset();
-                breaker.CountAnswer();
+            if (_breakers[index].CompleteTrial(trial, success, now))
                 Recompute(now, null, $"tier '{_tiers[index].Name}' answered its trial call");
-            }
-            else
-            {
-                breaker.RecordFailure();
-                breaker.Trip(now);
-            }
         }
     }
 
@@ -367,7 +357,7 @@ public abstract class FallbackChain
     private void TryAutoRestoreLocked(long now)
     {
         if (!_options.AutoRestore || PrimaryState != PrimaryTierState.Broken) return;
-        if (_time.GetElapsedTime(_primaryBrokenAt, now) < _breakDuration) return;
+        if (now < _primaryRestoreDue) return;
         StartRestorationLocked(now, null, $"break of {_breakDuration.TotalSeconds:0.###} s elapsed");
     }
 
@@ -419,7 +409,7 @@ public abstract class FallbackChain
     {
         _rampStep = -1;
         _window = null;
-        _breakers[0].Reset();
+        _breakers[0].Reset(now);
         Volatile.Write(ref _rampPercent, 100);
         Volatile.Write(ref _primaryState, (int)PrimaryTierState.Active);
         for (var i = 0; i < _tiers.Length; i++)

@@ -93,7 +93,7 @@ public sealed class FallbackChain<T> : FallbackChain
 
     private ValueTask<FallbackResult<T>> FallBackAsync(CancellationToken cancellationToken)
     {
-        Complete(0, TierAdmission.Primary, 0, success: false);
+        Complete(0, TierAdmission.Primary, default, 0, success: false);
         return ExecuteFromAsync(1, cancellationToken);
     }
 
@@ -102,23 +102,24 @@ public sealed class FallbackChain<T> : FallbackChain
         Exception? lastFailure = null;
         for (var i = first; i < _handlers.Length; i++)
         {
-            var admission = i == 0 ? AdmitPrimary() : AdmitFallback(i);
+            var trial = default(BreakerPermit);
+            var admission = i == 0 ? AdmitPrimary() : AdmitFallback(i, out trial);
             if (admission == TierAdmission.Skip) continue;
             var startedAt = admission == TierAdmission.RampProbe ? _time.GetTimestamp() : 0;
             try
             {
                 var value = await _handlers[i](cancellationToken).ConfigureAwait(false);
-                Complete(i, admission, startedAt, success: true);
+                Complete(i, admission, trial, startedAt, success: true);
                 return new FallbackResult<T>(value, _tiers[i]);
             }
             catch (Exception ex) when (IsCallerCancellation(ex, cancellationToken))
             {
-                Abandon(i, admission);
+                Abandon(i, admission, trial);
                 throw;
             }
             catch (Exception ex)
             {
-                Complete(i, admission, startedAt, success: false);
+                Complete(i, admission, trial, startedAt, success: false);
                 lastFailure = ex;
             }
         }

@@ -11,7 +11,11 @@ public sealed class FallbackChainOptions
     /// <summary>Consecutive failures that break a tier (seed 001: 3).</summary>
     public int FailureThreshold { get; set; } = 3;
 
-    /// <summary>Seconds a broken tier rests: a fallback tier then gets one trial call; the primary then starts its restoration ramp.</summary>
+    /// <summary>
+    /// Seconds a broken tier rests, within [0, 4,294,967.294] (about 49.7 days, the longest timer delay): a fallback tier
+    /// then gets one trial call, which must answer within the same duration (or the tier rests again; with a zero break
+    /// the trial has no time limit); the primary then starts its restoration ramp.
+    /// </summary>
     public double BreakDurationSeconds { get; set; } = 30;
 
     /// <summary>Fail over automatically to tiers that do not need approval. When false, every tier after the primary needs an operator's approval.</summary>
@@ -59,12 +63,15 @@ public sealed class FallbackChainOptions
     /// <summary>Audience of approval requests (seed 001: management).</summary>
     public string ApprovalAudience { get; set; } = AlertAudiences.Management;
 
+    private static readonly double MaxBreakDurationSeconds = BreakerTime.MaxTimerDelay.TotalSeconds;
+
     /// <summary>Checks every value and returns one message per invalid option (empty when valid).</summary>
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
         if (FailureThreshold <= 0) errors.Add($"{nameof(FailureThreshold)} must be > 0 (was {F(FailureThreshold)}).");
-        if (!(BreakDurationSeconds >= 0) || !double.IsFinite(BreakDurationSeconds)) errors.Add($"{nameof(BreakDurationSeconds)} must be >= 0 (was {F(BreakDurationSeconds)}).");
+        if (!(BreakDurationSeconds >= 0 && BreakDurationSeconds <= MaxBreakDurationSeconds))
+            errors.Add($"{nameof(BreakDurationSeconds)} must be within [0, {F(MaxBreakDurationSeconds)}] (was {F(BreakDurationSeconds)}).");
         if (RestorationRamp is null || RestorationRamp.Count == 0) errors.Add($"{nameof(RestorationRamp)} must have at least one step.");
         else
         {
