@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
 using Degradation.Storage.File.Format;
+using Degradation.Storage.File.Losses;
 using Degradation.Storage.File.Recovery;
 using Degradation.Storage.File.Segments;
 using Microsoft.Win32.SafeHandles;
@@ -30,6 +31,8 @@ public sealed class FileWalStore : IWalStore
     private readonly FileWalStoreOptions _options;
     private readonly DirectoryLock _directoryLock;
     private readonly CheckpointFile _checkpoint;
+    private readonly LossJournal _journal;
+    private readonly List<LossReport> _undelivered;
     private readonly object _state = new();
     private readonly List<Segment> _segments;
     private readonly SemaphoreSlim _markLock = new(1, 1);
@@ -61,6 +64,8 @@ public sealed class FileWalStore : IWalStore
         _unreplayedEntries = log.UnreplayedEntries;
         _unreplayedBytes = log.UnreplayedBytes;
         Recovery = log.Report;
+        _journal = log.Journal;
+        _undelivered = log.Undelivered;
     }
 
     /// <summary>The WAL directory (full path).</summary>
@@ -137,7 +142,7 @@ public sealed class FileWalStore : IWalStore
                 ObjectDisposedException.ThrowIf(_disposed, this);
                 throw new WalStoreFaultedException(DirectoryPath, _fault!);
             }
-            append.Seal(_nextSequence);
+            append.Number(_nextSequence);
             _nextSequence += append.Records.Length;
             _queue.Add(append);
             lead = !_flushing;
@@ -388,6 +393,9 @@ public sealed class FileWalStore : IWalStore
     private void Commit(Segment segment, List<PendingAppend> group, int from, int to, List<ReadOnlyMemory<byte>> parts)
     {
         var start = segment.Length;
+        // Only this flusher moves _durableSequence, so it is stable here: every record says what was durable before it.
+        var durableThrough = Volatile.Read(ref _durableSequence);
+        for (var i = from; i < to; i++) group[i].Seal(durableThrough);
         RandomAccess.Write(_activeHandle, parts, start);
         BeforeDataFlush?.Invoke();
         RandomAccess.FlushToDisk(_activeHandle);
@@ -481,36 +489,56 @@ public sealed class FileWalStore : IWalStore
         }
     }
 
+    /// <summary>
+    /// Delivers every undelivered loss report (callback, then alert) and marks the ones that went through in the
+    /// loss journal. A report whose callback or alert failed stays undelivered and is delivered on the next open.
+    /// </summary>
     private async ValueTask ReportCorruptionsAsync(CancellationToken cancellationToken)
     {
-        foreach (var corruption in Recovery.Corruptions)
+        var delivered = new List<LossReport>(_undelivered.Count);
+        foreach (var report in _undelivered)
         {
+            var corruption = report.Corruption;
+            var ok = true;
             try
             {
                 _options.CorruptionDetected?.Invoke(corruption);
             }
             catch (Exception)
             {
-                // A failing callback must not stop the store from opening; the report keeps the facts.
+                ok = false; // a failing callback must not stop the store from opening; the journal keeps the report
             }
-            if (_options.AlertSink is not { } sink) continue;
-            try
+            if (_options.AlertSink is { } sink)
             {
-                await sink.SendAsync(new Alert
+                try
                 {
-                    Severity = Severity.Critical,
-                    Audience = "operators",
-                    Title = corruption.LostUnreplayedEntries ? "Write-ahead log damaged: buffered writes lost" : "Write-ahead log damaged",
-                    Message = corruption.ToString(),
-                    Component = ComponentId.Db,
-                    Reason = WalReasons.Corrupt,
-                    Time = _options.TimeProvider.GetUtcNow(),
-                }, cancellationToken).ConfigureAwait(false);
+                    await sink.SendAsync(new Alert
+                    {
+                        Severity = Severity.Critical,
+                        Audience = "operators",
+                        Title = corruption.LostUnreplayedEntries ? "Write-ahead log damaged: buffered writes lost" : "Write-ahead log damaged",
+                        Message = corruption.ToString(),
+                        Component = ComponentId.Db,
+                        Reason = WalReasons.Corrupt,
+                        Time = _options.TimeProvider.GetUtcNow(),
+                    }, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception) when (!cancellationToken.IsCancellationRequested)
+                {
+                    ok = false; // same: the alert sink is an observer
+                }
             }
-            catch (Exception) when (!cancellationToken.IsCancellationRequested)
-            {
-                // Same: the alert sink is an observer.
-            }
+            if (ok) delivered.Add(report);
+        }
+        if (delivered.Count == 0) return;
+        _options.RecoveryStepReached?.Invoke(RecoverySteps.Delivered);
+        try
+        {
+            _journal.MarkDelivered(delivered);
+        }
+        catch (IOException)
+        {
+            // Not marked: delivered again on the next open, which errs on the side of telling twice.
         }
     }
 }
