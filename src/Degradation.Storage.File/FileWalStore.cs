@@ -16,11 +16,13 @@ namespace Degradation.Storage.File;
 /// <para>Durability: an append completes only after its bytes are written and flushed to disk
 /// (<see cref="RandomAccess.FlushToDisk"/>). Group commit: while one flush runs, further appends queue and the next
 /// flush writes them all with one write and one fsync; an uncontended append is written and flushed by its own caller.</para>
-/// <para>Recovery on open: fully replayed segments are deleted, every other record is checked, an incomplete or
-/// zero-filled write at the end of the newest segment (never acknowledged) is cut off, and any other damage is
-/// quarantined (see <see cref="FileWalStoreOptions.FailOnCorruption"/>) and reported through
-/// <see cref="FileWalStoreOptions.AlertSink"/>, <see cref="FileWalStoreOptions.CorruptionDetected"/> and
-/// <see cref="Recovery"/>.</para>
+/// <para>Recovery on open: fully replayed segments are deleted, every record is checked, a torn write after the last
+/// acknowledged record of the newest segment is cut off (every record says what was durable before it was written,
+/// which is how the two are told apart), and every other gap in the sequence — damage, a segment cut short, a
+/// missing segment — is reported once with its exact range, durably in a loss journal before any file is repaired,
+/// through <see cref="FileWalStoreOptions.CorruptionDetected"/>, <see cref="FileWalStoreOptions.AlertSink"/> and
+/// <see cref="Recovery"/> (again on the next open if delivery failed). Damaged segments are quarantined (see
+/// <see cref="FileWalStoreOptions.FailOnCorruption"/>). Lost sequence numbers are never handed out again.</para>
 /// <para>Replay progress: <see cref="MarkReplayedAsync"/> writes a durable checkpoint before it returns, then deletes
 /// segments that hold only replayed records. One process at a time: the directory's lock file is held exclusively.</para>
 /// </remarks>
