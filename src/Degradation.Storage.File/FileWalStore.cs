@@ -48,7 +48,12 @@ public sealed class FileWalStore : IWalStore
     private long _unreplayedBytes;
     private long _dataFlushes;
     private bool _flushing;
+    private int _queuedAppends; // _queue.Count, readable without the lock by the flusher's hold
     private TaskCompletionSource? _idle;
+    private Thread? _flusherThread;
+    private readonly SemaphoreSlim _flusherWake = new(0);
+    private volatile bool _flusherStop;
+    private long _fsyncTicksAverage;
     private Exception? _fault;
     private bool _disposed;
 
@@ -147,14 +152,14 @@ public sealed class FileWalStore : IWalStore
             append.Number(_nextSequence);
             _nextSequence += append.Records.Length;
             _queue.Add(append);
+            _queuedAppends = _queue.Count;
             lead = !_flushing;
             if (lead) _flushing = true;
         }
-        if (lead && FlushOneGroup())
-        {
-            // More appends queued while this caller flushed: a pool thread carries on so this caller can return.
-            ThreadPool.UnsafeQueueUserWorkItem(static store => store.FlushLoop(), this, preferLocal: false);
-        }
+        // An uncontended append is written and flushed by its caller (no thread hand-off: one fsync of latency).
+        // If more appends queued meanwhile, the dedicated flusher thread takes the role over so this caller can
+        // return; it keeps it while appends keep coming (blocking fsyncs never occupy pool threads).
+        if (lead && FlushOneGroup(holdForReturning: false)) WakeFlusher();
         return new ValueTask<IReadOnlyList<long>>(append.Completion.Task);
     }
 
@@ -304,6 +309,8 @@ public sealed class FileWalStore : IWalStore
             }
         }
         if (idle is not null) await idle.ConfigureAwait(false);
+        _flusherStop = true;
+        if (_flusherThread is not null) _flusherWake.Release(); // idle, so it is waiting: let it exit
         await _markLock.WaitAsync().ConfigureAwait(false);
         try
         {
@@ -317,10 +324,30 @@ public sealed class FileWalStore : IWalStore
         }
     }
 
-    private void FlushLoop()
+    private void WakeFlusher()
     {
-        while (FlushOneGroup())
+        // Only the holder of the flushing role gets here, so creating the thread needs no further synchronization.
+        if (_flusherThread is null)
         {
+            _flusherThread = new Thread(static state => ((FileWalStore)state!).FlusherLoop())
+            {
+                IsBackground = true,
+                Name = "FileWalStore flusher",
+            };
+            _flusherThread.Start(this);
+        }
+        _flusherWake.Release();
+    }
+
+    private void FlusherLoop()
+    {
+        while (true)
+        {
+            _flusherWake.Wait();
+            if (_flusherStop) return;
+            while (FlushOneGroup(holdForReturning: true))
+            {
+            }
         }
     }
 
@@ -328,7 +355,12 @@ public sealed class FileWalStore : IWalStore
     /// Writes and flushes every queued append as one group. Returns true when more appends queued meanwhile (the
     /// caller keeps the flushing role), false when the queue was empty and the role was released.
     /// </summary>
-    private bool FlushOneGroup()
+    /// <param name="holdForReturning">
+    /// After completing the group, keep the next batch open until the appenders just released are back (or about
+    /// half an fsync has passed). Without it, appenders split into cohorts that alternate between fsyncs — the one
+    /// just released arrives while the other's fsync runs — and each waits for two fsyncs per append.
+    /// </param>
+    private bool FlushOneGroup(bool holdForReturning)
     {
         List<PendingAppend> group;
         lock (_state)
@@ -337,6 +369,7 @@ public sealed class FileWalStore : IWalStore
             group = _queue;
             _queue = _spareQueue;
             _spareQueue = [];
+            _queuedAppends = 0;
         }
         var committed = 0;
         try
@@ -349,13 +382,25 @@ public sealed class FileWalStore : IWalStore
             Fault(group.GetRange(committed, group.Count - committed), ex);
             return false;
         }
+        var expected = Volatile.Read(ref _queuedAppends) + group.Count;
         foreach (var append in group) append.Complete();
         group.Clear();
+        if (holdForReturning) HoldForReturning(expected);
         lock (_state)
         {
             if (_spareQueue.Count == 0) _spareQueue = group;
             return _queue.Count > 0 || ReleaseFlushingLocked();
         }
+    }
+
+    /// <summary>Spins (yielding the core to the appenders' continuations) until <paramref name="expected"/> appends are queued or half an average fsync has passed.</summary>
+    private void HoldForReturning(int expected)
+    {
+        // The disk's own latency, so the real clock: a test clock must not stretch or freeze this hold.
+        var clock = TimeProvider.System;
+        var deadline = clock.GetTimestamp() + Math.Min(Interlocked.Read(ref _fsyncTicksAverage) / 2, clock.TimestampFrequency / 500);
+        var spinner = default(SpinWait);
+        while (Volatile.Read(ref _queuedAppends) < expected && clock.GetTimestamp() < deadline) spinner.SpinOnce(sleep1Threshold: -1);
     }
 
     private bool ReleaseFlushingLocked()
@@ -400,7 +445,11 @@ public sealed class FileWalStore : IWalStore
         for (var i = from; i < to; i++) group[i].Seal(durableThrough);
         RandomAccess.Write(_activeHandle, parts, start);
         BeforeDataFlush?.Invoke();
+        var flushStarted = TimeProvider.System.GetTimestamp();
         RandomAccess.FlushToDisk(_activeHandle);
+        var flushTicks = TimeProvider.System.GetTimestamp() - flushStarted;
+        var average = Interlocked.Read(ref _fsyncTicksAverage);
+        Interlocked.Exchange(ref _fsyncTicksAverage, average == 0 ? flushTicks : ((average * 7) + flushTicks) / 8);
         Interlocked.Increment(ref _dataFlushes);
         lock (_state)
         {
@@ -473,6 +522,7 @@ public sealed class FileWalStore : IWalStore
             _fault ??= cause;
             queued = _queue;
             _queue = [];
+            _queuedAppends = 0;
             ReleaseFlushingLocked();
         }
         var error = new WalStoreFaultedException(DirectoryPath, cause);
