@@ -1,3 +1,4 @@
+using Degradation.Storage.File;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -44,6 +45,11 @@ internal sealed class DegradationHostedService(
             _recovery.AddStep(registration.Stage, (IRecoveryStep)services.GetRequiredService(registration.StepType));
         if (services.GetService<WriteBufferRegistration>() is { } bufferRegistration)
         {
+            if (services.GetService<WalStoreChoice>() is { } choice)
+            {
+                if (choice.InMemory) DegradationLog.InMemoryWal(_logger);
+                else if (choice.IsDefault && services.GetRequiredService<IWalStore>() is FileWalStore file) DegradationLog.DefaultFileWal(_logger, file.DirectoryPath);
+            }
             _buffer = services.GetRequiredService<WriteBuffer>();
             var buffer = _buffer;
             metrics.AddObservableGauge("degradation.buffer.depth", () => buffer.Count, "{entry}", "Writes buffered and not yet replayed.");

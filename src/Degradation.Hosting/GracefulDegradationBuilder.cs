@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Degradation.Storage.File;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 
 namespace Degradation.Hosting;
 
@@ -78,24 +79,63 @@ public sealed class GracefulDegradationBuilder
         var options = new FileWalStoreOptions { DirectoryPath = directory };
         configure?.Invoke(options);
         options.Validate();
-        return UseWalStore(sp =>
-        {
-            options.TimeProvider ??= sp.GetRequiredService<TimeProvider>();
-            return FileWalStore.OpenAsync(options).AsTask().GetAwaiter().GetResult();
-        });
+        Services.RemoveAll<WalStoreChoice>();
+        return UseWalStore(sp => OpenFileWal(sp, options));
     }
 
     /// <summary>
-    /// Adds the durable write buffer (<see cref="WriteBuffer"/>, injectable) over the registered WAL (the
-    /// in-memory store unless <see cref="UseFileWal"/> or <see cref="UseWalStore{TStore}"/> chose one), replaying
-    /// into <typeparamref name="TTarget"/>. Replay also runs as a recovery step at <paramref name="replayStage"/>
-    /// unless it is null.
+    /// Uses the in-memory write-ahead log: buffered writes are lost when the process stops or crashes. For tests
+    /// and demos only; the host logs a Warning when it starts. Without this call the write buffer never buffers in
+    /// memory (see <see cref="AddWriteBuffer{TTarget}"/>).
+    /// </summary>
+    public GracefulDegradationBuilder UseInMemoryWal()
+    {
+        Services.RemoveAll<WalStoreChoice>();
+        Services.AddSingleton(new WalStoreChoice(InMemory: true, IsDefault: false));
+        Services.RemoveAll<IWalStore>();
+        Services.AddSingleton<IWalStore>(_ => new InMemoryWalStore());
+        return this;
+    }
+
+    /// <summary>
+    /// The directory of the file write-ahead log the write buffer uses when no store was chosen:
+    /// <c>{local application data}/Degradation/{application name}/wal</c> (on Linux <c>~/.local/share/…</c>, on
+    /// Windows <c>%LOCALAPPDATA%\…</c>), or <c>{application base directory}/degradation-data/wal</c> where the system
+    /// has no such folder. Choose another with <see cref="UseFileWal"/>; in containers, point it at a volume.
+    /// </summary>
+    /// <param name="applicationName">The host's application name (<c>IHostEnvironment.ApplicationName</c>); characters not allowed in file names are replaced.</param>
+    public static string DefaultWalDirectory(string applicationName)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(applicationName);
+        var invalid = Path.GetInvalidFileNameChars();
+        var name = new string([.. applicationName.Select(c => Array.IndexOf(invalid, c) >= 0 ? '_' : c)]);
+        var root = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify);
+        return string.IsNullOrEmpty(root)
+            ? Path.Combine(AppContext.BaseDirectory, "degradation-data", "wal")
+            : Path.Combine(root, "Degradation", name, "wal");
+    }
+
+    /// <summary>
+    /// Adds the durable write buffer (<see cref="WriteBuffer"/>, injectable), replaying into
+    /// <typeparamref name="TTarget"/>. Replay also runs as a recovery step at <paramref name="replayStage"/> unless
+    /// it is null. The write-ahead log is the one chosen with <see cref="UseFileWal"/>, <see cref="UseWalStore{TStore}"/>
+    /// or <see cref="UseInMemoryWal"/>; without a choice it is the file WAL in <see cref="DefaultWalDirectory"/> (logged
+    /// at Information when the host starts) — never memory by default.
     /// </summary>
     public GracefulDegradationBuilder AddWriteBuffer<TTarget>(RecoveryStage? replayStage = RecoveryStage.CatchupMarketData)
         where TTarget : class, IBufferedWriteTarget
     {
         Services.TryAddSingleton<TTarget>();
-        Services.TryAddSingleton<IWalStore>(_ => new InMemoryWalStore());
+        if (!Services.Any(d => d.ServiceType == typeof(IWalStore)))
+        {
+            Services.AddSingleton(new WalStoreChoice(InMemory: false, IsDefault: true));
+            Services.AddSingleton<IWalStore>(sp =>
+            {
+                var applicationName = sp.GetService<IHostEnvironment>()?.ApplicationName is { Length: > 0 } name ? name
+                    : System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name ?? "app";
+                return OpenFileWal(sp, new FileWalStoreOptions { DirectoryPath = DefaultWalDirectory(applicationName) });
+            });
+        }
         Services.RemoveAll<WriteBufferRegistration>();
         Services.AddSingleton(new WriteBufferRegistration(replayStage));
         Services.TryAddSingleton(sp => WriteBuffer.OpenAsync(
@@ -120,6 +160,7 @@ public sealed class GracefulDegradationBuilder
     /// <summary>Uses <typeparamref name="TStore"/> as the write-ahead log of the write buffer.</summary>
     public GracefulDegradationBuilder UseWalStore<TStore>() where TStore : class, IWalStore
     {
+        Services.RemoveAll<WalStoreChoice>();
         Services.RemoveAll<IWalStore>();
         Services.AddSingleton<IWalStore, TStore>();
         return this;
@@ -129,8 +170,15 @@ public sealed class GracefulDegradationBuilder
     public GracefulDegradationBuilder UseWalStore(Func<IServiceProvider, IWalStore> factory)
     {
         ArgumentNullException.ThrowIfNull(factory);
+        Services.RemoveAll<WalStoreChoice>();
         Services.RemoveAll<IWalStore>();
         Services.AddSingleton(factory);
         return this;
+    }
+
+    private static FileWalStore OpenFileWal(IServiceProvider services, FileWalStoreOptions options)
+    {
+        options.TimeProvider ??= services.GetRequiredService<TimeProvider>();
+        return FileWalStore.OpenAsync(options).AsTask().GetAwaiter().GetResult();
     }
 }

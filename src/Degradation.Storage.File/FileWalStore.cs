@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
 using Degradation.Storage.File.Format;
+using Degradation.Storage.File.Losses;
 using Degradation.Storage.File.Recovery;
 using Degradation.Storage.File.Segments;
 using Microsoft.Win32.SafeHandles;
@@ -15,11 +16,13 @@ namespace Degradation.Storage.File;
 /// <para>Durability: an append completes only after its bytes are written and flushed to disk
 /// (<see cref="RandomAccess.FlushToDisk"/>). Group commit: while one flush runs, further appends queue and the next
 /// flush writes them all with one write and one fsync; an uncontended append is written and flushed by its own caller.</para>
-/// <para>Recovery on open: fully replayed segments are deleted, every other record is checked, an incomplete or
-/// zero-filled write at the end of the newest segment (never acknowledged) is cut off, and any other damage is
-/// quarantined (see <see cref="FileWalStoreOptions.FailOnCorruption"/>) and reported through
-/// <see cref="FileWalStoreOptions.AlertSink"/>, <see cref="FileWalStoreOptions.CorruptionDetected"/> and
-/// <see cref="Recovery"/>.</para>
+/// <para>Recovery on open: fully replayed segments are deleted, every record is checked, a torn write after the last
+/// acknowledged record of the newest segment is cut off (every record says what was durable before it was written,
+/// which is how the two are told apart), and every other gap in the sequence — damage, a segment cut short, a
+/// missing segment — is reported once with its exact range, durably in a loss journal before any file is repaired,
+/// through <see cref="FileWalStoreOptions.CorruptionDetected"/>, <see cref="FileWalStoreOptions.AlertSink"/> and
+/// <see cref="Recovery"/> (again on the next open if delivery failed). Damaged segments are quarantined (see
+/// <see cref="FileWalStoreOptions.FailOnCorruption"/>). Lost sequence numbers are never handed out again.</para>
 /// <para>Replay progress: <see cref="MarkReplayedAsync"/> writes a durable checkpoint before it returns, then deletes
 /// segments that hold only replayed records. One process at a time: the directory's lock file is held exclusively.</para>
 /// </remarks>
@@ -30,6 +33,8 @@ public sealed class FileWalStore : IWalStore
     private readonly FileWalStoreOptions _options;
     private readonly DirectoryLock _directoryLock;
     private readonly CheckpointFile _checkpoint;
+    private readonly LossJournal _journal;
+    private readonly List<LossReport> _undelivered;
     private readonly object _state = new();
     private readonly List<Segment> _segments;
     private readonly SemaphoreSlim _markLock = new(1, 1);
@@ -43,7 +48,12 @@ public sealed class FileWalStore : IWalStore
     private long _unreplayedBytes;
     private long _dataFlushes;
     private bool _flushing;
+    private int _queuedAppends; // _queue.Count, readable without the lock by the flusher's hold
     private TaskCompletionSource? _idle;
+    private Thread? _flusherThread;
+    private readonly SemaphoreSlim _flusherWake = new(0);
+    private volatile bool _flusherStop;
+    private long _fsyncTicksAverage;
     private Exception? _fault;
     private bool _disposed;
 
@@ -61,6 +71,8 @@ public sealed class FileWalStore : IWalStore
         _unreplayedEntries = log.UnreplayedEntries;
         _unreplayedBytes = log.UnreplayedBytes;
         Recovery = log.Report;
+        _journal = log.Journal;
+        _undelivered = log.Undelivered;
     }
 
     /// <summary>The WAL directory (full path).</summary>
@@ -137,17 +149,17 @@ public sealed class FileWalStore : IWalStore
                 ObjectDisposedException.ThrowIf(_disposed, this);
                 throw new WalStoreFaultedException(DirectoryPath, _fault!);
             }
-            append.Seal(_nextSequence);
+            append.Number(_nextSequence);
             _nextSequence += append.Records.Length;
             _queue.Add(append);
+            _queuedAppends = _queue.Count;
             lead = !_flushing;
             if (lead) _flushing = true;
         }
-        if (lead && FlushOneGroup())
-        {
-            // More appends queued while this caller flushed: a pool thread carries on so this caller can return.
-            ThreadPool.UnsafeQueueUserWorkItem(static store => store.FlushLoop(), this, preferLocal: false);
-        }
+        // An uncontended append is written and flushed by its caller (no thread hand-off: one fsync of latency).
+        // If more appends queued meanwhile, the dedicated flusher thread takes the role over so this caller can
+        // return; it keeps it while appends keep coming (blocking fsyncs never occupy pool threads).
+        if (lead && FlushOneGroup(holdForReturning: false)) WakeFlusher();
         return new ValueTask<IReadOnlyList<long>>(append.Completion.Task);
     }
 
@@ -297,6 +309,8 @@ public sealed class FileWalStore : IWalStore
             }
         }
         if (idle is not null) await idle.ConfigureAwait(false);
+        _flusherStop = true;
+        if (_flusherThread is not null) _flusherWake.Release(); // idle, so it is waiting: let it exit
         await _markLock.WaitAsync().ConfigureAwait(false);
         try
         {
@@ -310,10 +324,30 @@ public sealed class FileWalStore : IWalStore
         }
     }
 
-    private void FlushLoop()
+    private void WakeFlusher()
     {
-        while (FlushOneGroup())
+        // Only the holder of the flushing role gets here, so creating the thread needs no further synchronization.
+        if (_flusherThread is null)
         {
+            _flusherThread = new Thread(static state => ((FileWalStore)state!).FlusherLoop())
+            {
+                IsBackground = true,
+                Name = "FileWalStore flusher",
+            };
+            _flusherThread.Start(this);
+        }
+        _flusherWake.Release();
+    }
+
+    private void FlusherLoop()
+    {
+        while (true)
+        {
+            _flusherWake.Wait();
+            if (_flusherStop) return;
+            while (FlushOneGroup(holdForReturning: true))
+            {
+            }
         }
     }
 
@@ -321,7 +355,12 @@ public sealed class FileWalStore : IWalStore
     /// Writes and flushes every queued append as one group. Returns true when more appends queued meanwhile (the
     /// caller keeps the flushing role), false when the queue was empty and the role was released.
     /// </summary>
-    private bool FlushOneGroup()
+    /// <param name="holdForReturning">
+    /// After completing the group, keep the next batch open until the appenders just released are back (or about
+    /// half an fsync has passed). Without it, appenders split into cohorts that alternate between fsyncs — the one
+    /// just released arrives while the other's fsync runs — and each waits for two fsyncs per append.
+    /// </param>
+    private bool FlushOneGroup(bool holdForReturning)
     {
         List<PendingAppend> group;
         lock (_state)
@@ -330,6 +369,7 @@ public sealed class FileWalStore : IWalStore
             group = _queue;
             _queue = _spareQueue;
             _spareQueue = [];
+            _queuedAppends = 0;
         }
         var committed = 0;
         try
@@ -342,13 +382,25 @@ public sealed class FileWalStore : IWalStore
             Fault(group.GetRange(committed, group.Count - committed), ex);
             return false;
         }
+        var expected = Volatile.Read(ref _queuedAppends) + group.Count;
         foreach (var append in group) append.Complete();
         group.Clear();
+        if (holdForReturning) HoldForReturning(expected);
         lock (_state)
         {
             if (_spareQueue.Count == 0) _spareQueue = group;
             return _queue.Count > 0 || ReleaseFlushingLocked();
         }
+    }
+
+    /// <summary>Spins (yielding the core to the appenders' continuations) until <paramref name="expected"/> appends are queued or half an average fsync has passed.</summary>
+    private void HoldForReturning(int expected)
+    {
+        // The disk's own latency, so the real clock: a test clock must not stretch or freeze this hold.
+        var clock = TimeProvider.System;
+        var deadline = clock.GetTimestamp() + Math.Min(Interlocked.Read(ref _fsyncTicksAverage) / 2, clock.TimestampFrequency / 500);
+        var spinner = default(SpinWait);
+        while (Volatile.Read(ref _queuedAppends) < expected && clock.GetTimestamp() < deadline) spinner.SpinOnce(sleep1Threshold: -1);
     }
 
     private bool ReleaseFlushingLocked()
@@ -388,9 +440,16 @@ public sealed class FileWalStore : IWalStore
     private void Commit(Segment segment, List<PendingAppend> group, int from, int to, List<ReadOnlyMemory<byte>> parts)
     {
         var start = segment.Length;
+        // Only this flusher moves _durableSequence, so it is stable here: every record says what was durable before it.
+        var durableThrough = Volatile.Read(ref _durableSequence);
+        for (var i = from; i < to; i++) group[i].Seal(durableThrough);
         RandomAccess.Write(_activeHandle, parts, start);
         BeforeDataFlush?.Invoke();
+        var flushStarted = TimeProvider.System.GetTimestamp();
         RandomAccess.FlushToDisk(_activeHandle);
+        var flushTicks = TimeProvider.System.GetTimestamp() - flushStarted;
+        var average = Interlocked.Read(ref _fsyncTicksAverage);
+        Interlocked.Exchange(ref _fsyncTicksAverage, average == 0 ? flushTicks : ((average * 7) + flushTicks) / 8);
         Interlocked.Increment(ref _dataFlushes);
         lock (_state)
         {
@@ -463,6 +522,7 @@ public sealed class FileWalStore : IWalStore
             _fault ??= cause;
             queued = _queue;
             _queue = [];
+            _queuedAppends = 0;
             ReleaseFlushingLocked();
         }
         var error = new WalStoreFaultedException(DirectoryPath, cause);
@@ -481,36 +541,56 @@ public sealed class FileWalStore : IWalStore
         }
     }
 
+    /// <summary>
+    /// Delivers every undelivered loss report (callback, then alert) and marks the ones that went through in the
+    /// loss journal. A report whose callback or alert failed stays undelivered and is delivered on the next open.
+    /// </summary>
     private async ValueTask ReportCorruptionsAsync(CancellationToken cancellationToken)
     {
-        foreach (var corruption in Recovery.Corruptions)
+        var delivered = new List<LossReport>(_undelivered.Count);
+        foreach (var report in _undelivered)
         {
+            var corruption = report.Corruption;
+            var ok = true;
             try
             {
                 _options.CorruptionDetected?.Invoke(corruption);
             }
             catch (Exception)
             {
-                // A failing callback must not stop the store from opening; the report keeps the facts.
+                ok = false; // a failing callback must not stop the store from opening; the journal keeps the report
             }
-            if (_options.AlertSink is not { } sink) continue;
-            try
+            if (_options.AlertSink is { } sink)
             {
-                await sink.SendAsync(new Alert
+                try
                 {
-                    Severity = Severity.Critical,
-                    Audience = "operators",
-                    Title = corruption.LostUnreplayedEntries ? "Write-ahead log damaged: buffered writes lost" : "Write-ahead log damaged",
-                    Message = corruption.ToString(),
-                    Component = ComponentId.Db,
-                    Reason = WalReasons.Corrupt,
-                    Time = _options.TimeProvider.GetUtcNow(),
-                }, cancellationToken).ConfigureAwait(false);
+                    await sink.SendAsync(new Alert
+                    {
+                        Severity = Severity.Critical,
+                        Audience = "operators",
+                        Title = corruption.LostUnreplayedEntries ? "Write-ahead log damaged: buffered writes lost" : "Write-ahead log damaged",
+                        Message = corruption.ToString(),
+                        Component = ComponentId.Db,
+                        Reason = WalReasons.Corrupt,
+                        Time = _options.TimeProvider.GetUtcNow(),
+                    }, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception) when (!cancellationToken.IsCancellationRequested)
+                {
+                    ok = false; // same: the alert sink is an observer
+                }
             }
-            catch (Exception) when (!cancellationToken.IsCancellationRequested)
-            {
-                // Same: the alert sink is an observer.
-            }
+            if (ok) delivered.Add(report);
+        }
+        if (delivered.Count == 0) return;
+        _options.RecoveryStepReached?.Invoke(RecoverySteps.Delivered);
+        try
+        {
+            _journal.MarkDelivered(delivered);
+        }
+        catch (IOException)
+        {
+            // Not marked: delivered again on the next open, which errs on the side of telling twice.
         }
     }
 }

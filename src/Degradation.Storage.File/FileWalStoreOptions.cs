@@ -32,14 +32,24 @@ public sealed class FileWalStoreOptions
     /// </summary>
     public bool FailOnCorruption { get; set; }
 
-    /// <summary>Receives a critical alert for every quarantined segment. Failures of the sink are swallowed (the report keeps the facts).</summary>
+    /// <summary>
+    /// Receives a critical alert for every loss report (<see cref="WalCorruption"/>). A report whose alert or
+    /// callback failed is not marked delivered and is delivered again on the next open; the store opens anyway.
+    /// </summary>
     public IAlertSink? AlertSink { get; set; }
 
-    /// <summary>Called for every corruption found when opening (on the opening thread). Exceptions are swallowed.</summary>
+    /// <summary>
+    /// Called for every loss report when opening (on the opening thread): found now, or found by an earlier open
+    /// that was interrupted before delivering it. Exceptions are swallowed, and the report is delivered again on
+    /// the next open.
+    /// </summary>
     public Action<WalCorruption>? CorruptionDetected { get; set; }
 
     /// <summary>The clock for alert times, quarantine names and recovery timing.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Test seam: called after each step of a repair on open (see <c>Recovery.RecoverySteps</c>), so a test can crash there.</summary>
+    internal Action<string>? RecoveryStepReached { get; set; }
 
     /// <summary>Checks every value.</summary>
     /// <exception cref="ArgumentException">A value is invalid; the message names the option and its value.</exception>

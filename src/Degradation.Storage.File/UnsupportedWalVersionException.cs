@@ -1,11 +1,20 @@
 namespace Degradation.Storage.File;
 
-/// <summary>Thrown when a WAL file has a valid header of a format version this library cannot read (written by a newer version). Nothing is changed.</summary>
+/// <summary>
+/// Thrown when a WAL file has a valid header of a format version this library cannot read: written by a newer
+/// version, or a segment of format version 1 (whose records do not say what was durable when they were written).
+/// Nothing is changed. Drain such a log with the version that wrote it (replay until empty), then delete it.
+/// </summary>
 public sealed class UnsupportedWalVersionException : IOException
 {
     /// <summary>Creates the exception.</summary>
     public UnsupportedWalVersionException(string filePath, int version)
-        : base($"The WAL file '{filePath}' has format version {version}; this library reads version {Format.WalFormat.Version} only. Open it with the version that wrote it.")
+        : this(filePath, version, Format.WalFormat.Version)
+    {
+    }
+
+    internal UnsupportedWalVersionException(string filePath, int version, int supported)
+        : base($"The WAL file '{filePath}' has format version {version}; this library reads version {supported} only. Open it with the version that wrote it and replay it until it is empty, then remove it.")
     {
         FilePath = filePath;
         Version = version;

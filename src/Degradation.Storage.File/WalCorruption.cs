@@ -1,19 +1,22 @@
 namespace Degradation.Storage.File;
 
-/// <summary>A damaged region found in a segment when the WAL was opened, and what became of it.</summary>
+/// <summary>
+/// A loss report: a damaged region or a gap in the sequence found when the WAL was opened, and what became of it.
+/// Each lost range is reported once (the loss journal remembers it); see the package README.
+/// </summary>
 public sealed record WalCorruption
 {
-    /// <summary>The segment file (it now holds only the readable records).</summary>
+    /// <summary>The damaged segment file (it now holds only its readable records), or for a gap without damaged bytes the segment where the gap shows (the one after it).</summary>
     public required string SegmentPath { get; init; }
     /// <summary>The untouched copy of the damaged file, kept for inspection (null when nothing was changed).</summary>
     public string? QuarantinePath { get; init; }
-    /// <summary>Byte offset of the damage in the original file.</summary>
+    /// <summary>Byte offset of the damage in the original file (for a gap: where the missing records would have been, or 0 when it shows at a segment start).</summary>
     public required long Offset { get; init; }
     /// <summary>What is wrong, e.g. "record checksum mismatch".</summary>
     public required string Problem { get; init; }
-    /// <summary>First sequence number that could not be read; null when no record was lost (e.g. only the header was damaged).</summary>
+    /// <summary>First lost sequence number; null when no record was lost (e.g. only the header was damaged).</summary>
     public long? FirstLostSequence { get; init; }
-    /// <summary>Last sequence number that could not be read; null when the end is unknown (damage at the end of the newest segment) or nothing was lost.</summary>
+    /// <summary>Last lost sequence number (inclusive); null exactly when <see cref="FirstLostSequence"/> is null.</summary>
     public long? LastLostSequence { get; init; }
     /// <summary>True when records that were not yet replayed may have been lost.</summary>
     public required bool LostUnreplayedEntries { get; init; }

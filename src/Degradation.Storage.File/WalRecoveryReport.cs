@@ -13,9 +13,9 @@ public sealed record WalRecoveryReport
     public required long ReplayedThrough { get; init; }
     /// <summary>The highest durable sequence number.</summary>
     public required long LastSequence { get; init; }
-    /// <summary>Bytes of an incomplete (torn) or zero-filled write cut off the end of the newest segment; never acknowledged data.</summary>
+    /// <summary>Bytes of a torn write cut off the end of the newest segment (incomplete, zero-filled or unreadable bytes after the last acknowledged record); never acknowledged data, so not a loss.</summary>
     public required long TornTailBytesTruncated { get; init; }
-    /// <summary>Damage found and quarantined (empty when the log was clean).</summary>
+    /// <summary>Loss reports delivered by this open: found now, or found by an earlier open that did not get to deliver them (empty when there were none).</summary>
     public required IReadOnlyList<WalCorruption> Corruptions { get; init; }
     /// <summary>How long opening took.</summary>
     public required TimeSpan Elapsed { get; init; }

@@ -4,6 +4,7 @@ using Degradation.Storage.File;
 using Degradation.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Degradation.Tests;
 
@@ -160,10 +161,68 @@ public class WiringTests
     }
 
     [Fact]
+    public async Task Without_a_chosen_store_the_write_buffer_uses_the_file_wal_in_the_default_directory_never_memory()
+    {
+        var time = new ManualTimeProvider();
+        var logs = new CapturingLoggerProvider();
+        var builder = TestHosts.Builder(time: time, logs: logs);
+        builder.Environment.ApplicationName = "dg-default-wal-" + Guid.NewGuid().ToString("N");
+        builder.Services.AddGracefulDegradation().AddWriteBuffer<RecordingTarget>(replayStage: null);
+        var expected = GracefulDegradationBuilder.DefaultWalDirectory(builder.Environment.ApplicationName);
+        try
+        {
+            using (var host = builder.Build())
+            {
+                await host.StartAsync();
+                var store = Assert.IsType<FileWalStore>(host.Services.GetRequiredService<IWalStore>());
+                Assert.Equal(Path.GetFullPath(expected), store.DirectoryPath);
+                await host.Services.GetRequiredService<WriteBuffer>().EnqueueAsync("k-1", "order", "o-1", Encoding.UTF8.GetBytes("{}"));
+                await host.StopAsync();
+            }
+            var log = Assert.Single(logs.Entries, e => e.Id.Id == 1031);
+            Assert.Equal(LogLevel.Information, log.Level);
+            Assert.Contains(Path.GetFullPath(expected), log.Message);
+            Assert.DoesNotContain(logs.Entries, e => e.Id.Id == 1030);
+            await using var reopened = await FileWalStore.OpenAsync(new FileWalStoreOptions { DirectoryPath = expected });
+            Assert.Equal(1, (await reopened.GetStatsAsync()).Entries); // durable: it survived the host
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(expected)!, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task The_in_memory_wal_is_used_only_when_chosen_and_then_logged_at_warning_on_start()
+    {
+        var time = new ManualTimeProvider();
+        var logs = new CapturingLoggerProvider();
+        var builder = TestHosts.Builder(time: time, logs: logs);
+        builder.Services.AddGracefulDegradation().UseInMemoryWal().AddWriteBuffer<RecordingTarget>(replayStage: null);
+        using var host = builder.Build();
+        await host.StartAsync();
+        Assert.IsType<InMemoryWalStore>(host.Services.GetRequiredService<IWalStore>());
+        var warning = Assert.Single(logs.Entries, e => e.Id.Id == 1030);
+        Assert.Equal(LogLevel.Warning, warning.Level);
+        Assert.Contains("lost", warning.Message);
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public void A_later_store_choice_replaces_the_default_and_the_in_memory_choice()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "dg-chosen-" + Guid.NewGuid().ToString("N"));
+        var builder = TestHosts.Builder();
+        builder.Services.AddGracefulDegradation().AddWriteBuffer<RecordingTarget>(replayStage: null).UseInMemoryWal().UseFileWal(directory);
+        Assert.Single(builder.Services, d => d.ServiceType == typeof(IWalStore));
+        Assert.DoesNotContain(builder.Services, d => d.ServiceType.Name == "WalStoreChoice");
+    }
+
+    [Fact]
     public async Task The_write_buffer_replays_as_a_recovery_step_and_reports_its_depth()
     {
         var time = new ManualTimeProvider();
-        using var host = BuildHost(time, b => b.AddWriteBuffer<RecordingTarget>(RecoveryStage.CatchupMarketData));
+        using var host = BuildHost(time, b => b.UseInMemoryWal().AddWriteBuffer<RecordingTarget>(RecoveryStage.CatchupMarketData));
         await host.StartAsync();
         var system = host.Services.GetRequiredService<DegradationSystem>();
         var buffer = host.Services.GetRequiredService<WriteBuffer>();

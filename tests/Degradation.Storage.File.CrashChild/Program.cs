@@ -3,6 +3,9 @@
 //                                        0-300 byte payloads) forever, printing "A <sequence> <key>" for every record
 //                                        once its append has completed (is durable). The parent kills it with SIGKILL.
 //   hold <dir>                         : opens the WAL, prints "READY", holds it until stdin closes.
+//   recover <dir> <step>               : opens the WAL (4 KiB segments), printing "C <first> <last>" for every loss
+//                                        report delivered, and kills itself (SIGKILL) when the repair reaches its
+//                                        <step>-th step; prints "OPENED" if the open got through all of them.
 using System.Text;
 using Degradation;
 using Degradation.Storage.File;
@@ -20,6 +23,26 @@ void Print(string line)
         stdout.Write(bytes);
         stdout.Flush();
     }
+}
+
+if (mode == "recover")
+{
+    var killAt = int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture);
+    var steps = 0;
+    var recovery = new FileWalStoreOptions
+    {
+        DirectoryPath = directory,
+        SegmentSizeBytes = 4096,
+        CorruptionDetected = c => Print($"C {c.FirstLostSequence?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"} {c.LastLostSequence?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"}"),
+        RecoveryStepReached = step =>
+        {
+            if (++steps != killAt) return;
+            Print("STEP " + step);
+            System.Diagnostics.Process.GetCurrentProcess().Kill(); // SIGKILL: nothing after this step runs
+        },
+    };
+    await using (await FileWalStore.OpenAsync(recovery)) Print("OPENED");
+    return 0;
 }
 
 var options = new FileWalStoreOptions { DirectoryPath = directory };

@@ -156,20 +156,56 @@ public sealed class FileWalCorruptionTests : IDisposable
     }
 
     [Fact]
-    public async Task Flipped_byte_in_the_last_complete_record_is_reported_not_silently_cut()
+    public async Task Flipped_byte_in_the_final_write_group_is_a_torn_tail_not_an_acknowledged_loss()
     {
+        // Record 5 was the last write group: no later record says it was ever fsync'd, so a damaged copy cannot be
+        // told from a write the crash tore. It is cut off as a torn tail, without a critical alert.
         await WalTestKit.WriteRecordsAsync(_dir.Path, 5);
         var segment = OnlySegment();
-        var (offset, _) = WalTestKit.RecordOffsets(System.IO.File.ReadAllBytes(segment))[4];
+        var (offset, length) = WalTestKit.RecordOffsets(System.IO.File.ReadAllBytes(segment))[4];
         Mutate(segment, b => b[offset + 30] ^= 0x01);
 
         await using var store = await FileWalStore.OpenAsync(Options());
+        Assert.Empty(store.Recovery.Corruptions);
+        Assert.Equal(length, store.Recovery.TornTailBytesTruncated);
+        Assert.Empty(_alerts.Alerts);
+        Assert.Equal(["k1", "k2", "k3", "k4"], await WalTestKit.Keys(store));
+        Assert.Equal(5, (await store.AppendAsync([WalTestKit.Record("k5-again")]))[0]); // never acknowledged, so free
+    }
+
+    [Fact]
+    public async Task Garbage_after_the_last_record_is_a_torn_tail_without_a_critical_alert()
+    {
+        await WalTestKit.WriteRecordsAsync(_dir.Path, 5);
+        var segment = OnlySegment();
+        var length = new FileInfo(segment).Length;
+        var garbage = new byte[700];
+        new Random(15).NextBytes(garbage);
+        using (var stream = new FileStream(segment, FileMode.Append)) stream.Write(garbage);
+
+        await using var store = await FileWalStore.OpenAsync(Options());
+        Assert.Empty(store.Recovery.Corruptions);
+        Assert.Empty(_alerts.Alerts);
+        Assert.Equal(700, store.Recovery.TornTailBytesTruncated);
+        Assert.Equal(length, new FileInfo(segment).Length);
+        Assert.Equal(5, (await WalTestKit.ReadAll(store)).Count);
+    }
+
+    [Fact]
+    public async Task Damage_inside_an_acknowledged_group_of_the_newest_segment_is_a_loss_not_a_torn_tail()
+    {
+        await WalTestKit.WriteRecordsAsync(_dir.Path, 6);
+        var segment = OnlySegment();
+        var records = WalTestKit.RecordOffsets(System.IO.File.ReadAllBytes(segment));
+        // Records 4 and 5 damaged; record 6 (durable-through 5) proves they had been fsync'd before it was written.
+        Mutate(segment, b => { b[records[3].Offset + 30] ^= 0x01; b[records[4].Offset + 30] ^= 0x01; });
+
+        await using var store = await FileWalStore.OpenAsync(Options());
         var corruption = Assert.Single(store.Recovery.Corruptions);
-        Assert.Equal(5, corruption.FirstLostSequence);
-        Assert.Null(corruption.LastLostSequence); // the end of the newest segment: how many were lost is unknown
+        Assert.Equal((4L, 5L), (corruption.FirstLostSequence!.Value, corruption.LastLostSequence!.Value));
+        Assert.Equal(records[3].Offset, corruption.Offset);
         Assert.Equal(0, store.Recovery.TornTailBytesTruncated);
-        Assert.Single(_alerts.Alerts);
-        Assert.Equal(4, (await WalTestKit.ReadAll(store)).Count);
+        Assert.Equal(["k1", "k2", "k3", "k6"], await WalTestKit.Keys(store));
     }
 
     [Fact]
@@ -188,6 +224,150 @@ public sealed class FileWalCorruptionTests : IDisposable
         Assert.Equal(records.Count, corruption.FirstLostSequence);
         Assert.Equal(records.Count, corruption.LastLostSequence);
         Assert.Equal(39, (await WalTestKit.ReadAll(store)).Count);
+    }
+
+    /// <summary>80 records of 200-byte payloads in 4 KiB segments: several segments, record i = key ki.</summary>
+    private async Task<string[]> WriteSegmentedLogAsync()
+    {
+        await WalTestKit.WriteRecordsAsync(_dir.Path, 80, payloadBytes: 200, segmentBytes: 4096);
+        var segments = WalTestKit.Segments(_dir.Path);
+        Assert.True(segments.Length >= 4, $"expected at least 4 segments, got {segments.Length}");
+        return segments;
+    }
+
+    [Fact]
+    public async Task Older_segment_cut_exactly_at_a_record_boundary_reports_the_missing_records_once()
+    {
+        var segments = await WriteSegmentedLogAsync();
+        var records = WalTestKit.RecordOffsets(System.IO.File.ReadAllBytes(segments[0]));
+        var lastOfFirst = WalTestKit.FirstSequence(segments[1]) - 1;
+        Mutate(segments[0], _ => { }, records[^2].Offset); // its last two records gone, the file ends cleanly
+
+        await using (var store = await FileWalStore.OpenAsync(Options(segmentBytes: 4096)))
+        {
+            var corruption = Assert.Single(store.Recovery.Corruptions);
+            Assert.Equal((lastOfFirst - 1, lastOfFirst), (corruption.FirstLostSequence!.Value, corruption.LastLostSequence!.Value));
+            Assert.True(corruption.LostUnreplayedEntries);
+            Assert.Equal(segments[1], corruption.SegmentPath);
+            Assert.Contains("missing", corruption.Problem);
+            Assert.Equal(corruption, Assert.Single(_callbacks));
+            Assert.Contains("buffered writes lost", Assert.Single(_alerts.Alerts).Title);
+            Assert.Equal(78, (await WalTestKit.ReadAll(store)).Count);
+            Assert.Equal(81, (await store.AppendAsync([WalTestKit.Record("k81")]))[0]);
+        }
+        _alerts.Alerts.Clear();
+        _callbacks.Clear();
+        await using var again = await FileWalStore.OpenAsync(Options(segmentBytes: 4096));
+        Assert.Empty(again.Recovery.Corruptions); // reported exactly once
+        Assert.Empty(_callbacks);
+        Assert.Empty(_alerts.Alerts);
+        Assert.Equal(79, (await WalTestKit.ReadAll(again)).Count);
+    }
+
+    [Fact]
+    public async Task Older_segment_cut_mid_record_reports_the_exact_range_and_keeps_a_quarantine_copy()
+    {
+        var segments = await WriteSegmentedLogAsync();
+        var original = System.IO.File.ReadAllBytes(segments[1]);
+        var records = WalTestKit.RecordOffsets(original);
+        var lastOfSecond = WalTestKit.FirstSequence(segments[2]) - 1;
+        Mutate(segments[1], _ => { }, records[^2].Offset + 30); // cut inside its second-to-last record
+
+        await using var store = await FileWalStore.OpenAsync(Options(segmentBytes: 4096));
+        var corruption = Assert.Single(store.Recovery.Corruptions);
+        Assert.Equal((lastOfSecond - 1, lastOfSecond), (corruption.FirstLostSequence!.Value, corruption.LastLostSequence!.Value));
+        Assert.Equal(records[^2].Offset, corruption.Offset);
+        Assert.Equal(segments[1], corruption.SegmentPath);
+        Assert.Equal(records[^2].Offset + 30, new FileInfo(corruption.QuarantinePath!).Length);
+        Assert.Equal(78, (await WalTestKit.ReadAll(store)).Count);
+    }
+
+    [Fact]
+    public async Task Missing_middle_segment_reports_its_whole_range_once()
+    {
+        var segments = await WriteSegmentedLogAsync();
+        var first = WalTestKit.FirstSequence(segments[2]);
+        var last = WalTestKit.FirstSequence(segments[3]) - 1;
+        System.IO.File.Delete(segments[2]);
+
+        await using (var store = await FileWalStore.OpenAsync(Options(segmentBytes: 4096)))
+        {
+            var corruption = Assert.Single(store.Recovery.Corruptions);
+            Assert.Equal((first, last), (corruption.FirstLostSequence!.Value, corruption.LastLostSequence!.Value));
+            Assert.True(corruption.LostUnreplayedEntries);
+            Assert.Equal(segments[3], corruption.SegmentPath);
+            Assert.Equal(80 - (last - first + 1), (await WalTestKit.ReadAll(store)).Count);
+        }
+        await using var again = await FileWalStore.OpenAsync(Options(segmentBytes: 4096));
+        Assert.Empty(again.Recovery.Corruptions);
+        Assert.Single(_callbacks);
+    }
+
+    [Fact]
+    public async Task Missing_oldest_unreplayed_segment_is_reported_from_the_checkpoint_on()
+    {
+        var segments = await WriteSegmentedLogAsync();
+        var secondFirst = WalTestKit.FirstSequence(segments[1]);
+        await using (var store = await FileWalStore.OpenAsync(Options(segmentBytes: 4096))) await store.MarkReplayedAsync(3);
+        System.IO.File.Delete(segments[0]);
+
+        await using var reopened = await FileWalStore.OpenAsync(Options(segmentBytes: 4096));
+        var corruption = Assert.Single(reopened.Recovery.Corruptions);
+        Assert.Equal((4L, secondFirst - 1), (corruption.FirstLostSequence!.Value, corruption.LastLostSequence!.Value));
+    }
+
+    [Fact]
+    public async Task Loss_at_the_end_of_the_log_proven_by_the_checkpoint_is_reported_and_its_numbers_not_reused()
+    {
+        await WalTestKit.WriteRecordsAsync(_dir.Path, 10);
+        await using (var store = await FileWalStore.OpenAsync(Options())) await store.MarkReplayedAsync(10);
+        var segment = OnlySegment();
+        Mutate(segment, _ => { }, WalTestKit.RecordOffsets(System.IO.File.ReadAllBytes(segment))[7].Offset); // records 8..10 gone
+
+        await using var reopened = await FileWalStore.OpenAsync(Options());
+        var corruption = Assert.Single(reopened.Recovery.Corruptions);
+        Assert.Equal((8L, 10L), (corruption.FirstLostSequence!.Value, corruption.LastLostSequence!.Value));
+        Assert.False(corruption.LostUnreplayedEntries); // all three had been replayed
+        Assert.Equal(11, (await reopened.AppendAsync([WalTestKit.Record("k11")]))[0]);
+    }
+
+    [Fact]
+    public async Task A_report_whose_delivery_failed_is_delivered_on_the_next_open_and_then_marked()
+    {
+        await WalTestKit.WriteRecordsAsync(_dir.Path, 10);
+        var segment = OnlySegment();
+        var (offset, _) = WalTestKit.RecordOffsets(System.IO.File.ReadAllBytes(segment))[2];
+        Mutate(segment, b => b[offset + 30] ^= 0x01);
+        var failing = WalTestKit.Options(_dir.Path);
+        failing.CorruptionDetected = _ => throw new InvalidOperationException("callback bug");
+        await using (var store = await FileWalStore.OpenAsync(failing)) Assert.Single(store.Recovery.Corruptions);
+
+        await using (var store = await FileWalStore.OpenAsync(Options()))
+        {
+            var corruption = Assert.Single(_callbacks);
+            Assert.Equal((3L, 3L), (corruption.FirstLostSequence!.Value, corruption.LastLostSequence!.Value));
+            Assert.NotNull(corruption.QuarantinePath);
+            Assert.Single(_alerts.Alerts);
+            Assert.Equal(11, (await store.AppendAsync([WalTestKit.Record("k11")]))[0]);
+        }
+        await using var third = await FileWalStore.OpenAsync(Options());
+        Assert.Empty(third.Recovery.Corruptions);
+        Assert.Single(_callbacks);
+    }
+
+    [Fact]
+    public async Task A_damaged_loss_journal_is_a_typed_error_not_a_silent_reset()
+    {
+        await WalTestKit.WriteRecordsAsync(_dir.Path, 10);
+        var segment = OnlySegment();
+        var offsets = WalTestKit.RecordOffsets(System.IO.File.ReadAllBytes(segment));
+        Mutate(segment, b => { b[offsets[2].Offset + 30] ^= 0x01; b[offsets[5].Offset + 30] ^= 0x01; });
+        await using (await FileWalStore.OpenAsync(Options())) { }
+        var journal = Path.Combine(_dir.Path, "losses");
+        Mutate(journal, b => b[16 + 12] ^= 0xFF); // inside the first of several entries
+
+        var ex = await Assert.ThrowsAsync<WalCorruptedException>(async () => await FileWalStore.OpenAsync(Options()));
+        Assert.Equal(journal, ex.FilePath);
     }
 
     [Fact]

@@ -64,15 +64,19 @@ internal static class WalTestKit
     {
         var list = new List<(int, int)>();
         var position = 32;
-        while (position + 16 <= file.Length)
+        while (position + 24 <= file.Length)
         {
-            var length = 16 + (int)BinaryPrimitives.ReadUInt32LittleEndian(file.AsSpan(position + 4));
+            var length = 24 + (int)BinaryPrimitives.ReadUInt32LittleEndian(file.AsSpan(position + 4));
             if (position + length > file.Length) break;
             list.Add((position, length));
             position += length;
         }
         return list;
     }
+
+    /// <summary>The first sequence of a segment file, from its name.</summary>
+    public static long FirstSequence(string segmentPath) =>
+        long.Parse(System.IO.Path.GetFileNameWithoutExtension(segmentPath), System.Globalization.CultureInfo.InvariantCulture);
 
     public static string Text(byte[] bytes) => Encoding.UTF8.GetString(bytes);
 }

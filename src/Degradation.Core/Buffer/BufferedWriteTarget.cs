@@ -7,8 +7,9 @@ public static class BufferedWriteTarget
     /// <param name="write">Applies one write; returns once committed, throws when not applied.</param>
     /// <param name="isApplied">
     /// Whether a key is already applied (see <see cref="IBufferedWriteTarget.IsAppliedAsync"/>). When null, the
-    /// target must be idempotent on the key: after a crash between commit and progress record, the one
-    /// in-flight entry is delivered again.
+    /// target must be idempotent on the key: after each failure between commit and progress record (a crash,
+    /// <paramref name="write"/> throwing after its commit, the progress record failing), the one in-flight entry
+    /// is delivered once more at the start of the next replay — at most 1 + k deliveries after k such failures.
     /// </param>
     public static IBufferedWriteTarget Create(
         Func<WalEntry, CancellationToken, ValueTask> write,

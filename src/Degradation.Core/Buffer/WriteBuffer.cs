@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Degradation;
 
 /// <summary>
-/// Buffers writes the database rejected (SPEC §9): each write is durable in an <see cref="IWalStore"/> before
+/// Buffers writes the database rejected: each write is durable in an <see cref="IWalStore"/> before
 /// <see cref="EnqueueAsync"/> completes, and <see cref="ReplayAsync"/> later hands the entries to an
 /// <see cref="IBufferedWriteTarget"/> in their original order, once per idempotent key.
 /// </summary>
@@ -23,7 +23,10 @@ namespace Degradation;
 /// <see cref="DegradationOptions.DbBufferMaxEntries"/> plus every key of the current run) and keys already
 /// buffered are not appended or delivered again. The one entry that may have been committed by the target but
 /// not recorded (crash or failure in between) is the first entry of the next run; replay asks
-/// <see cref="IBufferedWriteTarget.IsAppliedAsync"/> about it before delivering it.</para>
+/// <see cref="IBufferedWriteTarget.IsAppliedAsync"/> about it before delivering it. With a truthful answer no entry
+/// is applied twice; without one, an entry is delivered at most 1 + k times after k failures struck between the
+/// target committing it and its progress being recorded (the exact bound is on <see cref="IBufferedWriteTarget"/>).
+/// Entries the store reported lost (damaged log) are never delivered; the store's report names them.</para>
 /// <para>Replay must be triggered by the application (or the recovery orchestrator) once the database is back:
 /// the overflow condition is cleared only by replay progress. The buffer does not own the store.</para>
 /// </remarks>

@@ -54,6 +54,14 @@ internal static partial class DegradationLog
     [LoggerMessage(EventId = 1022, Level = LogLevel.Error, Message = "Degradation shutdown step {Step} failed")]
     public static partial void ShutdownStepFailed(ILogger logger, Exception exception, string step);
 
+    [LoggerMessage(EventId = 1030, Level = LogLevel.Warning,
+        Message = "The write buffer uses the in-memory write-ahead log (UseInMemoryWal): buffered writes are lost when the process stops or crashes; use UseFileWal for durable buffering")]
+    public static partial void InMemoryWal(ILogger logger);
+
+    [LoggerMessage(EventId = 1031, Level = LogLevel.Information,
+        Message = "The write buffer uses the file write-ahead log in the default directory {Directory} (choose another with UseFileWal)")]
+    public static partial void DefaultFileWal(ILogger logger, string directory);
+
     /// <summary>Logs one transition at the level its direction deserves (Warning when escalating, Information when recovering).</summary>
     public static void Transition(ILogger logger, ModeTransition t)
     {

@@ -49,10 +49,13 @@ internal static class RecordCodec
         BinaryPrimitives.WriteInt32LittleEndian(body[22..], oldState.Length);
     }
 
-    /// <summary>Stamps the sequence number and the checksum into an encoded record.</summary>
-    public static void Seal(Span<byte> record, long sequence)
+    /// <summary>Stamps the sequence number into an encoded record (the checksum follows in <see cref="Seal"/>).</summary>
+    public static void Number(Span<byte> record, long sequence) => BinaryPrimitives.WriteInt64LittleEndian(record[8..], sequence);
+
+    /// <summary>Stamps the durable-through sequence and the checksum into a numbered record, just before it is written.</summary>
+    public static void Seal(Span<byte> record, long durableThrough)
     {
-        BinaryPrimitives.WriteInt64LittleEndian(record[8..], sequence);
+        BinaryPrimitives.WriteInt64LittleEndian(record[16..], durableThrough);
         BinaryPrimitives.WriteUInt32LittleEndian(record, Crc32C.Compute(record[4..]));
     }
 
@@ -74,9 +77,11 @@ internal static class RecordCodec
         if (BinaryPrimitives.ReadUInt32LittleEndian(record) != Crc32C.Compute(record[4..])) return RecordStatus.BadChecksum;
         var sequence = BinaryPrimitives.ReadInt64LittleEndian(record[8..]);
         if (sequence < minSequence || sequence > maxSequence) return RecordStatus.BadSequence;
+        var durableThrough = BinaryPrimitives.ReadInt64LittleEndian(record[16..]);
+        if (durableThrough < 0 || durableThrough >= sequence) return RecordStatus.BadBody;
         var body = record[WalFormat.RecordHeaderSize..];
         if (!TryReadBodyShape(body, out var createdTicks, out var payloadLength)) return RecordStatus.BadBody;
-        info = new RecordInfo { Sequence = sequence, CreatedUtcTicks = createdTicks, Offset = offset, Length = length, PayloadLength = payloadLength };
+        info = new RecordInfo { Sequence = sequence, DurableThrough = durableThrough, CreatedUtcTicks = createdTicks, Offset = offset, Length = length, PayloadLength = payloadLength };
         return RecordStatus.Valid;
     }
 

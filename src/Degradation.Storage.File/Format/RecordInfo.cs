@@ -4,6 +4,8 @@ namespace Degradation.Storage.File.Format;
 internal struct RecordInfo
 {
     public long Sequence;
+    /// <summary>Every sequence at or below this was durable before the record was written.</summary>
+    public long DurableThrough;
     public long CreatedUtcTicks;
     public int Offset;
     public int Length;

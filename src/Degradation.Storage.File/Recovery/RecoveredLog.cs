@@ -1,3 +1,4 @@
+using Degradation.Storage.File.Losses;
 using Degradation.Storage.File.Segments;
 using Microsoft.Win32.SafeHandles;
 
@@ -12,4 +13,7 @@ internal sealed class RecoveredLog
     public required long UnreplayedEntries { get; init; }
     public required long UnreplayedBytes { get; init; }
     public required WalRecoveryReport Report { get; init; }
+    public required LossJournal Journal { get; init; }
+    /// <summary>Loss reports to deliver: found now, or found by an earlier open that did not get to deliver them.</summary>
+    public required List<LossReport> Undelivered { get; init; }
 }

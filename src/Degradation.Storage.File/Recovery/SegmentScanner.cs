@@ -4,9 +4,10 @@ using Degradation.Storage.File.Format;
 namespace Degradation.Storage.File.Recovery;
 
 /// <summary>
-/// Checks every record of a segment file and tells torn writes (an incomplete or zero-filled end of the newest
-/// segment: data that was never acknowledged) from damage (anything else unreadable, including bytes followed by
-/// readable records), resynchronizing after damage so the records behind it are kept.
+/// Checks every record of a segment file and lists the valid records and the unreadable regions between them,
+/// resynchronizing after damage so the records behind it are kept. It does not judge: whether a region is a torn
+/// write (never acknowledged) or damage (acknowledged records lost) is decided for the whole log by
+/// <see cref="LogAnalysis"/>.
 /// </summary>
 internal static class SegmentScanner
 {
@@ -31,16 +32,12 @@ internal static class SegmentScanner
                 SegmentHeaderStatus.BadMagic => "segment header has a wrong magic number (not a WAL segment, or damaged)",
                 _ => "segment header checksum mismatch",
             };
-            if (data.Length < WalFormat.SegmentHeaderSize)
-            {
-                scan.Damage.Add(Lost(0, problem, minSequence, isNewest ? null : maxSequence));
-                return scan;
-            }
-            scan.Damage.Add(new DamagedRegion(0, problem, null, null));
+            scan.Damage.Add(new DamagedRegion(0, problem));
+            if (data.Length < WalFormat.SegmentHeaderSize) return scan;
         }
         else if (headerFirst != nameSequence)
         {
-            scan.Damage.Add(new DamagedRegion(8, $"segment header names first sequence {headerFirst}, its file name {nameSequence}", null, null));
+            scan.Damage.Add(new DamagedRegion(8, $"segment header names first sequence {headerFirst}, its file name {nameSequence}"));
         }
 
         var position = WalFormat.SegmentHeaderSize;
@@ -54,29 +51,19 @@ internal static class SegmentScanner
                 position += info.Length;
                 continue;
             }
-            var next = FindNextValid(data, position + 1, minSequence, maxSequence, maxRecordBytes, out var nextInfo);
+            var next = FindNextValid(data, position + 1, minSequence, maxSequence, maxRecordBytes, out _);
             if (next >= 0)
             {
-                scan.Damage.Add(nextInfo.Sequence > minSequence
-                    ? new DamagedRegion(position, Describe(result), minSequence, nextInfo.Sequence - 1)
-                    : new DamagedRegion(position, Describe(result), null, null));
+                scan.Damage.Add(new DamagedRegion(position, Describe(result)));
                 position = next;
                 continue;
             }
-            if (isNewest && (result == RecordStatus.Incomplete || WalFormat.IsAllZero(data[position..])))
-            {
-                scan.TornTailAt = position;
-                break;
-            }
-            scan.Damage.Add(Lost(position, Describe(result) + ", and no readable record follows", minSequence, isNewest ? null : maxSequence));
+            var zeros = WalFormat.IsAllZero(data[position..]);
+            scan.Damage.Add(new DamagedRegion(position, (zeros ? "zero-filled bytes" : Describe(result)) + ", and no readable record follows"));
             break;
         }
         return scan;
     }
-
-    private static DamagedRegion Lost(long offset, string problem, long first, long? last) =>
-        last is { } l && l < first ? new DamagedRegion(offset, problem, null, null) : new DamagedRegion(offset, problem, first, last);
-
     private static int FindNextValid(ReadOnlySpan<byte> data, int from, long minSequence, long maxSequence, int maxRecordBytes, out RecordInfo info)
     {
         info = default;

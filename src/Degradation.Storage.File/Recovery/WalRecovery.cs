@@ -1,14 +1,17 @@
 using System.Globalization;
 using Degradation.Storage.File.Format;
+using Degradation.Storage.File.Losses;
 using Degradation.Storage.File.Segments;
 using Microsoft.Win32.SafeHandles;
 
 namespace Degradation.Storage.File.Recovery;
 
 /// <summary>
-/// Opens a WAL directory: deletes fully replayed segments, checks every other record, truncates a torn tail of
-/// the newest segment, and quarantines damaged segments (an untouched copy goes to <c>quarantine/</c>, the
-/// segment is rewritten with its readable records, and the loss is reported) — never skipping data silently.
+/// Opens a WAL directory: deletes fully replayed segments, checks every record, lets <see cref="LogAnalysis"/>
+/// judge every unreadable region and every gap in the sequence, and then repairs in an order a crash cannot make
+/// lossy: quarantine copies first, then the loss reports, durably, in the <see cref="LossJournal"/>, and only then
+/// rewrites, truncations and deletions. Reports not yet delivered (from this or an interrupted earlier open) are
+/// handed to the store to deliver.
 /// </summary>
 internal static class WalRecovery
 {
@@ -16,6 +19,7 @@ internal static class WalRecovery
     {
         var time = options.TimeProvider;
         var started = time.GetTimestamp();
+        var journal = LossJournal.Open(directory);
         foreach (var leftover in Directory.EnumerateFiles(directory, "*" + WalFormat.SegmentExtension + WalFormat.SalvageExtension))
             System.IO.File.Delete(leftover); // an interrupted salvage: the original is still in place and is salvaged again
 
@@ -25,10 +29,9 @@ internal static class WalRecovery
             .OrderBy(f => f.First)
             .ToList();
 
-        var segments = new List<Segment>();
-        var corruptions = new List<WalCorruption>();
+        var plans = new List<SegmentPlan>();
         int scanned = 0, deleted = 0;
-        long tornBytes = 0, entries = 0, bytes = 0, lastSequence = 0;
+        long lastSequence = 0;
         var buffer = Array.Empty<byte>();
         for (var i = 0; i < files.Count; i++)
         {
@@ -42,72 +45,86 @@ internal static class WalRecovery
                 deleted++;
                 continue;
             }
-
             var length = ReadWhole(path, ref buffer);
-            var data = buffer.AsSpan(0, length);
             scanned++;
-            var scan = SegmentScanner.Scan(data, path, nameSequence, lastSequence, isNewest, nextFirst, options.MaxRecordBytes);
-            if (scan.TornCreation)
+            var scan = SegmentScanner.Scan(buffer.AsSpan(0, length), path, nameSequence, lastSequence, isNewest, nextFirst, options.MaxRecordBytes);
+            if (scan.Records.Count > 0) lastSequence = scan.Records[^1].Sequence;
+            plans.Add(new SegmentPlan(path, nameSequence, isNewest, length, scan));
+        }
+
+        var analysis = LogAnalysis.Run(plans, replayedThrough, journal);
+        var reports = NewReports(analysis, plans, journal, directory, replayedThrough);
+        var damaged = plans.Where(p => p.Damage.Count > 0).ToList();
+        if (options.FailOnCorruption && (reports.Count > 0 || damaged.Count > 0))
+        {
+            var first = analysis.Findings.FirstOrDefault(f => f.Segment < plans.Count);
+            var path = plans.Count > 0 ? plans[Math.Min(first.Segment, plans.Count - 1)].Path : directory;
+            throw new WalCorruptedException(path, Math.Max(first.Offset, 0), first.Problem ?? "damage found");
+        }
+
+        // 1. Untouched copies of damaged segments (changes nothing in the log).
+        foreach (var plan in damaged)
+        {
+            plan.QuarantinePath = journal.ExistingQuarantine(plan.Path) ?? Quarantine(directory, plan.Path, ref buffer, time);
+            options.RecoveryStepReached?.Invoke(RecoverySteps.Quarantined);
+        }
+        // 2. The reports, durable before any file is rewritten, truncated or deleted.
+        journal.Append([.. reports.Select(r => r.Plan is { } p ? r.Corruption with { QuarantinePath = p.QuarantinePath } : r.Corruption)]);
+        if (reports.Count > 0) options.RecoveryStepReached?.Invoke(RecoverySteps.Journaled);
+
+        // 3. Repairs.
+        var segments = new List<Segment>();
+        long tornBytes = 0, entries = 0, bytes = 0;
+        foreach (var plan in plans)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (plan.Scan.TornCreation)
             {
-                System.IO.File.Delete(path);
-                tornBytes += length;
+                System.IO.File.Delete(plan.Path);
+                tornBytes += plan.FileLength;
+                options.RecoveryStepReached?.Invoke(RecoverySteps.Deleted);
                 continue;
             }
-
-            IReadOnlyList<RecordInfo> records = scan.Records;
+            IReadOnlyList<RecordInfo> records = plan.Kept;
             long validLength;
-            if (scan.Damage.Count > 0)
+            if (plan.Damage.Count > 0)
             {
-                var first = scan.Damage[0];
-                if (options.FailOnCorruption) throw new WalCorruptedException(path, first.Offset, first.Problem);
-                var quarantined = Quarantine(directory, path, buffer, length, time);
-                (records, validLength) = Salvage(directory, path, nameSequence, buffer, scan.Records);
-                if (scan.TornTailAt is { } torn) tornBytes += length - torn;
-                foreach (var damage in scan.Damage)
-                {
-                    corruptions.Add(new WalCorruption
-                    {
-                        SegmentPath = path,
-                        QuarantinePath = quarantined,
-                        Offset = damage.Offset,
-                        Problem = damage.Problem,
-                        FirstLostSequence = damage.FirstLost,
-                        LastLostSequence = damage.LastLost,
-                        LostUnreplayedEntries = damage.FirstLost is not null && (damage.LastLost ?? long.MaxValue) > replayedThrough,
-                        SalvagedRecords = records.Count,
-                    });
-                }
+                (records, validLength) = Salvage(directory, plan, ref buffer);
+                if (plan.TornAt is { } torn) tornBytes += plan.FileLength - torn;
+                options.RecoveryStepReached?.Invoke(RecoverySteps.Salvaged);
             }
-            else if (scan.TornTailAt is { } tail)
+            else if (plan.TornAt is { } tail)
             {
-                Truncate(path, tail);
-                tornBytes += length - tail;
+                Truncate(plan.Path, tail);
+                tornBytes += plan.FileLength - tail;
                 validLength = tail;
+                options.RecoveryStepReached?.Invoke(RecoverySteps.Truncated);
             }
             else
             {
-                validLength = length;
+                validLength = plan.FileLength;
             }
 
-            var segment = new Segment(path, nameSequence, validLength);
+            var segment = new Segment(plan.Path, plan.NameSequence, validLength);
             foreach (var record in records)
             {
-                lastSequence = Math.Max(lastSequence, record.Sequence);
                 if (record.Sequence <= replayedThrough) continue;
                 segment.Index.Add(record);
                 entries++;
                 bytes += record.PayloadLength;
             }
-            if (!isNewest && !segment.Index.HasUnreplayed)
+            if (!plan.IsNewest && !segment.Index.HasUnreplayed)
             {
-                System.IO.File.Delete(path);
+                System.IO.File.Delete(plan.Path);
                 deleted++;
+                options.RecoveryStepReached?.Invoke(RecoverySteps.Deleted);
                 continue;
             }
             segments.Add(segment);
         }
 
-        var nextSequence = Math.Max(replayedThrough, lastSequence) + 1;
+        // Lost and reported sequence numbers are never handed out again; torn ones were never acknowledged.
+        var nextSequence = Math.Max(Math.Max(replayedThrough, analysis.LastAccounted), journal.MaxReportedSequence) + 1;
         if (segments.Count > 0) nextSequence = Math.Max(nextSequence, segments[^1].FirstSequence);
         SafeFileHandle active;
         if (segments.Count == 0)
@@ -121,6 +138,7 @@ internal static class WalRecovery
             active = System.IO.File.OpenHandle(segments[^1].Path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
         }
 
+        var undelivered = journal.Reports.Where(r => !r.Delivered).ToList();
         return new RecoveredLog
         {
             Segments = segments,
@@ -128,6 +146,8 @@ internal static class WalRecovery
             NextSequence = nextSequence,
             UnreplayedEntries = entries,
             UnreplayedBytes = bytes,
+            Journal = journal,
+            Undelivered = undelivered,
             Report = new WalRecoveryReport
             {
                 SegmentsScanned = scanned,
@@ -136,10 +156,39 @@ internal static class WalRecovery
                 ReplayedThrough = replayedThrough,
                 LastSequence = nextSequence - 1,
                 TornTailBytesTruncated = tornBytes,
-                Corruptions = corruptions,
+                Corruptions = [.. undelivered.Select(r => r.Corruption)],
                 Elapsed = time.GetElapsedTime(started),
             },
         };
+    }
+
+    /// <summary>The findings the journal does not hold yet, as reports (a range reported before is not reported again).</summary>
+    private static List<(WalCorruption Corruption, SegmentPlan? Plan)> NewReports(LogAnalysis analysis, List<SegmentPlan> plans, LossJournal journal, string directory, long replayedThrough)
+    {
+        var reports = new List<(WalCorruption, SegmentPlan?)>();
+        foreach (var finding in analysis.Findings)
+        {
+            var plan = finding.Segment < plans.Count ? plans[finding.Segment] : null;
+            var path = plan?.Path ?? System.IO.Path.Combine(directory, WalFormat.SegmentFileName(finding.First ?? 1));
+            var offset = finding.Offset >= 0 ? finding.Offset : plan is null ? 0 : plan.TornAt ?? plan.FileLength;
+            var quarantined = plan is not null && plan.Damage.Count > 0 ? plan : null;
+            var template = new WalCorruption
+            {
+                SegmentPath = path,
+                Offset = offset,
+                Problem = finding.Problem,
+                LostUnreplayedEntries = false,
+                SalvagedRecords = plan?.Kept.Count ?? 0,
+            };
+            if (finding.First is not { } first || finding.Last is not { } last)
+            {
+                if (!journal.HasReport(path, offset, finding.Problem)) reports.Add((template, quarantined));
+                continue;
+            }
+            foreach (var (a, b) in journal.Uncovered(first, last))
+                reports.Add((template with { FirstLostSequence = a, LastLostSequence = b, LostUnreplayedEntries = b > replayedThrough }, quarantined));
+        }
+        return reports;
     }
 
     /// <summary>Creates a segment file holding just its header, durably.</summary>
@@ -185,8 +234,9 @@ internal static class WalRecovery
         RandomAccess.FlushToDisk(handle);
     }
 
-    private static string Quarantine(string directory, string path, byte[] data, int length, TimeProvider time)
+    private static string Quarantine(string directory, string path, ref byte[] buffer, TimeProvider time)
     {
+        var length = ReadWhole(path, ref buffer);
         var folder = System.IO.Path.Combine(directory, WalFormat.QuarantineDirectoryName);
         Directory.CreateDirectory(folder);
         var stamp = time.GetUtcNow().ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture);
@@ -195,7 +245,7 @@ internal static class WalRecovery
         for (var n = 1; System.IO.File.Exists(target); n++) target = System.IO.Path.Combine(folder, $"{name}-{n}.corrupt");
         using (var handle = System.IO.File.OpenHandle(target, FileMode.CreateNew, FileAccess.Write, FileShare.None))
         {
-            RandomAccess.Write(handle, data.AsSpan(0, length), 0);
+            RandomAccess.Write(handle, buffer.AsSpan(0, length), 0);
             RandomAccess.FlushToDisk(handle);
         }
         DirectorySync.Flush(folder);
@@ -203,18 +253,20 @@ internal static class WalRecovery
         return target;
     }
 
-    /// <summary>Rewrites the segment with only its readable records (atomically: temp file, fsync, rename).</summary>
-    private static (IReadOnlyList<RecordInfo> Records, long Length) Salvage(string directory, string path, long firstSequence, byte[] data, List<RecordInfo> records)
+    /// <summary>Rewrites the segment with only its kept records (atomically: temp file, fsync, rename).</summary>
+    private static (IReadOnlyList<RecordInfo> Records, long Length) Salvage(string directory, SegmentPlan plan, ref byte[] buffer)
     {
-        var temp = path + WalFormat.SalvageExtension;
-        var kept = new List<RecordInfo>(records.Count);
+        var length = ReadWhole(plan.Path, ref buffer);
+        if (length != plan.FileLength) throw new IOException($"The WAL segment '{plan.Path}' changed length while it was being recovered ({plan.FileLength} → {length} bytes).");
+        var temp = plan.Path + WalFormat.SalvageExtension;
+        var kept = new List<RecordInfo>(plan.Kept.Count);
         var header = new byte[WalFormat.SegmentHeaderSize];
-        SegmentHeader.Write(header, firstSequence);
-        var parts = new List<ReadOnlyMemory<byte>>(records.Count + 1) { header };
+        SegmentHeader.Write(header, plan.NameSequence);
+        var parts = new List<ReadOnlyMemory<byte>>(plan.Kept.Count + 1) { header };
         long offset = WalFormat.SegmentHeaderSize;
-        foreach (var record in records)
+        foreach (var record in plan.Kept)
         {
-            parts.Add(data.AsMemory(record.Offset, record.Length));
+            parts.Add(buffer.AsMemory(record.Offset, record.Length));
             kept.Add(record with { Offset = (int)offset });
             offset += record.Length;
         }
@@ -223,7 +275,7 @@ internal static class WalRecovery
             RandomAccess.Write(handle, parts, 0);
             RandomAccess.FlushToDisk(handle);
         }
-        System.IO.File.Move(temp, path, overwrite: true);
+        System.IO.File.Move(temp, plan.Path, overwrite: true);
         DirectorySync.Flush(directory);
         return (kept, offset);
     }

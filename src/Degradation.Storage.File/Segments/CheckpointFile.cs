@@ -61,7 +61,7 @@ internal sealed class CheckpointFile : IDisposable
         Span<byte> slot = stackalloc byte[WalFormat.CheckpointSlotSize];
         slot.Clear();
         BinaryPrimitives.WriteUInt32LittleEndian(slot, WalFormat.CheckpointMagic);
-        BinaryPrimitives.WriteUInt16LittleEndian(slot[4..], WalFormat.Version);
+        BinaryPrimitives.WriteUInt16LittleEndian(slot[4..], WalFormat.CheckpointVersion);
         BinaryPrimitives.WriteInt64LittleEndian(slot[8..], generation);
         BinaryPrimitives.WriteInt64LittleEndian(slot[16..], replayedThrough);
         BinaryPrimitives.WriteUInt32LittleEndian(slot[28..], Crc32C.Compute(slot[..28]));
@@ -81,7 +81,7 @@ internal sealed class CheckpointFile : IDisposable
             || BinaryPrimitives.ReadUInt32LittleEndian(slot[28..]) != Crc32C.Compute(slot[..28]))
             return new SlotState(SlotKind.Damaged, 0, 0); // a torn write, or damage
         var version = BinaryPrimitives.ReadUInt16LittleEndian(slot[4..]);
-        if (version != WalFormat.Version) throw new UnsupportedWalVersionException(path, version);
+        if (version != WalFormat.CheckpointVersion) throw new UnsupportedWalVersionException(path, version, WalFormat.CheckpointVersion);
         var generation = BinaryPrimitives.ReadInt64LittleEndian(slot[8..]);
         var replayed = BinaryPrimitives.ReadInt64LittleEndian(slot[16..]);
         if (generation <= 0 || replayed < 0 || generation % 2 != offset / WalFormat.CheckpointSlotStride)

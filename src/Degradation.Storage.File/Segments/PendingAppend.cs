@@ -40,14 +40,27 @@ internal sealed class PendingAppend
         return new PendingAppend(buffer, (int)total, infos);
     }
 
-    /// <summary>Assigns sequence numbers from <paramref name="firstSequence"/> and seals each record's checksum.</summary>
-    public void Seal(long firstSequence)
+    /// <summary>Assigns sequence numbers from <paramref name="firstSequence"/> (cheap: done under the store's lock).</summary>
+    public void Number(long firstSequence)
     {
         FirstSequence = firstSequence;
         for (var i = 0; i < Records.Length; i++)
         {
             Records[i].Sequence = firstSequence + i;
-            RecordCodec.Seal(_buffer.AsSpan(Records[i].Offset, Records[i].Length), firstSequence + i);
+            RecordCodec.Number(_buffer.AsSpan(Records[i].Offset, Records[i].Length), firstSequence + i);
+        }
+    }
+
+    /// <summary>
+    /// Stamps every record with <paramref name="durableThrough"/> (the store's durable sequence when its group is
+    /// written) and its checksum. Runs on the flushing thread, outside the store's lock.
+    /// </summary>
+    public void Seal(long durableThrough)
+    {
+        for (var i = 0; i < Records.Length; i++)
+        {
+            Records[i].DurableThrough = durableThrough;
+            RecordCodec.Seal(_buffer.AsSpan(Records[i].Offset, Records[i].Length), durableThrough);
         }
     }
 
