@@ -33,6 +33,7 @@ internal static class RunVerb
             HeartbeatInterval = arguments.Milliseconds("heartbeat-ms", 1000),
             QueryTimeout = arguments.Milliseconds("query-timeout-ms", 2000),
             LossTimeout = arguments.Milliseconds("loss-timeout-ms", 5000),
+            KeepAlive = arguments.WholeSeconds("keepalive-s"),
             ReconnectDelay = TimeSpan.FromMilliseconds(50),
             MaxReconnectDelay = TimeSpan.FromMilliseconds(500),
         };
@@ -85,7 +86,7 @@ internal static class RunVerb
         fleet.NotificationReceived += ts => Print($"WAKE ts={ts}");
         fleet.ConnectionChanged += (up, error) => Print(up ? $"CONN up backend={fleet.BackendProcessId} connections={fleet.Connections}" : $"CONN down error={error?.Message}");
         await postgres.StartAsync(system);
-        Print($"STARTED pid={Environment.ProcessId} process-id={fleetOptions.ProcessId}");
+        Print($"STARTED pid={Environment.ProcessId} process-id={fleetOptions.ProcessId} ts={time.GetTimestamp()}");
 
         using var readyTimer = time.CreateTimer(_ =>
         {

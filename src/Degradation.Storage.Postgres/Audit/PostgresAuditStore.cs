@@ -172,10 +172,14 @@ public sealed class PostgresAuditStore : IAuditStore, IAsyncDisposable
     /// <summary>
     /// Waits until the spool is empty (every spooled row is in the database) or <paramref name="cancellationToken"/>
     /// fires; rows still spooled then stay on disk and are written by the next store that opens the directory.
+    /// Opens the spool first, so a new store drains what an earlier run left.
     /// </summary>
+    /// <exception cref="IOException">The spool directory cannot be opened.</exception>
     /// <returns>True when the spool is empty.</returns>
     public async Task<bool> DrainAsync(CancellationToken cancellationToken = default)
     {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        await EnsureSpoolAsync(cancellationToken).ConfigureAwait(false);
         while (true)
         {
             Task emptied;

@@ -23,6 +23,7 @@ public sealed class FleetCommands : IAsyncDisposable
     private readonly SqlNames _names;
     private readonly string _channel;
     private readonly TimeProvider _time;
+    private long _retries;
 
     /// <summary>Attempts per command, the first included.</summary>
     public const int MaxAttempts = 5;
@@ -53,6 +54,9 @@ public sealed class FleetCommands : IAsyncDisposable
         _dataSource = dataSource;
         _ownsDataSource = owns;
     }
+
+    /// <summary>Attempts that failed transiently and were retried, over this issuer's life.</summary>
+    public long Retries => Interlocked.Read(ref _retries);
 
     /// <summary>Halts every process of the fleet (or of <paramref name="group"/>) until released, or for <paramref name="ttl"/>.</summary>
     public Task<FleetCommand> HaltAsync(string operatorId, string reason, string? group = null, TimeSpan? ttl = null, CancellationToken cancellationToken = default) =>
@@ -110,13 +114,15 @@ public sealed class FleetCommands : IAsyncDisposable
             }
             catch (NpgsqlException ex) when (ex.IsTransient && attempt < MaxAttempts && !cancellationToken.IsCancellationRequested)
             {
+                Interlocked.Increment(ref _retries);
                 await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
                 delay += delay;
             }
         }
     }
 
-    private async Task<FleetCommand> InsertAsync(Guid commandId, FleetCommandKind kind, SystemMode? mode, int? ttlSeconds, string operatorId, string reason,
+    /// <summary>One attempt: stores the command with id <paramref name="commandId"/>, or returns the one an earlier attempt stored.</summary>
+    internal async Task<FleetCommand> InsertAsync(Guid commandId, FleetCommandKind kind, SystemMode? mode, int? ttlSeconds, string operatorId, string reason,
         string? group, CancellationToken cancellationToken)
     {
         var table = _names.Table("fleet_policy");
