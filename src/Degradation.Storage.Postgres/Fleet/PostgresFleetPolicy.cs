@@ -326,10 +326,10 @@ public sealed class PostgresFleetPolicy : IAsyncDisposable
             _initialSyncDone = true;
             foreach (var application in handled) _pendingAcks.Enqueue(application);
         }
+        foreach (var application in handled) Raise(application);
         // Healthy only now that the read's commands are applied: a standing halt is in force before the component
         // first reports, so a restarted process never passes the gate before it.
         MarkHealthy();
-        foreach (var application in handled) Raise(application);
         await FlushAcknowledgementsAsync(connection, stop).ConfigureAwait(false);
     }
 
