@@ -163,7 +163,25 @@ public sealed class PostgresAuditStore : IAuditStore, IAsyncDisposable
                 Note(ex);
             }
         }
-        await spool.AppendAsync(row, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await spool.AppendAsync(row, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Neither the database nor the disk took it: the state machine counts the failure, and people are told.
+            Note(ex);
+            _ = SendAlertAsync(new Alert
+            {
+                Severity = Severity.Critical,
+                Audience = AlertAudiences.OnCall,
+                Title = $"Audit transition #{row.Sequence} of {_options.ProcessId} could not be stored",
+                Message = $"The database did not take it and the spool in {spool.DirectoryPath} failed: {ex.Message}",
+                Reason = new ReasonCode("audit.spool_failed"),
+                Time = _time.GetUtcNow(),
+            });
+            throw;
+        }
         Interlocked.Increment(ref _spooled);
         CheckSpoolBound(spool);
         _wake.Release();

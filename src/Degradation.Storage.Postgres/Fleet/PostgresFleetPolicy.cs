@@ -444,8 +444,8 @@ public sealed class PostgresFleetPolicy : IAsyncDisposable
                 }
                 else if (_lost && _time.GetElapsedTime(_lastLossReportAt, now) >= _options.HeartbeatInterval)
                 {
-                    // Keeps the loss fresh: a component that goes silent would turn Unknown, which is worse, but
-                    // the explicit loss says why.
+                    // Repeated while the loss lasts: the component stays fresh and keeps its reason (silence would
+                    // only turn it stale, which says less).
                     ReportLoss(system, now);
                 }
                 RenewOverride(system.StateMachine, now);
