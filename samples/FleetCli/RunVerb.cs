@@ -100,9 +100,11 @@ internal static class RunVerb
         {
         }
         var audit = postgres.AuditStore;
+        // The system first: after the adapter stops, its silent fleet component would go stale and close the gate,
+        // a transition the detached audit would no longer see. The adapter's stop then drains the audit spool.
+        await system.StopAsync();
         await postgres.StopAsync();
         var transitions = stateMachine.TransitionCount;
-        await system.StopAsync();
         Print($"STOPPED transitions={transitions} audit-written={audit?.Written ?? 0} audit-spooled={audit?.Spooled ?? 0} spool-left={audit?.SpoolDepth ?? 0} connections={fleet.Connections}");
         return 0;
     }

@@ -66,7 +66,11 @@ public sealed class AuditAcrossOutageTests(PostgresServer server, ITestOutputHel
 
         await server.StartAsync();
         await modes.WaitForAsync(SystemMode.Normal, Wait); // the policy answers again, the system recovers
-        await postgres.StopAsync(); // clean stop: the spool is drained before it returns
+        // Clean stop, system first: once the adapter stops, its silent fleet component would go stale and fail the
+        // system closed — a transition made after the audit detached. The adapter's stop drains the spool.
+        await heartbeats.DisposeAsync();
+        await system.StopAsync();
+        await postgres.StopAsync();
         var transitions = sm.TransitionCount;
 
         var rows = await server.ScalarAsync<long>($"SELECT count(*) FROM {_schema}.mode_transitions WHERE process_id = @p", ("p", processId));
