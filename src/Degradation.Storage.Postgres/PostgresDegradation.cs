@@ -109,7 +109,7 @@ public sealed class PostgresDegradation : IAsyncDisposable
             var audit = new PostgresAuditStore(_dataSource, new PostgresAuditStoreOptions
             {
                 Schema = _options.Schema, ProcessId = _options.ProcessId, HostId = _options.HostId,
-                SpoolDirectory = _options.AuditSpoolDirectory ?? DefaultSpoolDirectory(_options.ProcessId),
+                SpoolDirectory = _options.AuditSpoolDirectory ?? DefaultSpoolDirectory(_options.Schema, _options.ProcessId),
                 SpoolAlertDepth = _options.AuditSpoolAlertDepth,
                 AlertSink = _options.AlertSink,
             }, system.TimeProvider);
@@ -168,11 +168,12 @@ public sealed class PostgresDegradation : IAsyncDisposable
         }
     }
 
-    private static string DefaultSpoolDirectory(string processId)
+    // Per schema and process: spooled rows are written to the schema of the store that drains them.
+    private static string DefaultSpoolDirectory(string schema, string processId)
     {
         var invalid = Path.GetInvalidFileNameChars();
         var name = new string([.. processId.Select(c => c == ':' || invalid.Contains(c) ? '_' : c)]);
-        return Path.Combine(Path.GetTempPath(), "degradation-audit-spool", name);
+        return Path.Combine(Path.GetTempPath(), "degradation-audit-spool", schema, name);
     }
 
     /// <inheritdoc />

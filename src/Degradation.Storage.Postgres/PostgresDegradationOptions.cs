@@ -23,9 +23,9 @@ public sealed class PostgresDegradationOptions
 
     /// <summary>
     /// Where transitions the database does not take are kept until it does (a local directory, one process at a
-    /// time). Null (default) uses <c>degradation-audit-spool/&lt;process id&gt;</c> under the temporary directory;
+    /// time). Null (default) uses <c>degradation-audit-spool/&lt;schema&gt;/&lt;process id&gt;</c> under the temporary directory;
     /// set a path that survives restarts (for example one per service instance) so a restarted process writes what
-    /// its predecessor spooled.
+    /// its predecessor spooled. Rows are written to the schema of the store that drains them: one directory per schema.
     /// </summary>
     public string? AuditSpoolDirectory { get; set; }
 
