@@ -38,6 +38,16 @@ internal sealed class CliArguments
             : throw new CliException($"--{name} must be a positive number of milliseconds (was '{text}').");
     }
 
+    /// <summary>A whole number of seconds; zero (the default when absent) means off.</summary>
+    public TimeSpan WholeSeconds(string name)
+    {
+        var text = Get(name);
+        if (text is null) return TimeSpan.Zero;
+        return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var s) && s >= 0
+            ? TimeSpan.FromSeconds(s)
+            : throw new CliException($"--{name} must be a whole number of seconds, 0 for off (was '{text}').");
+    }
+
     /// <summary>Parses "90", "90s", "5m", "1h" or "1d".</summary>
     public TimeSpan? Duration(string name)
     {

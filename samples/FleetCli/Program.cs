@@ -3,7 +3,8 @@ using Degradation.FleetCli;
 // degradation-fleet: the operator's fleet command line, and the child process the PostgreSQL fleet tests start.
 //   migrate --connection CS [--schema S]
 //   run     --connection CS [--schema S] [--process-id ID] [--group G] [--heartbeat-ms N] [--query-timeout-ms N]
-//           [--loss-timeout-ms N] [--loss-mode degraded|safemode]
+//           [--loss-timeout-ms N] [--loss-mode safemode|degraded] [--keepalive-s N]
+//           [--spool-dir DIR] [--audit on|off] [--migrate on|off]
 //   fleet halt-all              [--group G] [--ttl 10m] --operator OP --reason TEXT
 //   fleet force MODE --ttl 30s  [--group G]             --operator OP --reason TEXT
 //   fleet release               [--group G]             --operator OP --reason TEXT

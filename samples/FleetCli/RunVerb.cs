@@ -4,10 +4,11 @@ namespace Degradation.FleetCli;
 
 /// <summary>
 /// <c>run</c>: a stand-in trading process. Starts a <see cref="DegradationSystem"/>, keeps the critical components
-/// fresh, walks every recovery run through its stages at once (so it reaches Normal quickly), follows the fleet
-/// policy and prints one line per gate change, command and connection change, with monotonic timestamps
-/// (<see cref="TimeProvider.GetTimestamp"/>, comparable across processes on one Linux host). Stops on "quit" or
-/// end of standard input.
+/// fresh, walks every recovery run through its stages at once (so it reaches Normal quickly), starts the
+/// PostgreSQL adapter (fleet policy first, then the audit with its local spool) and prints one line per gate
+/// change, command, notification and connection change, plus the first moment Send is allowed (sampled every
+/// 2 ms), with monotonic timestamps (<see cref="TimeProvider.GetTimestamp"/>, comparable across processes on one
+/// Linux host). Stops on "quit" or end of standard input; a clean stop drains the audit spool first.
 /// </summary>
 internal static class RunVerb
 {
@@ -16,7 +17,7 @@ internal static class RunVerb
     public static async Task<int> RunAsync(CliArguments arguments)
     {
         var time = TimeProvider.System;
-        var lossMode = (arguments.Get("loss-mode") ?? "degraded").ToLowerInvariant() switch
+        var lossMode = (arguments.Get("loss-mode") ?? "safemode").ToLowerInvariant() switch
         {
             "degraded" => SystemMode.Degraded,
             "safemode" or "safe_mode" => SystemMode.SafeMode,
@@ -32,6 +33,7 @@ internal static class RunVerb
             HeartbeatInterval = arguments.Milliseconds("heartbeat-ms", 1000),
             QueryTimeout = arguments.Milliseconds("query-timeout-ms", 2000),
             LossTimeout = arguments.Milliseconds("loss-timeout-ms", 5000),
+            KeepAlive = arguments.WholeSeconds("keepalive-s"),
             ReconnectDelay = TimeSpan.FromMilliseconds(50),
             MaxReconnectDelay = TimeSpan.FromMilliseconds(500),
         };
@@ -61,11 +63,30 @@ internal static class RunVerb
             stateMachine.TryAdvanceStage(coldRun, coldStage + 1);
         await using var heartbeats = time.CreateTimer(_ => HeartbeatCritical(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
 
-        await using var fleet = new PostgresFleetPolicy(arguments.Require("connection", "DEGRADATION_PG"), fleetOptions);
+        var sendAllowed = 0;
+        await using var sendSampler = time.CreateTimer(_ =>
+        {
+            if (system.Gate.Allows(ActionType.Send) && Interlocked.Exchange(ref sendAllowed, 1) == 0)
+                Print($"SEND allowed ts={time.GetTimestamp()} mode={system.Gate.Mode}");
+            else if (!system.Gate.Allows(ActionType.Send)) Volatile.Write(ref sendAllowed, 0);
+        }, null, TimeSpan.Zero, TimeSpan.FromMilliseconds(2));
+
+        await using var postgres = new PostgresDegradation(new PostgresDegradationOptions
+        {
+            ConnectionString = arguments.Require("connection", "DEGRADATION_PG"),
+            Schema = fleetOptions.Schema,
+            ProcessId = fleetOptions.ProcessId,
+            MigrateOnStart = (arguments.Get("migrate") ?? "on") != "off",
+            Audit = (arguments.Get("audit") ?? "on") != "off",
+            AuditSpoolDirectory = arguments.Get("spool-dir"),
+            FleetPolicy = fleetOptions,
+        });
+        var fleet = postgres.FleetPolicy!;
         fleet.CommandHandled += a => Print($"APPLIED ts={a.Timestamp} id={a.Command.CommandId} kind={a.Command.Kind} outcome={a.Outcome} details={a.Details}");
+        fleet.NotificationReceived += ts => Print($"WAKE ts={ts}");
         fleet.ConnectionChanged += (up, error) => Print(up ? $"CONN up backend={fleet.BackendProcessId} connections={fleet.Connections}" : $"CONN down error={error?.Message}");
-        await fleet.StartAsync(system);
-        Print($"STARTED pid={Environment.ProcessId} process-id={fleetOptions.ProcessId}");
+        await postgres.StartAsync(system);
+        Print($"STARTED pid={Environment.ProcessId} process-id={fleetOptions.ProcessId} ts={time.GetTimestamp()}");
 
         using var readyTimer = time.CreateTimer(_ =>
         {
@@ -78,9 +99,13 @@ internal static class RunVerb
         while ((line = await Console.In.ReadLineAsync()) is not null && line.Trim() != "quit")
         {
         }
-        await fleet.StopAsync();
+        var audit = postgres.AuditStore;
+        // The system first: after the adapter stops, its silent fleet component would go stale and close the gate,
+        // a transition the detached audit would no longer see. The adapter's stop then drains the audit spool.
         await system.StopAsync();
-        Print("STOPPED");
+        await postgres.StopAsync();
+        var transitions = stateMachine.TransitionCount;
+        Print($"STOPPED transitions={transitions} audit-written={audit?.Written ?? 0} audit-spooled={audit?.Spooled ?? 0} spool-left={audit?.SpoolDepth ?? 0} connections={fleet.Connections}");
         return 0;
     }
 

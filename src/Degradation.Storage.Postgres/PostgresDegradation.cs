@@ -3,13 +3,14 @@ using Npgsql;
 namespace Degradation.Storage.Postgres;
 
 /// <summary>
-/// The adapter's one-line entry point: migrates the schema, attaches the audit store and starts the fleet
-/// policy for a <see cref="DegradationSystem"/>, and makes WAL stores and fleet command issuers.
+/// The adapter's one-line entry point: starts the fleet policy (which migrates the schema) and attaches the
+/// audit store (with its local spool) for a <see cref="DegradationSystem"/>, and makes WAL stores and fleet
+/// command issuers.
 /// </summary>
 /// <example>
 /// <code>
 /// var options = new DegradationOptions();
-/// PostgresFleetPolicyOptions.RegisterLossHandling(options);          // or (options, SystemMode.SafeMode) to fail closed
+/// PostgresFleetPolicyOptions.RegisterLossHandling(options);          // fail closed; (options, SystemMode.Degraded) keeps trading, flagged
 /// await using var system = DegradationSystem.Create(options);
 /// await using var postgres = new PostgresDegradation(new PostgresDegradationOptions { ConnectionString = "Host=db;Username=app" });
 /// system.Start();
@@ -25,9 +26,10 @@ public sealed class PostgresDegradation : IAsyncDisposable
     private DegradationSystem? _system;
     private IDisposable? _auditSubscription;
     private PostgresAuditStore? _audit;
-    private PostgresFleetPolicy? _fleet;
+    private readonly PostgresFleetPolicy? _fleet;
+    private bool _stopped;
 
-    /// <summary>Creates the adapter (no connection is made until it is used).</summary>
+    /// <summary>Creates the adapter and its fleet policy (no connection is made until it is started or used).</summary>
     /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
     public PostgresDegradation(PostgresDegradationOptions options)
     {
@@ -37,7 +39,22 @@ public sealed class PostgresDegradation : IAsyncDisposable
         SqlNames.ValidateIdentifier(options.Schema, nameof(PostgresDegradationOptions.Schema));
         ProcessIdentity.Validate(options.ProcessId, nameof(PostgresDegradationOptions.ProcessId));
         ProcessIdentity.Validate(options.HostId, nameof(PostgresDegradationOptions.HostId));
+        if (options.AuditSpoolDirectory is { } spool && string.IsNullOrWhiteSpace(spool))
+            throw new ArgumentException($"{nameof(PostgresDegradationOptions.AuditSpoolDirectory)} must be null (default) or name a directory (was '{spool}').", nameof(options));
+        if (options.AuditSpoolAlertDepth < 1)
+            throw new ArgumentOutOfRangeException(nameof(options), options.AuditSpoolAlertDepth, $"{nameof(PostgresDegradationOptions.AuditSpoolAlertDepth)} must be >= 1 (was {options.AuditSpoolAlertDepth}).");
+        if (options.AuditDrainOnStop < TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(options), options.AuditDrainOnStop, $"{nameof(PostgresDegradationOptions.AuditDrainOnStop)} must be >= 0 (was {options.AuditDrainOnStop}).");
         _options = options;
+        if (options.FleetPolicy is { } fleetOptions)
+        {
+            fleetOptions.Schema = options.Schema;
+            fleetOptions.ProcessId = options.ProcessId;
+            fleetOptions.HostId = options.HostId;
+            fleetOptions.MigrateOnStart = options.MigrateOnStart;
+            // Created now (validating its options) so handlers can be attached before it first reads the table.
+            _fleet = new PostgresFleetPolicy(options.ConnectionString, fleetOptions);
+        }
         _dataSource = NpgsqlDataSource.Create(options.ConnectionString);
     }
 
@@ -47,8 +64,8 @@ public sealed class PostgresDegradation : IAsyncDisposable
     /// <summary>The audit store attached by <see cref="StartAsync"/>, if any.</summary>
     public PostgresAuditStore? AuditStore { get { lock (_gate) return _audit; } }
 
-    /// <summary>The fleet policy started by <see cref="StartAsync"/>, if any.</summary>
-    public PostgresFleetPolicy? FleetPolicy { get { lock (_gate) return _fleet; } }
+    /// <summary>The fleet policy (created with the adapter, started by <see cref="StartAsync"/>); null when <see cref="PostgresDegradationOptions.FleetPolicy"/> is null.</summary>
+    public PostgresFleetPolicy? FleetPolicy => _fleet;
 
     /// <summary>Creates or upgrades the schema (safe from many processes at once).</summary>
     public Task<SchemaMigrationResult> MigrateAsync(CancellationToken cancellationToken = default) =>
@@ -63,63 +80,100 @@ public sealed class PostgresDegradation : IAsyncDisposable
         new(_dataSource, _options.Schema, _options.FleetPolicy?.Channel ?? PostgresFleetPolicyOptions.DefaultChannel);
 
     /// <summary>
-    /// Migrates (if configured), attaches the audit store to <paramref name="system"/>'s state machine and starts
-    /// the fleet policy listener (which connects in the background).
+    /// Starts the fleet policy listener first — its loss timer runs from here, and the system stays fail-closed
+    /// until the policy has been read — then subscribes the audit store without waiting for its backlog (rows the
+    /// database does not take go to the local spool). Migration, when configured, runs on the listener's own
+    /// connection before it listens, so neither a slow migration nor a down database delays the loss report.
+    /// Returns without waiting for the database.
     /// </summary>
-    /// <exception cref="InvalidOperationException">Already started.</exception>
+    /// <exception cref="InvalidOperationException">Already started (or started and stopped: the adapter starts once).</exception>
+    /// <exception cref="IOException">The audit spool directory cannot be opened (for example, another process holds it).</exception>
     public async Task StartAsync(DegradationSystem system, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(system);
         lock (_gate)
         {
-            if (_system is not null) throw new InvalidOperationException("The PostgreSQL adapter is already started.");
+            if (_system is not null || _stopped) throw new InvalidOperationException("The PostgreSQL adapter is already started (it starts once).");
             _system = system;
         }
-        if (_options.MigrateOnStart) await MigrateAsync(cancellationToken).ConfigureAwait(false);
+        if (_fleet is { } fleet)
+        {
+            await fleet.StartAsync(system, cancellationToken).ConfigureAwait(false);
+        }
+        else if (_options.MigrateOnStart)
+        {
+            await MigrateAsync(cancellationToken).ConfigureAwait(false);
+        }
         if (_options.Audit)
         {
             var audit = new PostgresAuditStore(_dataSource, new PostgresAuditStoreOptions
             {
                 Schema = _options.Schema, ProcessId = _options.ProcessId, HostId = _options.HostId,
+                SpoolDirectory = _options.AuditSpoolDirectory ?? DefaultSpoolDirectory(_options.Schema, _options.ProcessId),
+                SpoolAlertDepth = _options.AuditSpoolAlertDepth,
+                AlertSink = _options.AlertSink,
             }, system.TimeProvider);
-            var subscription = await audit.AttachAsync(system.StateMachine, cancellationToken).ConfigureAwait(false);
-            lock (_gate)
+            try
             {
-                _audit = audit;
-                _auditSubscription = subscription;
+                var subscription = await audit.SubscribeAsync(system.StateMachine, cancellationToken).ConfigureAwait(false);
+                lock (_gate)
+                {
+                    _audit = audit;
+                    _auditSubscription = subscription;
+                }
             }
-        }
-        if (_options.FleetPolicy is { } fleetOptions)
-        {
-            fleetOptions.Schema = _options.Schema;
-            fleetOptions.ProcessId = _options.ProcessId;
-            fleetOptions.HostId = _options.HostId;
-            fleetOptions.MigrateOnStart = false;
-            var fleet = new PostgresFleetPolicy(_options.ConnectionString, fleetOptions);
-            lock (_gate) _fleet = fleet;
-            await fleet.StartAsync(system, cancellationToken).ConfigureAwait(false);
+            catch
+            {
+                await audit.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
         }
     }
 
-    /// <summary>Stops the fleet policy, lets the audit catch up and detaches it.</summary>
+    /// <summary>
+    /// Stops the fleet policy, hands the audit every transition so far, waits up to
+    /// <see cref="PostgresDegradationOptions.AuditDrainOnStop"/> for the spool to reach the database (what is left
+    /// stays on disk for the next start) and detaches the audit.
+    /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
         DegradationSystem? system;
-        PostgresFleetPolicy? fleet;
         IDisposable? subscription;
+        PostgresAuditStore? audit;
         lock (_gate)
         {
             system = _system;
-            fleet = _fleet;
+            _stopped |= system is not null;
             subscription = _auditSubscription;
-            _fleet = null;
+            audit = _audit;
             _auditSubscription = null;
+            _audit = null;
             _system = null;
         }
-        if (fleet is not null) await fleet.DisposeAsync().ConfigureAwait(false);
+        if (_fleet is not null) await _fleet.DisposeAsync().ConfigureAwait(false);
         if (system is not null && subscription is not null)
             await system.StateMachine.FlushObserversAsync(cancellationToken).ConfigureAwait(false);
         subscription?.Dispose();
+        if (audit is not null)
+        {
+            try
+            {
+                using var drain = new TimeoutScope(_options.AuditDrainOnStop, system?.TimeProvider ?? TimeProvider.System, cancellationToken);
+                await audit.DrainAsync(drain.Token).ConfigureAwait(false);
+            }
+            finally
+            {
+                await audit.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    // Per schema and process: spooled rows are written to the schema of the store that drains them.
+    private static string DefaultSpoolDirectory(string schema, string processId)
+    {
+        var invalid = Path.GetInvalidFileNameChars();
+        var name = new string([.. processId.Select(c => c == ':' || invalid.Contains(c) ? '_' : c)]);
+        return Path.Combine(Path.GetTempPath(), "degradation-audit-spool", schema, name);
     }
 
     /// <inheritdoc />

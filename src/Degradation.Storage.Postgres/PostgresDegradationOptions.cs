@@ -22,6 +22,23 @@ public sealed class PostgresDegradationOptions
     public bool Audit { get; set; } = true;
 
     /// <summary>
+    /// Where transitions the database does not take are kept until it does (a local directory, one process at a
+    /// time). Null (default) uses <c>degradation-audit-spool/&lt;schema&gt;/&lt;process id&gt;</c> under the temporary directory;
+    /// set a path that survives restarts (for example one per service instance) so a restarted process writes what
+    /// its predecessor spooled. Rows are written to the schema of the store that drains them: one directory per schema.
+    /// </summary>
+    public string? AuditSpoolDirectory { get; set; }
+
+    /// <summary>Spool depth at which the audit raises a critical alert (see <see cref="PostgresAuditStoreOptions.SpoolAlertDepth"/>).</summary>
+    public long AuditSpoolAlertDepth { get; set; } = 10_000;
+
+    /// <summary>Receives the audit spool's alerts; null: they are only counted (<see cref="PostgresAuditStore.SpoolAlerts"/>).</summary>
+    public IAlertSink? AlertSink { get; set; }
+
+    /// <summary>How long <see cref="PostgresDegradation.StopAsync"/> waits for the audit spool to reach the database before leaving the rest on disk.</summary>
+    public TimeSpan AuditDrainOnStop { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
     /// Follow the fleet policy; null turns it off. Its <see cref="PostgresFleetPolicyOptions.Schema"/>,
     /// <see cref="PostgresFleetPolicyOptions.ProcessId"/> and <see cref="PostgresFleetPolicyOptions.HostId"/> are
     /// replaced by this object's.

@@ -9,6 +9,12 @@ namespace Degradation.Storage.Postgres;
 /// with NOTIFY in the same transaction (only a wake-up: listeners re-read the table). Commands are numbered in
 /// commit order (the insert holds a table lock that excludes other issuers, not readers), so a listener that
 /// reads "everything after N" never misses one.
+/// <para>
+/// A transient failure (a pooled connection the server closed during a restart — SQLSTATE 57P01 — a refused or
+/// reset connection, a timeout) is retried up to <see cref="MaxAttempts"/> times, waiting
+/// <see cref="FirstRetryDelay"/> and then twice as long each time. Retries are idempotent: the command's id is
+/// chosen once, so an attempt whose commit succeeded but whose answer was lost is found, not inserted again.
+/// </para>
 /// </summary>
 public sealed class FleetCommands : IAsyncDisposable
 {
@@ -16,29 +22,41 @@ public sealed class FleetCommands : IAsyncDisposable
     private readonly bool _ownsDataSource;
     private readonly SqlNames _names;
     private readonly string _channel;
+    private readonly TimeProvider _time;
+    private long _retries;
+
+    /// <summary>Attempts per command, the first included.</summary>
+    public const int MaxAttempts = 5;
+
+    /// <summary>The wait before the first retry (doubled before each further one: at most 1.5 s of waiting in all).</summary>
+    public static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Creates an issuer over <paramref name="dataSource"/> (not disposed by it).</summary>
     /// <exception cref="ArgumentException"><paramref name="schema"/> or <paramref name="channel"/> is not a plain lower-case identifier.</exception>
-    public FleetCommands(NpgsqlDataSource dataSource, string schema = "public", string channel = PostgresFleetPolicyOptions.DefaultChannel)
-        : this(dataSource, false, schema, channel)
+    public FleetCommands(NpgsqlDataSource dataSource, string schema = "public", string channel = PostgresFleetPolicyOptions.DefaultChannel, TimeProvider? timeProvider = null)
+        : this(dataSource, false, schema, channel, timeProvider)
     {
     }
 
     /// <summary>Creates an issuer that connects with <paramref name="connectionString"/>.</summary>
     /// <exception cref="ArgumentException">The connection string is empty, or <paramref name="schema"/> or <paramref name="channel"/> is not a plain lower-case identifier.</exception>
-    public FleetCommands(string connectionString, string schema = "public", string channel = PostgresFleetPolicyOptions.DefaultChannel)
-        : this(NpgsqlDataSource.Create(string.IsNullOrWhiteSpace(connectionString) ? throw new ArgumentException("The connection string is empty.", nameof(connectionString)) : connectionString), true, schema, channel)
+    public FleetCommands(string connectionString, string schema = "public", string channel = PostgresFleetPolicyOptions.DefaultChannel, TimeProvider? timeProvider = null)
+        : this(NpgsqlDataSource.Create(string.IsNullOrWhiteSpace(connectionString) ? throw new ArgumentException("The connection string is empty.", nameof(connectionString)) : connectionString), true, schema, channel, timeProvider)
     {
     }
 
-    private FleetCommands(NpgsqlDataSource dataSource, bool owns, string schema, string channel)
+    private FleetCommands(NpgsqlDataSource dataSource, bool owns, string schema, string channel, TimeProvider? timeProvider)
     {
+        _time = timeProvider ?? TimeProvider.System;
         ArgumentNullException.ThrowIfNull(dataSource);
         _names = new SqlNames(schema);
         _channel = SqlNames.ValidateIdentifier(channel, nameof(channel));
         _dataSource = dataSource;
         _ownsDataSource = owns;
     }
+
+    /// <summary>Attempts that failed transiently and were retried, over this issuer's life.</summary>
+    public long Retries => Interlocked.Read(ref _retries);
 
     /// <summary>Halts every process of the fleet (or of <paramref name="group"/>) until released, or for <paramref name="ttl"/>.</summary>
     public Task<FleetCommand> HaltAsync(string operatorId, string reason, string? group = null, TimeSpan? ttl = null, CancellationToken cancellationToken = default) =>
@@ -52,8 +70,9 @@ public sealed class FleetCommands : IAsyncDisposable
     public Task<FleetCommand> ReleaseAsync(string operatorId, string reason, string? group = null, CancellationToken cancellationToken = default) =>
         IssueAsync(FleetCommandKind.Release, null, null, operatorId, reason, group, cancellationToken);
 
-    /// <summary>Stores and announces one command.</summary>
+    /// <summary>Stores and announces one command, retrying transient failures (see the class remarks).</summary>
     /// <exception cref="ArgumentException">An argument is invalid; the message names it.</exception>
+    /// <exception cref="NpgsqlException">The database failed for good, or still failed after <see cref="MaxAttempts"/> attempts.</exception>
     public async Task<FleetCommand> IssueAsync(FleetCommandKind kind, SystemMode? mode, TimeSpan? ttl, string operatorId, string reason,
         string? group = null, CancellationToken cancellationToken = default)
     {
@@ -85,21 +104,43 @@ public sealed class FleetCommands : IAsyncDisposable
                 throw new ArgumentOutOfRangeException(nameof(kind), kind, $"Unknown fleet command kind '{(int)kind}'.");
         }
 
+        var commandId = Guid.NewGuid();
+        var delay = FirstRetryDelay;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await InsertAsync(commandId, kind, mode, ttlSeconds, operatorId, reason, group, cancellationToken).ConfigureAwait(false);
+            }
+            catch (NpgsqlException ex) when (ex.IsTransient && attempt < MaxAttempts && !cancellationToken.IsCancellationRequested)
+            {
+                Interlocked.Increment(ref _retries);
+                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+                delay += delay;
+            }
+        }
+    }
+
+    /// <summary>One attempt: stores the command with id <paramref name="commandId"/>, or returns the one an earlier attempt stored.</summary>
+    internal async Task<FleetCommand> InsertAsync(Guid commandId, FleetCommandKind kind, SystemMode? mode, int? ttlSeconds, string operatorId, string reason,
+        string? group, CancellationToken cancellationToken)
+    {
         var table = _names.Table("fleet_policy");
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using (var lockTable = new NpgsqlCommand($"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE", connection, transaction))
             await lockTable.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
 
-        FleetCommand command;
+        FleetCommand? command = null;
         await using (var insert = new NpgsqlCommand($"""
             INSERT INTO {table} (command_id, command, target_group, mode, ttl_seconds, operator_id, reason, expires_at)
             VALUES (@command_id, @command, @group, @mode, @ttl, @operator, @reason,
                     CASE WHEN @ttl IS NULL THEN NULL ELSE now() + make_interval(secs => @ttl) END)
+            ON CONFLICT (command_id) DO NOTHING
             RETURNING {FleetCommandReader.Columns}
             """, connection, transaction))
         {
-            insert.Parameters.AddWithValue("command_id", Guid.NewGuid());
+            insert.Parameters.AddWithValue("command_id", commandId);
             insert.Parameters.AddWithValue("command", kind.ToString().ToLowerInvariant());
             insert.Parameters.Add(new NpgsqlParameter("group", NpgsqlDbType.Varchar) { Value = (object?)group ?? DBNull.Value });
             insert.Parameters.Add(new NpgsqlParameter("mode", NpgsqlDbType.Varchar) { Value = mode is { } md ? DbText.Mode(md) : DBNull.Value });
@@ -107,8 +148,17 @@ public sealed class FleetCommands : IAsyncDisposable
             insert.Parameters.AddWithValue("operator", operatorId);
             insert.Parameters.AddWithValue("reason", reason);
             await using var reader = await insert.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            command = FleetCommandReader.Read(reader).Command;
+            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) command = FleetCommandReader.Read(reader).Command;
+        }
+        if (command is null)
+        {
+            // An earlier attempt committed and only its answer was lost: that row is the command (already announced).
+            await using var existing = new NpgsqlCommand($"SELECT {FleetCommandReader.Columns} FROM {table} WHERE command_id = @command_id", connection, transaction);
+            existing.Parameters.AddWithValue("command_id", commandId);
+            await using var reader = await existing.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                throw new InvalidOperationException($"Fleet command {commandId} conflicted on insert but cannot be read back.");
+            return FleetCommandReader.Read(reader).Command;
         }
 
         // The payload is only a hint (a listener re-reads the table); it stays far below NOTIFY's 8000-byte cap.

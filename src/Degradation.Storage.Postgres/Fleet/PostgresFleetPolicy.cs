@@ -4,7 +4,7 @@ using NpgsqlTypes;
 namespace Degradation.Storage.Postgres;
 
 /// <summary>
-/// Applies the fleet's central policy to one process (SPEC §14). One dedicated connection LISTENs on the
+/// Applies the fleet's central policy to one process (see the package README, "Fleet policy"). One dedicated connection LISTENs on the
 /// channel, reads <c>fleet_policy</c> (the truth: NOTIFY is only a wake-up, lost while disconnected) at start,
 /// on every notification and after every reconnect, and applies each command id once through the state
 /// machine as an operator override (<see cref="DegradationStateMachine.ForceMode"/> /
@@ -14,6 +14,12 @@ namespace Degradation.Storage.Postgres;
 /// connection answers nothing and TCP keepalive may take minutes to notice); when the database has not answered
 /// for <see cref="PostgresFleetPolicyOptions.LossTimeout"/> the process reports the configured loss reason, and
 /// reports the component recovered when it answers again. All timing uses the system's <see cref="TimeProvider"/>.
+/// </para>
+/// <para>
+/// Fail closed at start: the loss timer starts with <see cref="StartAsync"/>, before any connection attempt, and
+/// the component reports nothing until the first read of the table has been applied — so a standing halt is in
+/// force before the component can count as healthy, and a database that is down from the start is reported lost
+/// after <see cref="PostgresFleetPolicyOptions.LossTimeout"/>.
 /// </para>
 /// <para>
 /// Semantics: a process applies the commands that target the whole fleet or its group, in table order; at
@@ -45,6 +51,8 @@ public sealed class PostgresFleetPolicy : IAsyncDisposable
     private ActiveOverride? _active;
     private long _lastHealthyAt;
     private long _lastHeartbeatPublishedAt;
+    private long _lastLossReportAt;
+    private bool _everHealthy;
     private bool _lost;
     private string? _lastError;
     private volatile bool _connected;
@@ -68,7 +76,9 @@ public sealed class PostgresFleetPolicy : IAsyncDisposable
             // A timed-out heartbeat must break the connection at once instead of waiting for a cancel request
             // (which a half-open connection will never answer).
             CancellationTimeout = -1,
-            KeepAlive = Math.Max(1, (int)Math.Ceiling(_options.HeartbeatInterval.TotalSeconds)),
+            // Off by default: the heartbeat keeps the connection busy. A driver keepalive due while a wait is cut
+            // short would break the connection, so the options only allow one longer than a heartbeat round.
+            KeepAlive = (int)_options.KeepAlive.TotalSeconds,
             Timeout = Math.Max(1, (int)Math.Ceiling(_options.QueryTimeout.TotalSeconds)),
             ApplicationName = Truncate("degradation-fleet:" + _options.ProcessId, 63),
         };
@@ -101,6 +111,13 @@ public sealed class PostgresFleetPolicy : IAsyncDisposable
 
     /// <summary>Raised after a command was handled (off the state machine's lock; exceptions are swallowed).</summary>
     public event Action<FleetCommandApplication>? CommandHandled;
+
+    /// <summary>
+    /// Raised on the listener when a notification woke it, before it reads the table, with the
+    /// <see cref="TimeProvider.GetTimestamp"/> of its arrival (what separates the database's share of a command's
+    /// propagation from the library's); exceptions are swallowed.
+    /// </summary>
+    public event Action<long>? NotificationReceived;
 
     /// <summary>Raised when the listening connection comes up (null) or goes down (the error); exceptions are swallowed.</summary>
     public event Action<bool, Exception?>? ConnectionChanged;
@@ -226,7 +243,11 @@ public sealed class PostgresFleetPolicy : IAsyncDisposable
             _migrated = true;
         }
         var wake = 0;
-        connection.Notification += (_, _) => Volatile.Write(ref wake, 1);
+        var wokenAt = 0L;
+        connection.Notification += (_, _) =>
+        {
+            if (Interlocked.Exchange(ref wake, 1) == 0) Volatile.Write(ref wokenAt, _time.GetTimestamp());
+        };
         await ExecuteAsync(connection, $"LISTEN \"{_options.Channel}\"", stop).ConfigureAwait(false);
         // LISTEN before reading: a command committed from here on is either read now or announced.
         await SyncAsync(connection, stop).ConfigureAwait(false);
@@ -238,8 +259,11 @@ public sealed class PostgresFleetPolicy : IAsyncDisposable
         var lastAnswer = _time.GetTimestamp();
         while (true)
         {
-            if (Interlocked.Exchange(ref wake, 0) == 1)
+            if (Volatile.Read(ref wake) == 1)
             {
+                var woken = Volatile.Read(ref wokenAt);
+                Volatile.Write(ref wake, 0);
+                RaiseNotification(woken);
                 await SyncAsync(connection, stop).ConfigureAwait(false);
                 lastAnswer = _time.GetTimestamp();
                 continue;
@@ -252,10 +276,13 @@ public sealed class PostgresFleetPolicy : IAsyncDisposable
                 lastAnswer = _time.GetTimestamp();
                 continue;
             }
-            using var wait = new TimeoutScope(_options.HeartbeatInterval - quiet, _time, stop);
+            var remaining = _options.HeartbeatInterval - quiet;
+            using var wait = new TimeoutScope(remaining, _time, stop);
             try
             {
-                await connection.WaitAsync(wait.Token).ConfigureAwait(false);
+                // The driver's own timeout bounds the wait as well (a finite wait never runs a driver keepalive,
+                // which a cancellation would interrupt and break the connection); either one ending is the cue.
+                await connection.WaitAsync((int)Math.Max(1, Math.Ceiling(remaining.TotalMilliseconds)), wait.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!stop.IsCancellationRequested && wait.TimedOut)
             {
@@ -285,7 +312,6 @@ public sealed class PostgresFleetPolicy : IAsyncDisposable
             await using var reader = await query.ExecuteReaderAsync(timeout.Token).ConfigureAwait(false);
             while (await reader.ReadAsync(timeout.Token).ConfigureAwait(false)) rows.Add(FleetCommandReader.Read(reader));
         }
-        MarkHealthy();
 
         var handled = new List<FleetCommandApplication>();
         lock (_gate)
@@ -301,6 +327,9 @@ public sealed class PostgresFleetPolicy : IAsyncDisposable
             foreach (var application in handled) _pendingAcks.Enqueue(application);
         }
         foreach (var application in handled) Raise(application);
+        // Healthy only now that the read's commands are applied: a standing halt is in force before the component
+        // first reports, so a restarted process never passes the gate before it.
+        MarkHealthy();
         await FlushAcknowledgementsAsync(connection, stop).ConfigureAwait(false);
     }
 
@@ -411,8 +440,13 @@ public sealed class PostgresFleetPolicy : IAsyncDisposable
                 if (!_lost && _time.GetElapsedTime(_lastHealthyAt, now) >= _options.LossTimeout)
                 {
                     _lost = true;
-                    system.ReportFailure(_component, _lossReason,
-                        $"the fleet policy database has not answered for {_time.GetElapsedTime(_lastHealthyAt, now).TotalSeconds:0.0} s ({_lastError ?? "no connection yet"})");
+                    ReportLoss(system, now);
+                }
+                else if (_lost && _time.GetElapsedTime(_lastLossReportAt, now) >= _options.HeartbeatInterval)
+                {
+                    // Repeated while the loss lasts: the component stays fresh and keeps its reason (silence would
+                    // only turn it stale, which says less).
+                    ReportLoss(system, now);
                 }
                 RenewOverride(system.StateMachine, now);
             }
@@ -424,6 +458,16 @@ public sealed class PostgresFleetPolicy : IAsyncDisposable
         }
     }
 
+    private void ReportLoss(DegradationSystem system, long now)
+    {
+        _lastLossReportAt = now;
+        var details = $"the fleet policy database has not answered for {_time.GetElapsedTime(_lastHealthyAt, now).TotalSeconds:0.0} s ({_lastError ?? "no connection yet"})";
+        system.ReportFailure(_component, _lossReason, details, _options.StatusTtl);
+        if (!_everHealthy)
+            system.ReportFailure(_component, new ReasonCode(_options.NotReadReason), "the fleet policy was never read since this process started; " + details, _options.StatusTtl);
+    }
+
+    // Called only after a successful read or heartbeat whose commands are already applied.
     private void MarkHealthy()
     {
         lock (_gate)
@@ -434,13 +478,17 @@ public sealed class PostgresFleetPolicy : IAsyncDisposable
             if (_lost)
             {
                 _lost = false;
+                _everHealthy = true;
                 _lastHeartbeatPublishedAt = now;
                 system.ReportRecovered(_component, "fleet policy channel answers again");
+                system.Heartbeat(_component, _options.StatusTtl);
             }
-            else if (_time.GetElapsedTime(_lastHeartbeatPublishedAt, now) >= _options.HeartbeatInterval)
+            else if (!_everHealthy || _time.GetElapsedTime(_lastHeartbeatPublishedAt, now) >= _options.HeartbeatInterval)
             {
+                // The first report of the component: the standing policy is in force from here on.
+                _everHealthy = true;
                 _lastHeartbeatPublishedAt = now;
-                system.Heartbeat(_component);
+                system.Heartbeat(_component, _options.StatusTtl);
             }
         }
     }
@@ -470,6 +518,12 @@ public sealed class PostgresFleetPolicy : IAsyncDisposable
     {
         _connected = connected;
         try { ConnectionChanged?.Invoke(connected, error); }
+        catch (Exception) { /* a subscriber's failure must not stop the listener */ }
+    }
+
+    private void RaiseNotification(long timestamp)
+    {
+        try { NotificationReceived?.Invoke(timestamp); }
         catch (Exception) { /* a subscriber's failure must not stop the listener */ }
     }
 

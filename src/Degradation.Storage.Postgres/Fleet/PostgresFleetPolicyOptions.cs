@@ -3,13 +3,25 @@ namespace Degradation.Storage.Postgres;
 /// <summary>
 /// Options of a <see cref="PostgresFleetPolicy"/>.
 /// <para>
+/// Until the policy has been read once since the process started, <see cref="Component"/> has never reported:
+/// registered critical (see <see cref="RegisterLossHandling"/>) it is Unknown, which keeps the system out of
+/// Normal and every trading action shut. Its first report comes only after the first read's commands are applied.
+/// </para>
+/// <para>
 /// Losing the policy channel: after <see cref="LossTimeout"/> without an answer from the database the process
-/// reports <see cref="LossReason"/> on <see cref="Component"/> through <see cref="DegradationSystem.ReportFailure"/>,
-/// and reports the component recovered once the channel answers again. What that does is decided by the
-/// <see cref="DegradationOptions"/> the system was built with — see <see cref="RegisterLossHandling"/>:
-/// by default the component is optional and the reason maps to <see cref="SystemMode.Degraded"/> (keep trading,
-/// flagged); a firm that prefers to fail closed registers the component critical and maps the reason to
-/// <see cref="SystemMode.SafeMode"/> (<c>RegisterLossHandling(options, SystemMode.SafeMode)</c>).
+/// reports <see cref="LossReason"/> on <see cref="Component"/> through <see cref="DegradationSystem.ReportFailure"/>
+/// (and, when the policy was never read, <see cref="NotReadReason"/> as well), repeats the report while the loss
+/// lasts, and reports the component recovered once the channel answers again. What that does is decided by the
+/// <see cref="DegradationOptions"/> the system was built with — see <see cref="RegisterLossHandling"/>: by default
+/// the reason maps to <see cref="SystemMode.SafeMode"/> (fail closed); <see cref="SystemMode.Degraded"/> (keep
+/// trading, flagged) is an explicit choice and applies only once the policy has been read.
+/// </para>
+/// <para>
+/// Timing: the listening connection waits for notifications at most <see cref="HeartbeatInterval"/>, then proves
+/// itself with a query under <see cref="QueryTimeout"/>; <see cref="LossTimeout"/> must cover both. The driver's
+/// own keepalive (<see cref="KeepAlive"/>) is off by default because the heartbeat already is one; when set it
+/// must be longer than a heartbeat round, so it never fires while the connection is busy or waiting (a driver
+/// keepalive interrupted by the end of a wait breaks the connection).
 /// </para>
 /// </summary>
 public sealed class PostgresFleetPolicyOptions
@@ -19,6 +31,9 @@ public sealed class PostgresFleetPolicyOptions
 
     /// <summary>The default <see cref="LossReason"/>.</summary>
     public const string DefaultLossReason = "fleet.policy_lost";
+
+    /// <summary>The default <see cref="NotReadReason"/>.</summary>
+    public const string DefaultNotReadReason = "fleet.policy_not_read";
 
     /// <summary>The default <see cref="Channel"/>.</summary>
     public const string DefaultChannel = "degradation_fleet";
@@ -47,6 +62,13 @@ public sealed class PostgresFleetPolicyOptions
     /// <summary>How long a heartbeat, a table read or a connection attempt may take before the connection counts as dead.</summary>
     public TimeSpan QueryTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// The driver's keepalive on the listening connection (Npgsql <c>Keepalive</c>, whole seconds);
+    /// <see cref="TimeSpan.Zero"/> (default) turns it off — the heartbeat already keeps the connection busy. When set,
+    /// it must be longer than <see cref="HeartbeatInterval"/> + <see cref="QueryTimeout"/>.
+    /// </summary>
+    public TimeSpan KeepAlive { get; set; } = TimeSpan.Zero;
+
     /// <summary>Without an answer from the database for this long, the process reports <see cref="LossReason"/>.</summary>
     public TimeSpan LossTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
@@ -69,32 +91,42 @@ public sealed class PostgresFleetPolicyOptions
     /// <summary>The reason reported when the policy channel is lost.</summary>
     public string LossReason { get; set; } = DefaultLossReason;
 
+    /// <summary>The reason reported, next to <see cref="LossReason"/>, when the channel is lost before the policy was ever read; it always maps to SafeMode.</summary>
+    public string NotReadReason { get; set; } = DefaultNotReadReason;
+
     /// <summary>Create or upgrade the schema when the policy starts.</summary>
     public bool MigrateOnStart { get; set; } = true;
 
     /// <summary>
-    /// Registers <paramref name="component"/> and maps <paramref name="lossReason"/> in <paramref name="options"/> (call
-    /// before creating the system): <see cref="SystemMode.Degraded"/> (default) registers it optional — keep trading,
-    /// flagged; <see cref="SystemMode.SafeMode"/> or worse registers it critical — fail closed (a critical component
-    /// also blocks Normal until the policy first connects, and goes stale if it stops reporting).
+    /// Registers <paramref name="component"/> critical and maps <paramref name="lossReason"/> in <paramref name="options"/>
+    /// (call before creating the system). The component is critical whatever the mode: until the policy was read
+    /// once it is Unknown, which blocks Normal and every trading action. <paramref name="lossMode"/> is what a later
+    /// loss leads to: <see cref="SystemMode.SafeMode"/> (default, fail closed), or <see cref="SystemMode.Degraded"/>
+    /// (keep trading, flagged) as an explicit choice. <paramref name="notReadReason"/> (a loss before the first
+    /// read) always maps to SafeMode.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="lossMode"/> is Normal or Recovering (not a failure mode).</exception>
-    public static DegradationOptions RegisterLossHandling(DegradationOptions options, SystemMode lossMode = SystemMode.Degraded,
-        string component = DefaultComponent, string lossReason = DefaultLossReason)
+    public static DegradationOptions RegisterLossHandling(DegradationOptions options, SystemMode lossMode = SystemMode.SafeMode,
+        string component = DefaultComponent, string lossReason = DefaultLossReason, string notReadReason = DefaultNotReadReason)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrWhiteSpace(component);
         ArgumentException.ThrowIfNullOrWhiteSpace(lossReason);
+        ArgumentException.ThrowIfNullOrWhiteSpace(notReadReason);
         if (!Enum.IsDefined(lossMode) || lossMode is SystemMode.Normal or SystemMode.Recovering)
             throw new ArgumentOutOfRangeException(nameof(lossMode), lossMode, $"{nameof(lossMode)} must be Degraded, SafeMode, SafeModeDisconnected or Halt (was {lossMode}).");
         options.Components[component] = new ComponentOptions
         {
-            Critical = lossMode >= SystemMode.SafeMode,
+            Critical = true,
             Category = "fleet policy",
         };
         options.DecisionMatrix[lossReason] = lossMode;
+        options.DecisionMatrix[notReadReason] = lossMode > SystemMode.SafeMode ? lossMode : SystemMode.SafeMode;
         return options;
     }
+
+    /// <summary>How long one report of the component stays valid: a healthy channel renews it every heartbeat, a lost one re-reports the loss.</summary>
+    internal TimeSpan StatusTtl => LossTimeout + HeartbeatInterval + HeartbeatInterval;
 
     internal void Validate()
     {
@@ -106,6 +138,7 @@ public sealed class PostgresFleetPolicyOptions
             throw new ArgumentException($"{nameof(Group)} must be null or 1 to 100 characters (was '{Group}').", nameof(Group));
         if (string.IsNullOrWhiteSpace(Component)) throw new ArgumentException($"{nameof(Component)} must not be empty.", nameof(Component));
         if (string.IsNullOrWhiteSpace(LossReason)) throw new ArgumentException($"{nameof(LossReason)} must not be empty.", nameof(LossReason));
+        if (string.IsNullOrWhiteSpace(NotReadReason)) throw new ArgumentException($"{nameof(NotReadReason)} must not be empty.", nameof(NotReadReason));
         Positive(HeartbeatInterval, nameof(HeartbeatInterval));
         Positive(QueryTimeout, nameof(QueryTimeout));
         Positive(ReconnectDelay, nameof(ReconnectDelay));
@@ -115,6 +148,11 @@ public sealed class PostgresFleetPolicyOptions
         if (LossTimeout < HeartbeatInterval + QueryTimeout)
             throw new ArgumentOutOfRangeException(nameof(LossTimeout), LossTimeout,
                 $"{nameof(LossTimeout)} ({LossTimeout}) must be at least {nameof(HeartbeatInterval)} + {nameof(QueryTimeout)} ({HeartbeatInterval + QueryTimeout}), or a healthy but quiet channel would be reported lost.");
+        if (KeepAlive < TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(KeepAlive), KeepAlive, $"{nameof(KeepAlive)} must be zero (off) or positive (was {KeepAlive}).");
+        if (KeepAlive > TimeSpan.Zero && (KeepAlive.Ticks % TimeSpan.TicksPerSecond != 0 || KeepAlive <= HeartbeatInterval + QueryTimeout))
+            throw new ArgumentOutOfRangeException(nameof(KeepAlive), KeepAlive,
+                $"{nameof(KeepAlive)} ({KeepAlive}) must be zero (off) or whole seconds longer than {nameof(HeartbeatInterval)} + {nameof(QueryTimeout)} ({HeartbeatInterval + QueryTimeout}): a driver keepalive that fires while the heartbeat wait ends breaks the connection.");
     }
 
     private static void Positive(TimeSpan value, string name)

@@ -13,7 +13,8 @@ public static class PostgresGracefulDegradationBuilderExtensions
     /// Uses PostgreSQL for the audit trail of every transition and for the fleet-wide operator policy (and, with
     /// <paramref name="useForWal"/>, as the write buffer's WAL). The schema is migrated at start; losing the
     /// policy connection reports <c>fleet.policy_lost</c>, mapped to <paramref name="policyLossMode"/>
-    /// (Degraded by default: keep trading, flagged; SafeMode to fail closed).
+    /// (SafeMode by default: fail closed; Degraded to keep trading, flagged). Either way the process cannot trade
+    /// until it has read the policy once.
     /// </summary>
     /// <param name="builder">The degradation builder.</param>
     /// <param name="connectionString">The Npgsql connection string.</param>
@@ -21,7 +22,7 @@ public static class PostgresGracefulDegradationBuilderExtensions
     /// <param name="useForWal">Register a <see cref="PostgresWalStore"/> as the <see cref="IWalStore"/>.</param>
     /// <param name="policyLossMode">The mode a lost policy connection leads to.</param>
     public static GracefulDegradationBuilder UsePostgres(this GracefulDegradationBuilder builder, string connectionString,
-        Action<PostgresDegradationOptions>? configure = null, bool useForWal = false, SystemMode policyLossMode = SystemMode.Degraded)
+        Action<PostgresDegradationOptions>? configure = null, bool useForWal = false, SystemMode policyLossMode = SystemMode.SafeMode)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
@@ -30,9 +31,9 @@ public static class PostgresGracefulDegradationBuilderExtensions
         if (options.FleetPolicy is { } fleet)
         {
             // Validates the mode now (a bad value fails at registration, naming policyLossMode).
-            PostgresFleetPolicyOptions.RegisterLossHandling(new DegradationOptions(), policyLossMode, fleet.Component, fleet.LossReason);
+            PostgresFleetPolicyOptions.RegisterLossHandling(new DegradationOptions(), policyLossMode, fleet.Component, fleet.LossReason, fleet.NotReadReason);
             builder.Services.Configure<DegradationOptions>(o =>
-                PostgresFleetPolicyOptions.RegisterLossHandling(o, policyLossMode, fleet.Component, fleet.LossReason));
+                PostgresFleetPolicyOptions.RegisterLossHandling(o, policyLossMode, fleet.Component, fleet.LossReason, fleet.NotReadReason));
         }
         builder.Services.TryAddSingleton(_ => new PostgresDegradation(options));
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PostgresHostedService>());

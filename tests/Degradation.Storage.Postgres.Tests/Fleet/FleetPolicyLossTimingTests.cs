@@ -36,7 +36,7 @@ public sealed class FleetPolicyLossTimingTests
         system.Bus.ProcessPending();
         Assert.True(policy.IsPolicyLost);
         var status = system.StateMachine.GetComponent(component)!;
-        Assert.Contains(status.Conditions, c => c.Reason.Value == PostgresFleetPolicyOptions.DefaultLossReason && c.Mode == SystemMode.Degraded);
+        Assert.Contains(status.Conditions, c => c.Reason.Value == PostgresFleetPolicyOptions.DefaultLossReason && c.Mode == SystemMode.SafeMode);
         Assert.False(policy.IsConnected);
     }
 }

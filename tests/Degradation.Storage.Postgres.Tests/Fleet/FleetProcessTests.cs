@@ -131,8 +131,8 @@ public sealed partial class FleetProcessTests(PostgresServer server, ITestOutput
     [Fact]
     public async Task When_the_database_stops_processes_report_the_configured_reason_and_recover_when_it_returns()
     {
-        // Two processes keep the default (Degraded: keep trading, flagged); one fails closed (SafeMode).
-        var fleet = await StartFleetAsync([], [], ["--loss-mode", "safemode"]);
+        // Two processes choose Degraded (keep trading, flagged) explicitly; one keeps the default, fail closed (SafeMode).
+        var fleet = await StartFleetAsync(["--loss-mode", "degraded"], ["--loss-mode", "degraded"], []);
         var marks = fleet.Select(c => c.LineCount).ToArray();
         var stoppedAt = Stopwatch.GetTimestamp();
         await server.StopAsync();

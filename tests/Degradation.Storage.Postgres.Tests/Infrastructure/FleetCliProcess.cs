@@ -91,6 +91,14 @@ public sealed class FleetCliProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>Asks the process to stop cleanly ("quit") and waits for it to exit; returns its exit code.</summary>
+    public async Task<int> QuitAsync(TimeSpan timeout)
+    {
+        await _process.StandardInput.WriteLineAsync("quit");
+        await _process.StandardInput.FlushAsync();
+        return await WaitForExitAsync(timeout);
+    }
+
     public async ValueTask DisposeAsync()
     {
         try
