@@ -15,8 +15,9 @@ internal static class Problems
         return Validation(errors);
     }
 
+    /// <summary>A 409 whose detail speaks wire names (<c>recovering</c>, <c>safe_mode</c>), whatever names the core used.</summary>
     public static IResult Conflict(string detail) =>
-        TypedResults.Problem(detail, statusCode: StatusCodes.Status409Conflict, title: "The command conflicts with the current state.");
+        TypedResults.Problem(WireText.Of(detail), statusCode: StatusCodes.Status409Conflict, title: "The command conflicts with the current state.");
 
     public static IResult UnsupportedMediaType(string? contentType) =>
         TypedResults.Problem($"Writes take a JSON body with Content-Type application/json (was '{contentType ?? "none"}').",

@@ -61,6 +61,7 @@ public sealed class DegradationTestHost : IAsyncDisposable
             .AddScheme<AuthenticationSchemeOptions, TestAuthHandler>(TestAuthHandler.SchemeName, null);
         if (authorization is null) builder.Services.AddAuthorization();
         else builder.Services.AddAuthorization(authorization);
+        builder.Services.AddDegradationEndpoints();
 
         var app = builder.Build();
         app.Urls.Add("http://127.0.0.1:0");
