@@ -15,7 +15,8 @@ public static class DegradationEndpointRouteBuilderExtensions
     /// <summary>
     /// Maps the operator API and dashboard under <paramref name="prefix"/>. Reads: GET <c>status</c>,
     /// <c>permissions</c>, <c>components</c>, <c>history</c>, <c>events</c> (Server-Sent Events), <c>me</c> and the
-    /// dashboard page (<c>{prefix}/</c>). Writes, all behind the write policy: POST <c>force</c>, <c>release</c>,
+    /// dashboard page (<c>{prefix}/</c>). Writes, all behind the write policy: POST <c>halt</c> (the kill switch),
+    /// <c>release-halt</c>, <c>force</c>, <c>release</c>,
     /// <c>recovery/start</c>, <c>recovery/complete</c>. The <see cref="DegradationSystem"/> is resolved from
     /// dependency injection; authentication and authorization services must be registered, and
     /// <see cref="DegradationEndpointServiceCollectionExtensions.AddDegradationEndpoints"/> called.
@@ -71,6 +72,8 @@ public static class DegradationEndpointRouteBuilderExtensions
         Read(group.MapGet("history", reads.HistoryAsync), "history");
         Read(group.MapGet("events", events.StreamAsync), "events");
         Read(group.MapGet("me", reads.MeAsync), "me");
+        Write(group.MapPost("halt", commands.HaltAsync), "halt");
+        Write(group.MapPost("release-halt", commands.ReleaseHaltAsync), "release halt");
         Write(group.MapPost("force", commands.ForceAsync), "force");
         Write(group.MapPost("release", commands.ReleaseAsync), "release");
         Write(group.MapPost("recovery/start", commands.StartRecoveryAsync), "recovery start");

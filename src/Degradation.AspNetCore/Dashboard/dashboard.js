@@ -149,9 +149,17 @@
 
   function renderAck(listId, fieldsetId, conditions, onChange) {
     const list = $(listId);
-    const previous = new Set(Array.from(list.querySelectorAll('input:checked')).map((i) => i.value));
     const reasons = [];
     for (const c of conditions) if (!reasons.includes(c.reason)) reasons.push(c.reason);
+    const key = JSON.stringify(conditions.map((c) => [c.component, c.reason, c.mode, c.source]));
+    $(fieldsetId).hidden = reasons.length === 0;
+    // Same conditions as shown: keep the boxes (and what the operator ticked) as they are.
+    if (list.dataset.key === key) {
+      for (const box of list.querySelectorAll('input')) box.disabled = !state.canWrite;
+      return reasons;
+    }
+    list.dataset.key = key;
+    const previous = new Set(Array.from(list.querySelectorAll('input:checked')).map((i) => i.value));
     list.replaceChildren(...reasons.map((reason) => {
       const which = conditions.filter((c) => c.reason === reason);
       const label = document.createElement('label');
@@ -168,7 +176,6 @@
       label.append(box, text);
       return label;
     }));
-    $(fieldsetId).hidden = reasons.length === 0;
     return reasons;
   }
 

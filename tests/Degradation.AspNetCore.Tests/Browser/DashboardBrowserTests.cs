@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 namespace Degradation.Tests.Browser;
 
 /// <summary>The dashboard in a real headless Chromium against a real Kestrel server and degradation system.</summary>
-public sealed class DashboardBrowserTests(ChromiumBrowser browser, ITestOutputHelper output) : IClassFixture<ChromiumBrowser>
+public sealed partial class DashboardBrowserTests(ChromiumBrowser browser, ITestOutputHelper output) : IClassFixture<ChromiumBrowser>
 {
     private string Mode => browser.Element("mode-badge").GetAttribute("data-mode") ?? "";
 
