@@ -244,7 +244,9 @@
     const haltSequence = outcomes[0].halt_sequence;
     const running = outcomes.filter((o) => o.status === 'running').length;
     const failed = outcomes.filter((o) => o.status === 'failed' || o.status === 'timed_out').length;
-    $('killswitch-summary').textContent = 'Actions run on entering Halt #' + haltSequence + ': ' +
+    const by = s.operator_halt ? 'Halted by ' + s.operator_halt.operator_id + ' since ' + formatTime(s.operator_halt.since) +
+      ' — “' + s.operator_halt.reason + '”. ' : '';
+    $('killswitch-summary').textContent = by + 'Actions run on entering Halt #' + haltSequence + ': ' +
       (running ? running + ' running, ' : '') + (failed ? failed + ' failed or timed out, ' : '') +
       outcomes.filter((o) => o.status === 'succeeded').length + ' succeeded.' + (s.mode === 'halt' ? '' : ' (The system has left that Halt.)');
     $('killswitch-actions').replaceChildren(...outcomes.map((o) => {
@@ -403,15 +405,20 @@
     $('release-submit').disabled = state.busy || !halted || $('release-confirm-text').value !== RELEASE_WORD ||
       !$('release-reason').value.trim() || !allChecked('release-ack-list');
 
-    // Force: tightening needs nothing more; loosening needs every condition in the way acknowledged.
+    // Force: tightening needs nothing more; loosening needs every condition in the way acknowledged; nothing leaves Halt.
     const target = $('force-mode').value;
-    const forceConditions = state.serverAck.force || conditionsStricterThan(target);
+    const forceConditions = halted ? [] : (state.serverAck.force || conditionsStricterThan(target));
     const loosening = renderAck('force-ack-list', 'force-ack', forceConditions, updateControls).length > 0;
     const acknowledged = allChecked('force-ack-list');
-    $('force-submit').disabled = state.busy || (loosening && !acknowledged);
+    const submit = $('force-submit');
+    submit.disabled = state.busy || halted || (loosening && !acknowledged);
+    submit.title = halted ? 'Halted: a force never leaves Halt. Use Release Halt first.' : '';
     const hint = $('force-hint');
-    hint.hidden = !(loosening && !acknowledged);
-    hint.textContent = loosening && !acknowledged ? 'Tick every condition above to loosen the gate to ' + modeLabel(target) + '.' : '';
+    const why = halted
+      ? 'The system is halted: a force never leaves Halt. Release the Halt first (top bar).'
+      : loosening && !acknowledged ? 'Tick every condition above to loosen the gate to ' + modeLabel(target) + '.' : '';
+    hint.hidden = !why;
+    hint.textContent = why;
   }
 
   function setBusy(busy) {
@@ -611,7 +618,8 @@
         renderStatus(r.body.status);
         showAbout('command-result', 'Halted by ' + (r.body.transition ? r.body.transition.operator_id : state.operatorId) +
           ' at ' + formatTime(r.body.transition ? r.body.transition.timestamp : r.body.status.server_time) +
-          '. Kill-switch actions are shown below as they finish.', r.body.status.sequence);
+          '. The kill-switch actions\u2019 outcomes appear in the Kill switch panel as they finish.', r.body.status.sequence);
+        warnIfNotDurable(r.body);
         if (r.body.transition) addTransition(r.body.transition);
         queueRefresh();
       } else {
@@ -636,6 +644,7 @@
         $('release-reason').value = '';
         renderStatus(r.body.status);
         showAbout('command-result', 'Halt released: now ' + r.body.status.mode + (r.body.status.stage ? '/' + r.body.status.stage : '') + '.', r.body.status.sequence);
+        warnIfNotDurable(r.body);
         if (r.body.transition) addTransition(r.body.transition);
         queueRefresh();
       } else {
@@ -644,6 +653,13 @@
     } finally {
       setBusy(false);
     }
+  }
+
+  /** A command in force here but not stored durably must not go unnoticed: it would not survive a restart. */
+  function warnIfNotDurable(body) {
+    if (body.durable !== false) return;
+    showAbout('durability-warning', 'Warning: ' + (body.message || 'the command is in force in this process but could not be stored durably.') +
+      ' It will not survive a restart of the server.', body.status ? body.status.sequence : null);
   }
 
   async function logout() {

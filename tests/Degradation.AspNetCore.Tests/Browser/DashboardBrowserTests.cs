@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Builder;
 using Degradation.Tests.Infrastructure;
 using OpenQA.Selenium;
 using Xunit.Abstractions;
@@ -122,6 +123,29 @@ public sealed partial class DashboardBrowserTests(ChromiumBrowser browser, ITest
         browser.Driver.Navigate().GoToUrl(host.Dashboard);
         // No cookie, reads closed: the server answers 401 and sends no dashboard at all.
         Assert.Empty(browser.Driver.FindElements(By.Id("mode-badge")));
+    }
+
+    [Fact]
+    public async Task The_sign_out_button_posts_to_the_hosts_logout_path_and_the_page_forgets_the_operator()
+    {
+        var signedOut = 0;
+        await using var host = await DegradationTestHost.StartAsync(e => e.LogoutPath = "/test-logout", map: app =>
+            app.MapPost("/test-logout", (Microsoft.AspNetCore.Http.HttpContext context) =>
+            {
+                Interlocked.Increment(ref signedOut);
+                context.Response.Cookies.Delete(TestAuthHandler.UserCookie);
+                context.Response.Cookies.Delete(TestAuthHandler.RolesCookie);
+                return Microsoft.AspNetCore.Http.Results.LocalRedirect(DegradationTestHost.Prefix + "/");
+            }).AllowAnonymous());
+        browser.SignIn(host.BaseAddress, DegradationTestHost.Operator, DegradationTestHost.OperatorRole);
+        browser.Driver.Navigate().GoToUrl(host.Dashboard);
+        browser.WaitFor(_ => browser.Element("logout").Displayed, "the Sign out button");
+
+        browser.Element("logout").Click();
+
+        // Signed out, reads closed: the server no longer sends the dashboard.
+        browser.WaitFor(d => d.FindElements(By.Id("mode-badge")).Count == 0, "the dashboard to be gone after signing out");
+        Assert.Equal(1, Volatile.Read(ref signedOut));
     }
 
     private double Remaining() =>

@@ -56,6 +56,13 @@ public sealed partial class DashboardBrowserTests
         browser.WaitFor(_ => driver.FindElements(By.CssSelector("#killswitch-actions li[data-action='flatten-positions'][data-status='failed']")).Count == 1, "the flatten failed");
         Assert.Contains("risk desk unreachable", driver.FindElement(By.CssSelector("#killswitch-actions li[data-action='flatten-positions']")).Text);
         Assert.Contains("1 failed or timed out, 1 succeeded", browser.Element("killswitch-summary").Text);
+        Assert.Contains("Halted by alice", browser.Element("killswitch-summary").Text);
+        Assert.Contains("runaway strategy", browser.Element("killswitch-summary").Text);
+
+        // While halted, a force cannot help: the control says so instead of answering 409.
+        Assert.False(browser.Element("force-submit").Enabled);
+        Assert.Contains("never leaves Halt", browser.Element("force-hint").Text);
+        Assert.True(browser.Element("release-halt-open").Enabled);
 
         // Times carry their zone; the layout uses the width at 1400 px (three columns, controls at the right edge).
         Assert.Matches(@"(UTC|GMT)", browser.Element("last-transition").Text);

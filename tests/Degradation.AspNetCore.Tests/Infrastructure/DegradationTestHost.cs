@@ -50,7 +50,8 @@ public sealed class DegradationTestHost : IAsyncDisposable
         Action<DegradationEndpointOptions>? endpoints = null,
         Action<AuthorizationOptions>? authorization = null,
         bool bringUpToNormal = true,
-        DegradationOptions? systemOptions = null)
+        DegradationOptions? systemOptions = null,
+        Action<WebApplication>? map = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
         builder.Logging.ClearProviders();
@@ -66,6 +67,7 @@ public sealed class DegradationTestHost : IAsyncDisposable
         var app = builder.Build();
         app.Urls.Add("http://127.0.0.1:0");
         app.MapDegradationEndpoints(Prefix, endpoints);
+        map?.Invoke(app);
         await app.StartAsync();
 
         var system = app.Services.GetRequiredService<DegradationSystem>();
