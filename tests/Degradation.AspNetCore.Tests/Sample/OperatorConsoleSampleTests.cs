@@ -27,6 +27,7 @@ public sealed class OperatorConsoleSampleTests
 
         await Until(() => system.Gate.Mode == SystemMode.Normal, "the simulation to reach Normal", timeout.Token);
         await Until(async () => (await (await alice.GetAsync("/sim/stats")).JsonAsync()).GetProperty("orders_sent").GetInt64() > 0, "orders to be sent", timeout.Token);
+        Assert.Equal("normal", (await (await alice.GetAsync("/sim/stats")).JsonAsync()).Str("mode")); // wire names, not C# names
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/degradation/status")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await victor.GetAsync("/degradation/status")).StatusCode);
