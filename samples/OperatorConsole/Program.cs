@@ -2,6 +2,8 @@ using OperatorConsole;
 
 var app = OperatorConsoleApp.Build(args);
 app.Lifetime.ApplicationStarted.Register(() => app.Logger.LogInformation(
-    "Operator console: dashboard at {Dashboard}; sign in at /login with alice-dev-key (operator) or victor-dev-key (read-only), or send X-Api-Key",
+    app.Environment.IsDevelopment()
+        ? "Operator console: dashboard at {Dashboard}; sign in at /login with alice-dev-key (operator) or victor-dev-key (read-only), or send X-Api-Key"
+        : "Operator console: dashboard at {Dashboard}; sign in at /login with a configured operator key, or send X-Api-Key",
     string.Join(", ", app.Urls.Select(u => u.TrimEnd('/') + OperatorConsoleApp.DashboardPath))));
 app.Run();

@@ -56,6 +56,12 @@ public sealed class DegradationEndpointOptions
     /// <summary>Serve the dashboard page at the prefix (e.g. <c>/degradation/</c>).</summary>
     public bool EnableDashboard { get; set; } = true;
 
+    /// <summary>
+    /// A path of the host (e.g. <c>/logout</c>) that ends the caller's session when POSTed to; the dashboard shows a
+    /// sign-out button that posts there. No button when null. It must be a local path (starting with one '/').
+    /// </summary>
+    public string? LogoutPath { get; set; }
+
     /// <summary>How often a Server-Sent Events stream writes a keep-alive comment, in seconds.</summary>
     public double EventStreamKeepAliveSeconds { get; set; } = 15;
 
@@ -76,6 +82,8 @@ public sealed class DegradationEndpointOptions
             errors.Add($"{nameof(OperatorIdClaimType)} must not be blank (was '{claim}').");
         foreach (var scheme in AuthenticationSchemes)
             if (string.IsNullOrWhiteSpace(scheme)) errors.Add($"{nameof(AuthenticationSchemes)} has a blank scheme name.");
+        if (LogoutPath is { } logout && (!logout.StartsWith('/') || logout.StartsWith("//", StringComparison.Ordinal) || logout.Contains('\\') || logout.Any(char.IsWhiteSpace)))
+            errors.Add($"{nameof(LogoutPath)} must be a local path starting with a single '/' (was '{logout}').");
         if (MaxBodyBytes <= 0) errors.Add($"{nameof(MaxBodyBytes)} must be > 0 (was {Format(MaxBodyBytes)}).");
         if (MaxReasonLength <= 0) errors.Add($"{nameof(MaxReasonLength)} must be > 0 (was {Format(MaxReasonLength)}).");
         if (DefaultHistoryPageSize <= 0) errors.Add($"{nameof(DefaultHistoryPageSize)} must be > 0 (was {Format(DefaultHistoryPageSize)}).");

@@ -15,9 +15,11 @@ public static class DegradationEndpointRouteBuilderExtensions
     /// <summary>
     /// Maps the operator API and dashboard under <paramref name="prefix"/>. Reads: GET <c>status</c>,
     /// <c>permissions</c>, <c>components</c>, <c>history</c>, <c>events</c> (Server-Sent Events), <c>me</c> and the
-    /// dashboard page (<c>{prefix}/</c>). Writes, all behind the write policy: POST <c>force</c>, <c>release</c>,
+    /// dashboard page (<c>{prefix}/</c>). Writes, all behind the write policy: POST <c>halt</c> (the kill switch),
+    /// <c>release-halt</c>, <c>force</c>, <c>release</c>,
     /// <c>recovery/start</c>, <c>recovery/complete</c>. The <see cref="DegradationSystem"/> is resolved from
-    /// dependency injection; authentication and authorization services must be registered.
+    /// dependency injection; authentication and authorization services must be registered, and
+    /// <see cref="DegradationEndpointServiceCollectionExtensions.AddDegradationEndpoints"/> called.
     /// </summary>
     /// <param name="endpoints">The application or a route group.</param>
     /// <param name="prefix">Where to mount, e.g. <c>/degradation</c>.</param>
@@ -52,6 +54,17 @@ public static class DegradationEndpointRouteBuilderExtensions
         var commands = new CommandEndpoints(options);
         var events = new EventStreamEndpoint(options);
         var group = endpoints.MapGroup(prefix.TrimEnd('/'));
+        // Every answer of the API, whatever its status, carries nosniff (401/403 get it from the result handler).
+        ((IEndpointConventionBuilder)group).Finally(static endpoint =>
+        {
+            var inner = endpoint.RequestDelegate;
+            if (inner is null) return;
+            endpoint.RequestDelegate = context =>
+            {
+                context.Response.Headers.XContentTypeOptions = "nosniff";
+                return inner(context);
+            };
+        });
 
         Read(group.MapGet("status", reads.StatusAsync), "status");
         Read(group.MapGet("permissions", reads.PermissionsAsync), "permissions");
@@ -59,6 +72,8 @@ public static class DegradationEndpointRouteBuilderExtensions
         Read(group.MapGet("history", reads.HistoryAsync), "history");
         Read(group.MapGet("events", events.StreamAsync), "events");
         Read(group.MapGet("me", reads.MeAsync), "me");
+        Write(group.MapPost("halt", commands.HaltAsync), "halt");
+        Write(group.MapPost("release-halt", commands.ReleaseHaltAsync), "release halt");
         Write(group.MapPost("force", commands.ForceAsync), "force");
         Write(group.MapPost("release", commands.ReleaseAsync), "release");
         Write(group.MapPost("recovery/start", commands.StartRecoveryAsync), "recovery start");
@@ -75,13 +90,13 @@ public static class DegradationEndpointRouteBuilderExtensions
 
         void Read(IEndpointConventionBuilder endpoint, string name)
         {
-            endpoint.WithDisplayName("Degradation " + name);
+            endpoint.WithDisplayName("Degradation " + name).WithMetadata(new DegradationEndpointMetadata(policies.ReadRequirement));
             policies.RequireRead(endpoint);
         }
 
         void Write(IEndpointConventionBuilder endpoint, string name)
         {
-            endpoint.WithDisplayName("Degradation " + name);
+            endpoint.WithDisplayName("Degradation " + name).WithMetadata(new DegradationEndpointMetadata(policies.WriteRequirement));
             policies.RequireWrite(endpoint);
         }
     }
@@ -99,5 +114,9 @@ public static class DegradationEndpointRouteBuilderExtensions
         if (services.GetService<IAuthenticationSchemeProvider>() is null)
             throw new InvalidOperationException(
                 "MapDegradationEndpoints needs authentication to identify operators: call services.AddAuthentication(...) with a scheme.");
+        if (services.GetService<IAuthorizationMiddlewareResultHandler>() is not ProblemAuthorizationResultHandler)
+            throw new InvalidOperationException(
+                "MapDegradationEndpoints needs services.AddDegradationEndpoints() (after any custom IAuthorizationMiddlewareResultHandler): " +
+                "it makes the API's 401 and 403 answers problem+json with nosniff, like every other answer.");
     }
 }

@@ -16,7 +16,7 @@ public static class SimulationEndpoints
         var sim = app.MapGroup("/sim");
         sim.MapGet("/stats", (TradingStats stats, FaultInjector faults, DegradationSystem system) => Results.Json(new
         {
-            mode = system.Gate.Mode.ToString(),
+            mode = WireNames.Of(system.Gate.Mode),
             orders_sent = stats.Sent,
             orders_blocked = stats.Blocked,
             last_refusal = stats.LastRefusal,
@@ -33,6 +33,8 @@ public static class SimulationEndpoints
             {
                 ["name"] = [$"Unknown fault '{name}': expected one of {string.Join(", ", Fault.All.Select(f => f.Name))}."],
             });
-        return toggle(fault) ? Results.NoContent() : Results.Conflict(new { detail = $"Fault '{name}' is already in that state." });
+        return toggle(fault)
+            ? Results.NoContent()
+            : Results.Problem($"Fault '{name}' is already in that state.", statusCode: StatusCodes.Status409Conflict, title: "Nothing to change.");
     }
 }

@@ -48,9 +48,41 @@ internal static class ContractMapper
                 MinSeconds = system.Policy.MinOverride.TotalSeconds,
                 MaxSeconds = system.Policy.MaxOverride.TotalSeconds,
             },
+            OperatorHalt = machine.OperatorHalt is { } halt
+                ? new OperatorHaltResponse { OperatorId = halt.OperatorId, Reason = halt.Reason, Since = halt.Since }
+                : null,
+            // Strictest first: what stands in the way of loosening leads the list.
+            ActiveConditions = [.. machine.GetConditions().OrderByDescending(c => c.Mode).ThenBy(c => c.Since).Select(ToResponse)],
+            KillSwitch = [.. system.KillSwitchOutcomes.Select(ToResponse)],
             ServerTime = time.GetUtcNow(),
         };
     }
+
+    public static ActiveConditionResponse ToResponse(ConditionInfo c) => new()
+    {
+        Component = c.Component.Name,
+        Reason = c.Reason.Value,
+        Mode = WireNames.Of(c.Mode),
+        Source = c.Source.ToString(),
+        Since = c.Since,
+    };
+
+    public static KillSwitchActionResponse ToResponse(KillSwitchActionOutcome o) => new()
+    {
+        Name = o.Name,
+        Status = o.Status switch
+        {
+            KillSwitchActionStatus.Running => "running",
+            KillSwitchActionStatus.Succeeded => "succeeded",
+            KillSwitchActionStatus.Failed => "failed",
+            KillSwitchActionStatus.TimedOut => "timed_out",
+            var other => "unknown_" + ((int)other).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        },
+        Details = o.Details,
+        StartedAt = o.StartedAt,
+        CompletedAt = o.CompletedAt,
+        HaltSequence = o.HaltSequence,
+    };
 
     public static PermissionsResponse ToPermissions(GateSnapshot snapshot)
     {

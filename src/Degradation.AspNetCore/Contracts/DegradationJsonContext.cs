@@ -22,4 +22,7 @@ namespace Degradation.AspNetCore.Contracts;
 [JsonSerializable(typeof(CommandResponse))]
 [JsonSerializable(typeof(RecoveryStartedResponse))]
 [JsonSerializable(typeof(OperatorResponse))]
+[JsonSerializable(typeof(HaltRequest))]
+[JsonSerializable(typeof(ReleaseHaltRequest))]
+[JsonSerializable(typeof(CommandRefusalResponse))]
 public sealed partial class DegradationJsonContext : JsonSerializerContext;

@@ -12,4 +12,11 @@ public sealed class ForceRequest
     public double? TtlSeconds { get; init; }
     /// <summary>Why (required, audited).</summary>
     public string? Reason { get; init; }
+    /// <summary>The <c>sequence</c> the operator was looking at; refused with 409 when the state has moved on since. Null skips the check.</summary>
+    public long? ExpectedSequence { get; init; }
+    /// <summary>
+    /// To force a mode looser than the active conditions demand: exactly the reasons (wire names) of the conditions in
+    /// the way (a 409 answer lists them). Not needed to tighten.
+    /// </summary>
+    public IReadOnlyList<string>? Acknowledge { get; init; }
 }

@@ -9,4 +9,8 @@ public sealed class OperatorResponse
     public string? OperatorId { get; init; }
     /// <summary>True when the caller satisfies the write policy.</summary>
     public required bool CanWrite { get; init; }
+    /// <summary>Where the dashboard posts to sign out (the host's <c>LogoutPath</c> option), or null.</summary>
+    public string? LogoutPath { get; init; }
+    /// <summary>What writes need, in words, so a read-only user is told why the controls are disabled.</summary>
+    public required string WriteRequirement { get; init; }
 }

@@ -30,6 +30,12 @@ public sealed class StatusResponse
     public string? RecoveryTrigger { get; init; }
     /// <summary>The TTL bounds a force override must respect.</summary>
     public required OverrideBoundsResponse OverrideTtlBounds { get; init; }
+    /// <summary>The operator Halt in force (the kill switch), or null.</summary>
+    public OperatorHaltResponse? OperatorHalt { get; init; }
+    /// <summary>Every active condition, strictest first (what a loosening command must acknowledge comes from here).</summary>
+    public required IReadOnlyList<ActiveConditionResponse> ActiveConditions { get; init; }
+    /// <summary>The kill-switch actions' outcomes for the latest entry into Halt (empty before the first).</summary>
+    public required IReadOnlyList<KillSwitchActionResponse> KillSwitch { get; init; }
     /// <summary>The server's wall-clock time when the status was taken.</summary>
     public required DateTimeOffset ServerTime { get; init; }
 }

@@ -11,12 +11,29 @@
     halt: 'HALT',
     recovering: 'Recovering',
   };
+  // How strict each mode is; a force below the strictest active condition loosens the gate.
+  const SEVERITY = { normal: 0, recovering: 1, degraded: 2, safe_mode: 3, safe_mode_disconnected: 4, halt: 5 };
   const FIELD_INPUTS = { mode: 'force-mode', ttl_seconds: 'force-ttl', reason: 'force-reason' };
+  const WRITE_CONTROLS = [
+    'halt-open', 'release-halt-open', 'halt-reason', 'halt-confirm-text', 'release-reason', 'release-confirm-text',
+    'force-mode', 'force-ttl', 'force-reason', 'force-submit', 'action-reason', 'release-override', 'start-recovery',
+    'complete-recovery',
+  ];
+  const HALT_WORD = 'HALT';
+  const RELEASE_WORD = 'RELEASE';
   const POLL_MS = 5000;
+  const KILLSWITCH_POLL_MS = 1000;
   const MAX_TIMELINE = 200;
 
   const $ = (id) => document.getElementById(id);
-  const state = { status: null, statusAt: 0, canWrite: false, operatorId: null, seen: new Set(), refreshQueued: false };
+  const state = {
+    status: null, statusAt: 0, components: [], canWrite: false, writeKnown: false, writeReason: '',
+    operatorId: null, seen: new Set(), refreshQueued: false, busy: false,
+    // Messages that describe a state: cleared as soon as the state (its transition sequence) moves on.
+    messages: new Map(),
+    // Conditions the server said stand in the way, kept until the state changes.
+    serverAck: { force: null, release: null },
+  };
 
   // ---- HTTP -------------------------------------------------------------------------------
 
@@ -34,7 +51,7 @@
     if (type.includes('json')) {
       try { body = await response.json(); } catch (e) { body = null; }
     }
-    return { ok: response.ok, status: response.status, statusText: response.statusText, body };
+    return { ok: response.ok, status: response.status, statusText: response.statusText, body, url: response.url, redirected: response.redirected };
   }
 
   function post(path, payload) {
@@ -43,12 +60,9 @@
 
   function describeError(r) {
     if (r.status === 0) return 'The server could not be reached (' + (r.error || 'network error') + ').';
-    if (r.status === 401) return '401 Unauthorized: sign in as an operator to do this.';
-    if (r.status === 403) {
-      return '403 Forbidden: your account may not change the degradation mode' +
-        (r.body && r.body.detail ? ' (' + r.body.detail + ')' : '') + '.';
-    }
     const body = r.body || {};
+    if (r.status === 401) return '401 ' + (body.title || 'Unauthorized') + ' ' + (body.detail || 'Sign in as an operator to do this.');
+    if (r.status === 403) return '403 ' + (body.title || 'Forbidden') + ' ' + (body.detail || 'Your account may not change the degradation mode.');
     const lines = [r.status + ' ' + (body.title || r.statusText || 'Error')];
     if (body.detail) lines.push(body.detail);
     if (body.errors) {
@@ -56,6 +70,7 @@
         for (const message of body.errors[field]) lines.push(field + ': ' + message);
       }
     }
+    if (body.current_sequence != null) lines.push('Current sequence: #' + body.current_sequence);
     return lines.join('\n');
   }
 
@@ -63,14 +78,33 @@
     const el = $(id);
     el.textContent = text || '';
     el.hidden = !text;
+    if (!text) state.messages.delete(id);
   }
 
-  // ---- rendering --------------------------------------------------------------------------
+  /** Shows a message about the state at `sequence`; it is removed when the state moves past it. */
+  function showAbout(id, text, sequence) {
+    show(id, text);
+    if (text && sequence != null) state.messages.set(id, sequence);
+  }
 
+  function clearStaleMessages(sequence) {
+    for (const [id, about] of Array.from(state.messages)) {
+      if (about !== sequence) show(id, '');
+    }
+  }
+
+  // ---- formatting -------------------------------------------------------------------------
+
+  const TIME_FORMAT = new Intl.DateTimeFormat(undefined, {
+    year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+    hour12: false, timeZoneName: 'short',
+  });
+
+  /** A wall time with its time zone, e.g. "30/11/2026, 11:02:03 UTC". */
   function formatTime(iso) {
     if (!iso) return '–';
     const d = new Date(iso);
-    return d.toLocaleString(undefined, { hour12: false });
+    return Number.isNaN(d.getTime()) ? String(iso) : TIME_FORMAT.format(d);
   }
 
   function formatCountdown(seconds) {
@@ -87,12 +121,81 @@
     return '#' + t.sequence + ' ' + from + ' → ' + to;
   }
 
+  function modeLabel(mode) { return MODE_LABELS[mode] || mode; }
+
+  // ---- active conditions ------------------------------------------------------------------
+
+  /** Every active condition: from the status when the server lists them, else from the components. */
+  function activeConditions() {
+    const s = state.status;
+    if (s && Array.isArray(s.active_conditions)) return s.active_conditions;
+    const all = [];
+    for (const c of state.components) {
+      for (const x of c.conditions) all.push({ component: c.id, reason: x.reason, mode: x.mode, source: x.source || null, since: x.since });
+    }
+    return all;
+  }
+
+  /** The conditions stricter than `mode`: what a force to `mode` would loosen past. */
+  function conditionsStricterThan(mode) {
+    const limit = SEVERITY[mode];
+    return activeConditions().filter((c) => SEVERITY[c.mode] > limit);
+  }
+
+  /** Halt conditions an operator did not raise: what a Halt release must acknowledge. */
+  function haltConditionsToAcknowledge() {
+    return activeConditions().filter((c) => c.mode === 'halt' && !(c.source && String(c.source).startsWith('operator')));
+  }
+
+  function renderAck(listId, fieldsetId, conditions, onChange) {
+    const list = $(listId);
+    const reasons = [];
+    for (const c of conditions) if (!reasons.includes(c.reason)) reasons.push(c.reason);
+    const key = JSON.stringify(conditions.map((c) => [c.component, c.reason, c.mode, c.source]));
+    $(fieldsetId).hidden = reasons.length === 0;
+    // Same conditions as shown: keep the boxes (and what the operator ticked) as they are.
+    if (list.dataset.key === key) {
+      for (const box of list.querySelectorAll('input')) box.disabled = !state.canWrite;
+      return reasons;
+    }
+    list.dataset.key = key;
+    const previous = new Set(Array.from(list.querySelectorAll('input:checked')).map((i) => i.value));
+    list.replaceChildren(...reasons.map((reason) => {
+      const which = conditions.filter((c) => c.reason === reason);
+      const label = document.createElement('label');
+      const box = document.createElement('input');
+      box.type = 'checkbox';
+      box.value = reason;
+      box.name = listId;
+      box.checked = previous.has(reason);
+      box.disabled = !state.canWrite;
+      box.addEventListener('change', onChange);
+      const text = document.createElement('span');
+      text.textContent = reason + ' → ' + which[0].mode + ' (' + which.map((c) => c.component + (c.source ? ' via ' + c.source : '')).join(', ') +
+        ', since ' + formatTime(which[0].since) + ')';
+      label.append(box, text);
+      return label;
+    }));
+    return reasons;
+  }
+
+  function checkedReasons(listId) {
+    return Array.from($(listId).querySelectorAll('input:checked')).map((i) => i.value);
+  }
+
+  function allChecked(listId) {
+    return Array.from($(listId).querySelectorAll('input')).every((i) => i.checked);
+  }
+
+  // ---- rendering --------------------------------------------------------------------------
+
   function renderStatus(s) {
+    const changed = !state.status || state.status.sequence !== s.sequence;
     state.status = s;
     state.statusAt = performance.now();
-    const badge = $('mode-badge');
-    badge.dataset.mode = s.mode;
-    $('mode-label').textContent = MODE_LABELS[s.mode] || s.mode;
+    for (const id of ['mode-badge', 'topbar-mode']) $(id).dataset.mode = s.mode;
+    $('mode-label').textContent = modeLabel(s.mode);
+    $('topbar-mode-label').textContent = modeLabel(s.mode) + (s.stage ? ' · ' + s.stage : '');
     const stage = $('stage');
     stage.hidden = !s.stage;
     stage.textContent = s.stage ? '(' + s.stage + ')' : '';
@@ -100,10 +203,12 @@
     $('level').textContent = s.level;
     $('level').dataset.level = s.level;
     $('reason').textContent = s.reason;
+    $('sequence').textContent = '#' + s.sequence;
     $('recovery-run').textContent = s.recovery_run ? s.recovery_run + ' (' + s.recovery_trigger + ')' : '–';
     $('last-transition').textContent = s.last_transition
       ? describeTransition(s.last_transition) + ' · ' + formatTime(s.last_transition.timestamp)
       : '–';
+    $('server-time').textContent = formatTime(s.server_time);
     const ttl = $('force-ttl');
     ttl.placeholder = s.override_ttl_bounds.min_seconds + '–' + s.override_ttl_bounds.max_seconds;
     ttl.title = 'Between ' + s.override_ttl_bounds.min_seconds + ' and ' + s.override_ttl_bounds.max_seconds + ' seconds';
@@ -111,7 +216,7 @@
     const banner = $('override-banner');
     if (s.override) {
       const o = s.override;
-      $('override-text').textContent = (MODE_LABELS[o.mode] || o.mode) + ' forced by ' + o.operator_id +
+      $('override-text').textContent = modeLabel(o.mode) + ' forced by ' + o.operator_id +
         ' — “' + o.reason + '” (TTL ' + o.ttl_seconds + ' s, until ' + formatTime(o.expires_at) + ')';
       banner.dataset.mode = o.mode;
       banner.hidden = false;
@@ -119,6 +224,53 @@
     } else {
       banner.hidden = true;
     }
+    if (changed) {
+      clearStaleMessages(s.sequence);
+      state.serverAck.force = null;
+      state.serverAck.release = null;
+    }
+    renderKillSwitch(s);
+    updateControls();
+  }
+
+  function renderKillSwitch(s) {
+    const outcomes = Array.isArray(s.kill_switch) ? s.kill_switch : [];
+    const panel = $('killswitch-panel');
+    if (outcomes.length === 0) {
+      panel.hidden = true;
+      return;
+    }
+    panel.hidden = false;
+    const haltSequence = outcomes[0].halt_sequence;
+    const running = outcomes.filter((o) => o.status === 'running').length;
+    const failed = outcomes.filter((o) => o.status === 'failed' || o.status === 'timed_out').length;
+    const by = s.operator_halt ? 'Halted by ' + s.operator_halt.operator_id + ' since ' + formatTime(s.operator_halt.since) +
+      ' — “' + s.operator_halt.reason + '”. ' : '';
+    $('killswitch-summary').textContent = by + 'Actions run on entering Halt #' + haltSequence + ': ' +
+      (running ? running + ' running, ' : '') + (failed ? failed + ' failed or timed out, ' : '') +
+      outcomes.filter((o) => o.status === 'succeeded').length + ' succeeded.' + (s.mode === 'halt' ? '' : ' (The system has left that Halt.)');
+    $('killswitch-actions').replaceChildren(...outcomes.map((o) => {
+      const item = document.createElement('li');
+      item.dataset.action = o.name;
+      item.dataset.status = o.status;
+      const name = document.createElement('strong');
+      name.textContent = o.name;
+      const status = document.createElement('span');
+      status.className = 'status';
+      status.textContent = o.status.replace('_', ' ');
+      const when = document.createElement('div');
+      when.className = 'muted small';
+      when.textContent = 'started ' + formatTime(o.started_at) + (o.completed_at ? ', finished ' + formatTime(o.completed_at) : '');
+      item.append(name, status, when);
+      if (o.details) {
+        const details = document.createElement('div');
+        details.className = 'small';
+        details.textContent = o.details;
+        item.append(details);
+      }
+      return item;
+    }));
+    if (running) setTimeout(queueRefresh, KILLSWITCH_POLL_MS);
   }
 
   function tickCountdown() {
@@ -168,6 +320,7 @@
   }
 
   function renderComponents(c) {
+    state.components = c.components;
     $('components-body').replaceChildren(...c.components.map((component) => {
       const row = document.createElement('tr');
       row.dataset.component = component.id;
@@ -193,6 +346,7 @@
         cell(component.last_report ? formatTime(component.last_report) + (component.last_reason ? ' · ' + component.last_reason : '') : 'never'));
       return row;
     }));
+    updateControls();
   }
 
   function addTransition(t) {
@@ -226,6 +380,52 @@
     }
   }
 
+  // ---- controls ---------------------------------------------------------------------------
+
+  /** Enables what the caller may do now, and says why something is disabled. */
+  function updateControls() {
+    const s = state.status;
+    const writable = state.canWrite && !state.busy;
+    for (const id of WRITE_CONTROLS) {
+      const el = $(id);
+      el.disabled = !writable;
+      if (!state.canWrite && state.writeKnown) el.title = state.writeReason;
+    }
+    if (!state.canWrite) return;
+
+    const halted = s && s.mode === 'halt';
+    const releaseOpen = $('release-halt-open');
+    releaseOpen.disabled = state.busy || !halted;
+    releaseOpen.title = halted ? 'Release the Halt (leads to recovering)' : 'Nothing is halted.';
+    $('halt-submit').disabled = state.busy || $('halt-confirm-text').value !== HALT_WORD || !$('halt-reason').value.trim();
+
+    // Release: what the server last said stands in the way, else what the page knows of.
+    const releaseConditions = state.serverAck.release || haltConditionsToAcknowledge();
+    renderAck('release-ack-list', 'release-ack', releaseConditions, updateControls);
+    $('release-submit').disabled = state.busy || !halted || $('release-confirm-text').value !== RELEASE_WORD ||
+      !$('release-reason').value.trim() || !allChecked('release-ack-list');
+
+    // Force: tightening needs nothing more; loosening needs every condition in the way acknowledged; nothing leaves Halt.
+    const target = $('force-mode').value;
+    const forceConditions = halted ? [] : (state.serverAck.force || conditionsStricterThan(target));
+    const loosening = renderAck('force-ack-list', 'force-ack', forceConditions, updateControls).length > 0;
+    const acknowledged = allChecked('force-ack-list');
+    const submit = $('force-submit');
+    submit.disabled = state.busy || halted || (loosening && !acknowledged);
+    submit.title = halted ? 'Halted: a force never leaves Halt. Use Release Halt first.' : '';
+    const hint = $('force-hint');
+    const why = halted
+      ? 'The system is halted: a force never leaves Halt. Release the Halt first (top bar).'
+      : loosening && !acknowledged ? 'Tick every condition above to loosen the gate to ' + modeLabel(target) + '.' : '';
+    hint.hidden = !why;
+    hint.textContent = why;
+  }
+
+  function setBusy(busy) {
+    state.busy = busy;
+    updateControls();
+  }
+
   // ---- loading ----------------------------------------------------------------------------
 
   async function refreshAll() {
@@ -236,9 +436,9 @@
       return;
     }
     show('load-error', '');
-    renderStatus(status.body);
-    renderPermissions(permissions.body);
     renderComponents(components.body);
+    renderPermissions(permissions.body);
+    renderStatus(status.body);
   }
 
   function queueRefresh() {
@@ -254,15 +454,29 @@
 
   async function loadOperator() {
     const r = await api('me');
-    if (!r.ok) { $('operator').textContent = 'not signed in'; return; }
-    state.canWrite = r.body.can_write;
-    state.operatorId = r.body.operator_id;
-    $('operator').textContent = r.body.authenticated
-      ? 'Signed in as ' + (r.body.operator_id || '?') + (r.body.can_write ? ' · operator' : ' · read-only')
-      : 'not signed in · read-only';
+    state.writeKnown = true;
+    if (!r.ok) {
+      state.canWrite = false;
+      state.writeReason = 'Not signed in: the controls need an operator account.';
+      $('operator').textContent = 'not signed in';
+    } else {
+      const me = r.body;
+      state.canWrite = me.can_write;
+      state.operatorId = me.operator_id;
+      state.writeReason = me.can_write ? '' : (me.authenticated
+        ? 'Read-only: ' + (me.operator_id || 'this account') + ' may watch but not change the mode; that needs ' + me.write_requirement + '.'
+        : 'Not signed in: changing the mode needs ' + me.write_requirement + '.');
+      $('operator').textContent = me.authenticated
+        ? 'Signed in as ' + (me.operator_id || '?') + (me.can_write ? ' · operator' : ' · read-only')
+        : 'not signed in · read-only';
+      const logout = $('logout');
+      logout.hidden = !(me.authenticated && me.logout_path);
+      logout.dataset.path = me.logout_path || '';
+    }
     const hint = $('write-hint');
-    hint.hidden = r.body.can_write;
-    hint.textContent = r.body.can_write ? '' : 'Read-only: your account may not force, release or recover; the server will refuse.';
+    hint.hidden = state.canWrite;
+    hint.textContent = state.canWrite ? '' : state.writeReason + ' The controls are disabled.';
+    updateControls();
   }
 
   function connectEvents() {
@@ -309,67 +523,177 @@
     }
   }
 
+  function expectedSequence() { return state.status ? state.status.sequence : null; }
+
+  /** A refusal (409) is about the state at its current sequence: keep its conditions and clear it when that moves on. */
+  function showRefusal(errorId, r, which) {
+    const body = r.body || {};
+    if (r.status === 409 && Array.isArray(body.active_conditions) &&
+        (body.refusal === 'acknowledgement_required' || body.refusal === 'stale_acknowledgement')) {
+      state.serverAck[which] = body.active_conditions;
+    }
+    showAbout(errorId, describeError(r), r.status === 409 ? (body.current_sequence != null ? body.current_sequence : expectedSequence()) : null);
+    if (r.status === 409) queueRefresh();
+    updateControls();
+  }
+
   async function submitForce(event) {
     event.preventDefault();
     clearFieldErrors();
     show('force-error', '');
     show('force-result', '');
     const ttlText = $('force-ttl').value.trim();
+    const mode = $('force-mode').value;
     const payload = {
-      mode: $('force-mode').value,
+      mode,
       ttl_seconds: ttlText === '' ? null : Number(ttlText),
       reason: $('force-reason').value,
+      expected_sequence: expectedSequence(),
     };
+    const acknowledge = checkedReasons('force-ack-list');
+    if (acknowledge.length > 0) payload.acknowledge = acknowledge;
     const button = $('force-submit');
-    button.disabled = true;
+    setBusy(true);
     button.textContent = 'Applying...';
     try {
       const r = await post('force', payload);
       if (r.ok) {
-        show('force-result', 'Override applied: ' + (MODE_LABELS[r.body.mode] || r.body.mode) + ' until ' + formatTime(r.body.expires_at) + '.');
         renderStatus(r.body.status);
+        showAbout('force-result', 'Override applied: ' + modeLabel(r.body.mode) + ' until ' + formatTime(r.body.expires_at) + '.', r.body.status.sequence);
         addTransition(r.body.transition);
         queueRefresh();
       } else {
         showFieldErrors(r.body);
-        show('force-error', describeError(r));
+        showRefusal('force-error', r, 'force');
       }
     } finally {
-      button.disabled = false;
       button.textContent = 'Force Override';
+      setBusy(false);
     }
   }
 
   async function command(path, payload, describe) {
     show('actions-error', '');
     show('actions-result', '');
-    const r = await post(path, payload);
-    if (r.ok) {
-      show('actions-result', describe(r.body));
-      if (r.body.status) renderStatus(r.body.status);
-      if (r.body.transition) addTransition(r.body.transition);
-      queueRefresh();
-    } else {
-      show('actions-error', describeError(r));
+    setBusy(true);
+    try {
+      const r = await post(path, payload);
+      if (r.ok) {
+        if (r.body.status) renderStatus(r.body.status);
+        showAbout('actions-result', describe(r.body), r.body.status ? r.body.status.sequence : null);
+        if (r.body.transition) addTransition(r.body.transition);
+        queueRefresh();
+      } else {
+        showRefusal('actions-error', r, 'actions');
+      }
+    } finally {
+      setBusy(false);
     }
   }
 
   function actionReason() { return $('action-reason').value; }
 
+  function openConfirm(id) {
+    for (const other of ['halt-confirm', 'release-confirm']) $(other).hidden = other !== id;
+    updateControls();
+    $(id === 'halt-confirm' ? 'halt-reason' : 'release-reason').focus();
+  }
+
+  function closeConfirm(id) {
+    $(id).hidden = true;
+    if (id === 'halt-confirm') { $('halt-confirm-text').value = ''; show('halt-error', ''); }
+    else { $('release-confirm-text').value = ''; show('release-error', ''); }
+  }
+
+  async function submitHalt() {
+    if ($('halt-confirm-text').value !== HALT_WORD) return;
+    show('halt-error', '');
+    setBusy(true);
+    try {
+      // No expected sequence: a Halt only tightens, so it must never be refused because the state moved.
+      const r = await post('halt', { reason: $('halt-reason').value });
+      if (r.ok) {
+        closeConfirm('halt-confirm');
+        $('halt-reason').value = '';
+        renderStatus(r.body.status);
+        showAbout('command-result', 'Halted by ' + (r.body.transition ? r.body.transition.operator_id : state.operatorId) +
+          ' at ' + formatTime(r.body.transition ? r.body.transition.timestamp : r.body.status.server_time) +
+          '. The kill-switch actions\u2019 outcomes appear in the Kill switch panel as they finish.', r.body.status.sequence);
+        warnIfNotDurable(r.body);
+        if (r.body.transition) addTransition(r.body.transition);
+        queueRefresh();
+      } else {
+        showRefusal('halt-error', r, 'halt');
+      }
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function submitRelease() {
+    if ($('release-confirm-text').value !== RELEASE_WORD) return;
+    show('release-error', '');
+    const payload = { reason: $('release-reason').value, expected_sequence: expectedSequence() };
+    const acknowledge = checkedReasons('release-ack-list');
+    if (acknowledge.length > 0) payload.acknowledge = acknowledge;
+    setBusy(true);
+    try {
+      const r = await post('release-halt', payload);
+      if (r.ok) {
+        closeConfirm('release-confirm');
+        $('release-reason').value = '';
+        renderStatus(r.body.status);
+        showAbout('command-result', 'Halt released: now ' + r.body.status.mode + (r.body.status.stage ? '/' + r.body.status.stage : '') + '.', r.body.status.sequence);
+        warnIfNotDurable(r.body);
+        if (r.body.transition) addTransition(r.body.transition);
+        queueRefresh();
+      } else {
+        showRefusal('release-error', r, 'release');
+      }
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  /** A command in force here but not stored durably must not go unnoticed: it would not survive a restart. */
+  function warnIfNotDurable(body) {
+    if (body.durable !== false) return;
+    showAbout('durability-warning', 'Warning: ' + (body.message || 'the command is in force in this process but could not be stored durably.') +
+      ' It will not survive a restart of the server.', body.status ? body.status.sequence : null);
+  }
+
+  async function logout() {
+    const path = $('logout').dataset.path;
+    if (!path) return;
+    const r = await api(path, { method: 'POST' });
+    // The host usually redirects to its sign-in page; otherwise reload, which asks again who we are.
+    if (r.redirected && r.url) window.location.assign(r.url);
+    else window.location.reload();
+  }
+
   function wireCommands() {
     $('force-form').addEventListener('submit', submitForce);
+    $('force-mode').addEventListener('change', () => { state.serverAck.force = null; updateControls(); });
     $('release-override').addEventListener('click', () =>
-      command('release', { target: 'override', reason: actionReason() }, (b) => 'Override released: now ' + b.status.mode + '.'));
-    $('release-halt').addEventListener('click', () =>
-      command('release', { target: 'halt', reason: actionReason() }, (b) => 'Halt released: now ' + b.status.mode + '.'));
+      command('release', { target: 'override', reason: actionReason(), expected_sequence: expectedSequence() },
+        (b) => 'Override released: now ' + b.status.mode + '.'));
     $('start-recovery').addEventListener('click', () =>
       command('recovery/start', { reason: actionReason() }, (b) => 'Recovery run ' + b.run_id + ' started.'));
     $('complete-recovery').addEventListener('click', () =>
       command('recovery/complete', { reason: actionReason() }, (b) => 'Recovery completed: now ' + b.status.mode + '.'));
+    $('halt-open').addEventListener('click', () => openConfirm('halt-confirm'));
+    $('halt-cancel').addEventListener('click', () => closeConfirm('halt-confirm'));
+    $('halt-submit').addEventListener('click', submitHalt);
+    $('release-halt-open').addEventListener('click', () => openConfirm('release-confirm'));
+    $('release-cancel').addEventListener('click', () => closeConfirm('release-confirm'));
+    $('release-submit').addEventListener('click', submitRelease);
+    for (const id of ['halt-reason', 'halt-confirm-text', 'release-reason', 'release-confirm-text']) $(id).addEventListener('input', updateControls);
+    $('logout').addEventListener('click', logout);
   }
 
   function start() {
     wireCommands();
+    updateControls();
     loadOperator();
     refreshAll();
     loadHistory();

@@ -25,6 +25,16 @@ internal sealed class AccessPolicies
             _defaultWrite = Builder(options).RequireRole(options.OperatorRole).Build();
     }
 
+    /// <summary>What a read needs, in words, for 401/403 answers.</summary>
+    public string ReadRequirement => !_options.RequireAuthorizationForReads
+        ? "nothing"
+        : _options.ReadPolicy is { } name ? $"the read policy '{name}'" : "an authenticated user";
+
+    /// <summary>What a write needs, in words, for 401/403 answers.</summary>
+    public string WriteRequirement => _options.WritePolicy is { } name
+        ? $"the write policy '{name}'"
+        : $"an authenticated user in the operator role '{_options.OperatorRole}'";
+
     public void RequireRead(IEndpointConventionBuilder endpoint)
     {
         if (!_options.RequireAuthorizationForReads) endpoint.AllowAnonymous();

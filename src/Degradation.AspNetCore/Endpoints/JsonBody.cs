@@ -7,7 +7,8 @@ namespace Degradation.AspNetCore.Endpoints;
 
 /// <summary>
 /// Reads a write's JSON body with a hard size limit and turns every failure into an answer naming the field:
-/// wrong content type (415, which also keeps cross-site HTML forms out), oversized or malformed body (400).
+/// wrong content type (415, which also keeps cross-site HTML forms out), oversized or malformed body, a repeated
+/// key, or text carrying control or bidirectional override characters (400, see <see cref="JsonBodyInspector"/>).
 /// </summary>
 internal static class JsonBody
 {
@@ -35,6 +36,9 @@ internal static class JsonBody
             if (length > maxBytes) return (null, TooLarge(maxBytes, null));
         }
         if (length == 0) return (null, Problems.Validation("body", "A JSON object body is required."));
+
+        var inspected = new FieldErrors();
+        if (JsonBodyInspector.Inspect(buffer.AsSpan(0, length), inspected) && inspected.Any) return (null, Problems.Validation(inspected));
 
         try
         {

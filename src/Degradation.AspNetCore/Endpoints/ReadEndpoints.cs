@@ -34,6 +34,8 @@ internal sealed class ReadEndpoints(DegradationEndpointOptions options, AccessPo
             Authenticated = user.Identity?.IsAuthenticated == true,
             OperatorId = OperatorIdentity.Find(user, options.OperatorIdClaimType),
             CanWrite = canWrite,
+            LogoutPath = options.LogoutPath,
+            WriteRequirement = policies.WriteRequirement,
         };
         await Json(context, response, DegradationJsonContext.Default.OperatorResponse).ConfigureAwait(false);
     }

@@ -8,6 +8,8 @@ public sealed class AuthorizationTests
 {
     public static TheoryData<string, string> Writes => new()
     {
+        { "/degradation/halt", """{"reason":"r"}""" },
+        { "/degradation/release-halt", """{"reason":"r"}""" },
         { "/degradation/force", """{"mode":"halt","ttl_seconds":60,"reason":"r"}""" },
         { "/degradation/release", """{"target":"halt","reason":"r"}""" },
         { "/degradation/recovery/start", """{"reason":"r"}""" },

@@ -24,8 +24,8 @@ public sealed class EventStreamTests
         Assert.Equal("broker", json.Str("source"));
         Assert.Equal(json.GetProperty("sequence").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture), disconnected.Id);
 
-        await host.OperatorClient().PostRawAsync("/degradation/force", """{"mode":"halt","ttl_seconds":60,"reason":"stop everything"}""");
-        var forced = await events.WaitForAsync("transition", e => e.Json.Str("kind") == "override_started", timeout.Token);
+        await host.OperatorClient().PostRawAsync("/degradation/halt", """{"reason":"stop everything"}""");
+        var forced = await events.WaitForAsync("transition", e => e.Json.Str("kind") == "operator_halt", timeout.Token);
         Assert.Equal("halt", forced.Json.Str("to_mode"));
         Assert.Equal("alice", forced.Json.Str("operator_id"));
         Assert.True(long.Parse(forced.Id!, System.Globalization.CultureInfo.InvariantCulture) > long.Parse(disconnected.Id!, System.Globalization.CultureInfo.InvariantCulture));
@@ -37,7 +37,7 @@ public sealed class EventStreamTests
         await using var host = await DegradationTestHost.StartAsync();
         var lastSeen = host.System.StateMachine.TransitionCount;
         host.System.ReportFailure(ComponentId.Broker, ReasonCode.BrokerDisconnect);
-        await host.OperatorClient().PostRawAsync("/degradation/force", """{"mode":"degraded","ttl_seconds":60,"reason":"r"}""");
+        await host.OperatorClient().PostRawAsync("/degradation/force", """{"mode":"degraded","ttl_seconds":60,"reason":"r","acknowledge":["broker.disconnect"]}""");
         var missed = host.System.StateMachine.GetHistory().Where(t => t.Sequence > lastSeen).Select(t => t.Sequence).ToList();
         Assert.Equal(2, missed.Count);
 
@@ -66,7 +66,7 @@ public sealed class EventStreamTests
         var flood = Task.Run(() =>
         {
             for (var i = 0; i < 1000; i++)
-                host.System.StateMachine.ForceMode(i % 2 == 0 ? SystemMode.Halt : SystemMode.Degraded, TimeSpan.FromSeconds(60), "alice", "flood " + i);
+                host.System.StateMachine.ForceMode(i % 2 == 0 ? SystemMode.SafeMode : SystemMode.Degraded, TimeSpan.FromSeconds(60), "alice", "flood " + i);
         });
         await flood;
         SseReader.Event next;

@@ -23,6 +23,7 @@ public sealed class MappingTests
         services.AddSingleton(_ => DegradationSystem.Create(DegradationTestHost.FastOptions(), TimeProvider.System));
         services.AddAuthentication(TestAuthHandler.SchemeName).AddScheme<AuthenticationSchemeOptions, TestAuthHandler>(TestAuthHandler.SchemeName, null);
         services.AddAuthorization();
+        services.AddDegradationEndpoints();
     }
 
     [Theory]
@@ -62,6 +63,30 @@ public sealed class MappingTests
         await using var app = Build(s => s.AddSingleton(_ => DegradationSystem.Create()));
         var error = Assert.Throws<InvalidOperationException>(() => app.MapDegradationEndpoints());
         Assert.Contains("AddAuthorization", error.Message);
+    }
+
+    [Fact]
+    public async Task Mapping_without_the_endpoint_services_fails_naming_the_call_that_registers_them()
+    {
+        await using var app = Build(s =>
+        {
+            s.AddSingleton(_ => DegradationSystem.Create(DegradationTestHost.FastOptions(), TimeProvider.System));
+            s.AddAuthentication(TestAuthHandler.SchemeName).AddScheme<AuthenticationSchemeOptions, TestAuthHandler>(TestAuthHandler.SchemeName, null);
+            s.AddAuthorization();
+        });
+        var error = Assert.Throws<InvalidOperationException>(() => app.MapDegradationEndpoints());
+        Assert.Contains("AddDegradationEndpoints", error.Message);
+    }
+
+    [Theory]
+    [InlineData("logout")]
+    [InlineData("//evil.example/logout")]
+    [InlineData("/log out")]
+    public async Task A_logout_path_must_be_local(string path)
+    {
+        await using var app = Build(Complete);
+        var error = Assert.Throws<OptionsValidationException>(() => app.MapDegradationEndpoints("/degradation", o => o.LogoutPath = path));
+        Assert.Contains(nameof(DegradationEndpointOptions.LogoutPath), error.Message);
     }
 
     [Fact]

@@ -39,7 +39,7 @@ public sealed class ReleaseAndRecoveryEndpointTests
         await using var host = await DegradationTestHost.StartAsync();
         var client = host.OperatorClient();
         host.System.ReportFailure(ComponentId.Broker, ReasonCode.BrokerDisconnect);
-        await client.PostRawAsync("/degradation/force", """{"mode":"normal","ttl_seconds":600,"reason":"trust me"}""");
+        await client.PostRawAsync("/degradation/force", """{"mode":"normal","ttl_seconds":600,"reason":"trust me","acknowledge":["broker.disconnect"]}""");
         Assert.Equal(SystemMode.Normal, host.System.Gate.Mode);
 
         var body = await (await client.PostRawAsync("/degradation/release", """{"target":"override","reason":"done"}""")).JsonAsync();
@@ -63,7 +63,7 @@ public sealed class ReleaseAndRecoveryEndpointTests
         host.System.ReportFailure(ComponentId.Broker, ReasonCode.BrokerMismatch);
         Assert.Equal(SystemMode.Halt, host.System.Gate.Mode);
 
-        using var response = await host.OperatorClient().PostRawAsync("/degradation/release", """{"target":"halt","reason":"positions reconciled by hand"}""");
+        using var response = await host.OperatorClient().PostRawAsync("/degradation/release", """{"target":"halt","reason":"positions reconciled by hand","acknowledge":["broker.mismatch"]}""");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await response.JsonAsync();

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Builder;
 using Degradation.Tests.Infrastructure;
 using OpenQA.Selenium;
 using Xunit.Abstractions;
@@ -5,7 +6,7 @@ using Xunit.Abstractions;
 namespace Degradation.Tests.Browser;
 
 /// <summary>The dashboard in a real headless Chromium against a real Kestrel server and degradation system.</summary>
-public sealed class DashboardBrowserTests(ChromiumBrowser browser, ITestOutputHelper output) : IClassFixture<ChromiumBrowser>
+public sealed partial class DashboardBrowserTests(ChromiumBrowser browser, ITestOutputHelper output) : IClassFixture<ChromiumBrowser>
 {
     private string Mode => browser.Element("mode-badge").GetAttribute("data-mode") ?? "";
 
@@ -36,10 +37,18 @@ public sealed class DashboardBrowserTests(ChromiumBrowser browser, ITestOutputHe
         browser.WaitFor(_ => driver.FindElement(By.CssSelector("#components-body tr[data-component='broker']")).GetAttribute("data-level") == "tripped", "the broker tripped");
         Assert.Equal(true, ((IJavaScriptExecutor)driver).ExecuteScript("return window.__notReloaded === true;"));
 
-        // Force an override: banner, countdown, badge.
+        // The force control starts at the strictest mode.
+        Assert.Equal("halt", browser.Element("force-mode").GetAttribute("value"));
+
+        // Force an override looser than the broker's condition: the page asks to acknowledge it first.
         driver.FindElement(By.CssSelector("#force-mode option[value='degraded']")).Click();
         SetValue("force-ttl", "120");
         SetValue("force-reason", "broker failover drill");
+        browser.WaitFor(_ => browser.Element("force-ack").Displayed, "the conditions to acknowledge");
+        Assert.False(browser.Element("force-submit").Enabled);
+        Assert.Contains("Tick every condition", browser.Element("force-hint").Text);
+        driver.FindElement(By.CssSelector("#force-ack-list input[value='broker.disconnect']")).Click();
+        browser.WaitFor(_ => browser.Element("force-submit").Enabled, "the force button once acknowledged");
         browser.Element("force-submit").Click();
         browser.WaitFor(_ => browser.Element("override-banner").Displayed, "the override banner");
         Assert.Contains("forced by alice", browser.Element("override-text").Text);
@@ -81,7 +90,7 @@ public sealed class DashboardBrowserTests(ChromiumBrowser browser, ITestOutputHe
     }
 
     [Fact]
-    public async Task A_read_only_user_sees_the_dashboard_but_every_write_is_refused()
+    public async Task A_read_only_user_sees_the_dashboard_with_every_control_disabled_and_told_why()
     {
         await using var host = await DegradationTestHost.StartAsync();
         browser.SignIn(host.BaseAddress, DegradationTestHost.Viewer);
@@ -91,14 +100,14 @@ public sealed class DashboardBrowserTests(ChromiumBrowser browser, ITestOutputHe
         browser.WaitFor(_ => browser.Element("operator").Text.Contains("read-only", StringComparison.Ordinal), "the read-only marker");
         Assert.True(browser.Element("write-hint").Displayed);
 
-        SetValue("force-reason", "let me in");
-        browser.Element("force-submit").Click();
-        browser.WaitFor(_ => browser.Element("force-error").Displayed, "the refusal");
-        Assert.Contains("403", browser.Element("force-error").Text);
-
-        browser.Element("start-recovery").Click();
-        browser.WaitFor(_ => browser.Element("actions-error").Displayed, "the refusal of recovery");
-        Assert.Contains("403", browser.Element("actions-error").Text);
+        // Every control that would change the state is disabled, and the page says why.
+        browser.WaitFor(_ => browser.Element("write-hint").Displayed, "the read-only notice");
+        Assert.Contains("needs an authenticated user in the operator role 'degradation-operator'", browser.Element("write-hint").Text);
+        foreach (var id in new[] { "halt-open", "release-halt-open", "force-mode", "force-ttl", "force-reason", "force-submit", "release-override", "start-recovery", "complete-recovery" })
+        {
+            Assert.False(browser.Element(id).Enabled, id + " should be disabled for a read-only user");
+            Assert.Contains("Read-only", browser.Element(id).GetAttribute("title"));
+        }
 
         Assert.False(host.System.StateMachine.IsOverrideActive);
         Assert.Equal(SystemMode.Normal, host.System.Gate.Mode);
@@ -114,6 +123,29 @@ public sealed class DashboardBrowserTests(ChromiumBrowser browser, ITestOutputHe
         browser.Driver.Navigate().GoToUrl(host.Dashboard);
         // No cookie, reads closed: the server answers 401 and sends no dashboard at all.
         Assert.Empty(browser.Driver.FindElements(By.Id("mode-badge")));
+    }
+
+    [Fact]
+    public async Task The_sign_out_button_posts_to_the_hosts_logout_path_and_the_page_forgets_the_operator()
+    {
+        var signedOut = 0;
+        await using var host = await DegradationTestHost.StartAsync(e => e.LogoutPath = "/test-logout", map: app =>
+            app.MapPost("/test-logout", (Microsoft.AspNetCore.Http.HttpContext context) =>
+            {
+                Interlocked.Increment(ref signedOut);
+                context.Response.Cookies.Delete(TestAuthHandler.UserCookie);
+                context.Response.Cookies.Delete(TestAuthHandler.RolesCookie);
+                return Microsoft.AspNetCore.Http.Results.LocalRedirect(DegradationTestHost.Prefix + "/");
+            }).AllowAnonymous());
+        browser.SignIn(host.BaseAddress, DegradationTestHost.Operator, DegradationTestHost.OperatorRole);
+        browser.Driver.Navigate().GoToUrl(host.Dashboard);
+        browser.WaitFor(_ => browser.Element("logout").Displayed, "the Sign out button");
+
+        browser.Element("logout").Click();
+
+        // Signed out, reads closed: the server no longer sends the dashboard.
+        browser.WaitFor(d => d.FindElements(By.Id("mode-badge")).Count == 0, "the dashboard to be gone after signing out");
+        Assert.Equal(1, Volatile.Read(ref signedOut));
     }
 
     private double Remaining() =>

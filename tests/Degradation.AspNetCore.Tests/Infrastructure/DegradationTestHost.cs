@@ -50,7 +50,8 @@ public sealed class DegradationTestHost : IAsyncDisposable
         Action<DegradationEndpointOptions>? endpoints = null,
         Action<AuthorizationOptions>? authorization = null,
         bool bringUpToNormal = true,
-        DegradationOptions? systemOptions = null)
+        DegradationOptions? systemOptions = null,
+        Action<WebApplication>? map = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
         builder.Logging.ClearProviders();
@@ -61,10 +62,12 @@ public sealed class DegradationTestHost : IAsyncDisposable
             .AddScheme<AuthenticationSchemeOptions, TestAuthHandler>(TestAuthHandler.SchemeName, null);
         if (authorization is null) builder.Services.AddAuthorization();
         else builder.Services.AddAuthorization(authorization);
+        builder.Services.AddDegradationEndpoints();
 
         var app = builder.Build();
         app.Urls.Add("http://127.0.0.1:0");
         app.MapDegradationEndpoints(Prefix, endpoints);
+        map?.Invoke(app);
         await app.StartAsync();
 
         var system = app.Services.GetRequiredService<DegradationSystem>();
