@@ -19,21 +19,34 @@ public sealed class DegradationSystem : IAsyncDisposable
     private ITimer? _ticker;
     private bool _disposed;
 
-    private DegradationSystem(DegradationPolicy policy, TimeProvider timeProvider)
+    private DegradationSystem(DegradationPolicy policy, TimeProvider timeProvider, IOperatorStateStore? operatorStateStore)
     {
         Policy = policy;
         TimeProvider = timeProvider;
-        StateMachine = new DegradationStateMachine(policy, timeProvider);
+        StateMachine = new DegradationStateMachine(policy, timeProvider, operatorStateStore);
         Bus = new EventBus(policy, StateMachine, timeProvider);
         Scopes = new ScopeTree(StateMachine, Bus);
+        KillSwitch = new KillSwitch(StateMachine, timeProvider);
     }
 
-    /// <summary>Creates a system from validated options.</summary>
+    /// <summary>Creates a system from validated options, without durable operator state.</summary>
     /// <param name="options">The options; defaults when null.</param>
     /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when null.</param>
     /// <exception cref="DegradationOptionsException">An option is invalid; the message names it.</exception>
     public static DegradationSystem Create(DegradationOptions? options = null, TimeProvider? timeProvider = null) =>
-        new(new DegradationPolicy(options ?? new DegradationOptions()), timeProvider ?? TimeProvider.System);
+        Create(options, timeProvider, null);
+
+    /// <summary>
+    /// Creates a system from validated options whose operator Halts and overrides are kept in
+    /// <paramref name="operatorStateStore"/>: the stored state is restored before the gate exists, so a stored
+    /// Halt is in force from the very first gate check.
+    /// </summary>
+    /// <param name="options">The options; defaults when null.</param>
+    /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when null.</param>
+    /// <param name="operatorStateStore">The durable operator state (e.g. the file store of the Storage.File package); null keeps it in memory.</param>
+    /// <exception cref="DegradationOptionsException">An option is invalid; the message names it.</exception>
+    public static DegradationSystem Create(DegradationOptions? options, TimeProvider? timeProvider, IOperatorStateStore? operatorStateStore) =>
+        new(new DegradationPolicy(options ?? new DegradationOptions()), timeProvider ?? TimeProvider.System, operatorStateStore);
 
     /// <summary>The compiled, validated options.</summary>
     public DegradationPolicy Policy { get; }
@@ -52,6 +65,20 @@ public sealed class DegradationSystem : IAsyncDisposable
     /// <see cref="ScopeTree.Root"/>. Trade through <c>Gate.For(Gate.Resolve("venue-a/acct-1"))</c>.
     /// </summary>
     public ScopeTree Scopes { get; }
+    /// <summary>The kill-switch actions and their latest outcomes.</summary>
+    public KillSwitch KillSwitch { get; }
+    /// <summary>The outcome of each kill-switch action for the latest entry into Halt.</summary>
+    public IReadOnlyList<KillSwitchActionOutcome> KillSwitchOutcomes => KillSwitch.Outcomes;
+
+    /// <summary>
+    /// Registers an action to run once per entry into Halt (operator kill switch or automatic), e.g. a venue
+    /// mass-cancel; see <see cref="IKillSwitchAction"/> for why that is where a mass-cancel belongs.
+    /// </summary>
+    public DegradationSystem AddKillSwitchAction(IKillSwitchAction action)
+    {
+        KillSwitch.Add(action);
+        return this;
+    }
 
     /// <summary>Starts the bus consumer loop and the re-evaluation timer. Idempotent.</summary>
     public void Start()
@@ -61,6 +88,7 @@ public sealed class DegradationSystem : IAsyncDisposable
             ObjectDisposedException.ThrowIf(_disposed, this);
             Bus.Start();
             Scopes.Start();
+            KillSwitch.Start();
             var interval = TimeSpan.FromMilliseconds(Options.TickIntervalMs);
             _ticker ??= TimeProvider.CreateTimer(static state => ((ScopeTree)state!).Tick(), Scopes, interval, interval);
         }
@@ -106,6 +134,7 @@ public sealed class DegradationSystem : IAsyncDisposable
         }
         await StopAsync().ConfigureAwait(false);
         await Scopes.DisposeAsync().ConfigureAwait(false);
+        await KillSwitch.DisposeAsync().ConfigureAwait(false);
         await StateMachine.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -47,6 +47,7 @@ public static class WireNames
         TransitionKind.OverrideEnded => "override_ended",
         TransitionKind.HaltReleased => "halt_released",
         TransitionKind.OperatorCommand => "operator_command",
+        TransitionKind.OperatorHalt => "operator_halt",
         _ => Unknown((int)kind),
     };
 

@@ -117,6 +117,34 @@ public sealed class GracefulDegradationBuilder
         return this;
     }
 
+    /// <summary>
+    /// Adds a kill-switch action: it runs once per entry into Halt (operator or automatic), concurrently with the
+    /// others and under <see cref="DegradationOptions.KillSwitchActionTimeoutSeconds"/>; its outcome is audited and
+    /// shown in the status. The typical action is the venue's mass-cancel (see <see cref="IKillSwitchAction"/>).
+    /// </summary>
+    public GracefulDegradationBuilder AddKillSwitchAction<TAction>() where TAction : class, IKillSwitchAction
+    {
+        Services.TryAddEnumerable(ServiceDescriptor.Singleton<IKillSwitchAction, TAction>());
+        return this;
+    }
+
+    /// <summary>Keeps operator Halts and overrides in <typeparamref name="TStore"/>, so they survive a restart or a crash.</summary>
+    public GracefulDegradationBuilder UseOperatorStateStore<TStore>() where TStore : class, IOperatorStateStore
+    {
+        Services.RemoveAll<IOperatorStateStore>();
+        Services.AddSingleton<IOperatorStateStore, TStore>();
+        return this;
+    }
+
+    /// <summary>Keeps operator Halts and overrides in the store created by <paramref name="factory"/>.</summary>
+    public GracefulDegradationBuilder UseOperatorStateStore(Func<IServiceProvider, IOperatorStateStore> factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        Services.RemoveAll<IOperatorStateStore>();
+        Services.AddSingleton(factory);
+        return this;
+    }
+
     /// <summary>Uses <typeparamref name="TStore"/> as the write-ahead log of the write buffer.</summary>
     public GracefulDegradationBuilder UseWalStore<TStore>() where TStore : class, IWalStore
     {

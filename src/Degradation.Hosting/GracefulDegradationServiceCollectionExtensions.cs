@@ -44,9 +44,16 @@ public static class GracefulDegradationServiceCollectionExtensions
         services.AddOptions<DegradationOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DegradationOptions>>(new DegradationOptionsValidator(sectionPath)));
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(sp => DegradationSystem.Create(
-            sp.GetRequiredService<IOptions<DegradationOptions>>().Value,
-            sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp =>
+        {
+            // The operator state store is read while the system is built, before its gate exists.
+            var system = DegradationSystem.Create(
+                sp.GetRequiredService<IOptions<DegradationOptions>>().Value,
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetService<IOperatorStateStore>());
+            foreach (var action in sp.GetServices<IKillSwitchAction>()) system.AddKillSwitchAction(action);
+            return system;
+        });
         services.TryAddSingleton<ITradingGate>(sp => sp.GetRequiredService<DegradationSystem>().Gate);
         services.TryAddSingleton(sp => sp.GetRequiredService<DegradationSystem>().Gate);
         services.TryAddSingleton(sp => sp.GetRequiredService<DegradationSystem>().StateMachine);

@@ -40,7 +40,9 @@ internal sealed class CommandEndpoints(DegradationEndpointOptions options)
 
         await RunAsync(context, () =>
         {
-            var transition = system.StateMachine.ForceMode(mode, ttl, operatorId, reason!);
+            var outcome = system.StateMachine.ForceMode(mode, ttl, operatorId, reason!);
+            if (!outcome.Accepted) return Problems.Conflict(outcome.Message);
+            var transition = TransitionOf(system, outcome);
             var status = ContractMapper.ToStatus(system);
             return TypedResults.Json(new ForceResponse
             {
@@ -71,10 +73,10 @@ internal sealed class CommandEndpoints(DegradationEndpointOptions options)
         var system = SystemAccessor.Get(context);
         await RunAsync(context, () =>
         {
-            var transition = target == ReleaseOverride
+            var outcome = target == ReleaseOverride
                 ? system.StateMachine.ReleaseOverride(operatorId, reason)
                 : system.StateMachine.ReleaseHalt(operatorId, reason!);
-            return Command(system, transition);
+            return outcome.Accepted ? Command(system, TransitionOf(system, outcome)) : Problems.Conflict(outcome.Message);
         }).ConfigureAwait(false);
     }
 
@@ -111,6 +113,10 @@ internal sealed class CommandEndpoints(DegradationEndpointOptions options)
         var reason = CheckReason(body!.Reason, errors);
         return errors.Any ? (null, Problems.Validation(errors)) : (reason, null);
     }
+
+    // An accepted command that changed nothing (e.g. a Halt on a halted system) answers with the latest transition.
+    private static ModeTransition TransitionOf(DegradationSystem system, OperatorCommandResult outcome) =>
+        outcome.Transition ?? system.StateMachine.LastTransition!;
 
     private static IResult Command(DegradationSystem system, ModeTransition transition) =>
         TypedResults.Json(new CommandResponse { Transition = ContractMapper.ToResponse(transition), Status = ContractMapper.ToStatus(system) },

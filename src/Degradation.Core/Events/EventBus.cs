@@ -99,8 +99,9 @@ public sealed class EventBus : IAsyncDisposable
     }
 
     /// <summary>Stamps and publishes an event (see <see cref="Publish(in SystemEvent)"/>).</summary>
-    public bool Publish(EventType type, ComponentId component, ReasonCode reason = default, string? details = null, TimeSpan? ttl = null, Severity? severity = null) =>
-        Publish(SystemEvent.Create(_time, type, component, reason, severity, details, ttl));
+    public bool Publish(EventType type, ComponentId component, ReasonCode reason = default, string? details = null, TimeSpan? ttl = null,
+        Severity? severity = null, ConditionSource source = default) =>
+        Publish(SystemEvent.Create(_time, type, component, reason, severity, details, ttl, source));
 
     /// <summary>Subscribes a handler that sees every processed event, in order, on the consumer loop. Dispose to unsubscribe.</summary>
     public IDisposable Subscribe(Action<SystemEvent> handler)

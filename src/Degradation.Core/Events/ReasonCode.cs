@@ -73,6 +73,12 @@ public readonly struct ReasonCode : IEquatable<ReasonCode>
     public static readonly ReasonCode OverrideReleased = new("override.released");
     /// <summary>An operator released a Halt.</summary>
     public static readonly ReasonCode HaltReleased = new("halt.released");
+    /// <summary>An operator halted the system (the kill switch); cleared only by a Halt release.</summary>
+    public static readonly ReasonCode OperatorHalt = new("operator.halt");
+    /// <summary>An operator replaced the active override with a new one.</summary>
+    public static readonly ReasonCode OverrideReplaced = new("override.replaced");
+    /// <summary>A critical component never reported: the system cannot know it is safe to trade.</summary>
+    public static readonly ReasonCode ComponentUnknown = new("component.unknown");
 
     /// <inheritdoc />
     public bool Equals(ReasonCode other) =>

@@ -48,14 +48,19 @@ public readonly struct SystemEvent
     public string? Details { get; }
     /// <summary>How long this information stays valid; null means the component's status TTL.</summary>
     public TimeSpan? Ttl { get; }
+    /// <summary>
+    /// Who reports it (probe, breaker, write buffer, ...); <see cref="ConditionSource.Application"/> unless set.
+    /// The conditions it raises carry this source, and a <see cref="EventType.Recovered"/> clears only its own source's.
+    /// </summary>
+    public ConditionSource Source { get; init; }
 
     /// <summary>Creates an event stamped with <paramref name="timeProvider"/>'s wall and monotonic clocks.</summary>
     public static SystemEvent Create(TimeProvider timeProvider, EventType type, ComponentId component,
-        ReasonCode reason = default, Severity? severity = null, string? details = null, TimeSpan? ttl = null)
+        ReasonCode reason = default, Severity? severity = null, string? details = null, TimeSpan? ttl = null, ConditionSource source = default)
     {
         ArgumentNullException.ThrowIfNull(timeProvider);
         return new SystemEvent(type, component, reason, severity ?? DefaultSeverity(type),
-            timeProvider.GetUtcNow(), timeProvider.GetTimestamp(), details, ttl);
+            timeProvider.GetUtcNow(), timeProvider.GetTimestamp(), details, ttl) { Source = source };
     }
 
     /// <summary>True when the event has a TTL and it has passed at <paramref name="nowTimestamp"/>.</summary>

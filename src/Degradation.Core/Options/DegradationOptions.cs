@@ -6,7 +6,7 @@ namespace Degradation;
 /// Every threshold of the degradation system (seed 000's configuration, PascalCase, same defaults), the
 /// decision matrix, the must-deliver set, per-mode limits and the component registry.
 /// No threshold is hard-coded anywhere else. Call <see cref="Validate"/> (done for you by
-/// <see cref="DegradationSystem.Create"/> and the hosting package) to reject bad values.
+/// <see cref="DegradationSystem.Create(DegradationOptions?, TimeProvider?)"/> and the hosting package) to reject bad values.
 /// </summary>
 public sealed class DegradationOptions
 {
@@ -82,8 +82,15 @@ public sealed class DegradationOptions
     public int MinOverrideSeconds { get; set; } = 1;
     /// <summary>Longest TTL an operator override may have, in seconds.</summary>
     public int MaxOverrideSeconds { get; set; } = 3600;
-    /// <summary>A must-deliver event more severe than the forced mode ends the override.</summary>
+    /// <summary>
+    /// Kept for configuration compatibility. A condition the override did not acknowledge that demands a
+    /// stricter mode than the forced one always ends the override, must-deliver or not; setting this to false
+    /// no longer keeps an override in place over such a condition.
+    /// </summary>
     public bool MustDeliverBreaksOverride { get; set; } = true;
+
+    /// <summary>How long each kill-switch action may run before it is cancelled and reported as timed out, in seconds.</summary>
+    public double KillSwitchActionTimeoutSeconds { get; set; } = 10;
 
     /// <summary>
     /// Count gate refusals per mode and action (the <c>degradation.gate.denials</c> metric). Off by default: the
@@ -149,6 +156,7 @@ public sealed class DegradationOptions
         if (MaxOverrideSeconds < MinOverrideSeconds && MinOverrideSeconds > 0 && MaxOverrideSeconds > 0)
             errors.Add($"{nameof(MaxOverrideSeconds)} ({Format(MaxOverrideSeconds)}) must not be below {nameof(MinOverrideSeconds)} ({Format(MinOverrideSeconds)}).");
         Positive(errors, nameof(TransitionHistorySize), TransitionHistorySize);
+        Seconds(errors, nameof(KillSwitchActionTimeoutSeconds), KillSwitchActionTimeoutSeconds, allowZero: false);
         Positive(errors, nameof(TickIntervalMs), TickIntervalMs);
 
         NotNull(errors, nameof(DecisionMatrix), DecisionMatrix);

@@ -7,7 +7,7 @@ internal sealed class ComponentState(ComponentId id, bool critical, TimeSpan def
     public bool Critical { get; } = critical;
     public TimeSpan DefaultTtl { get; } = defaultTtl;
     public ComponentOptions? Registration { get; } = registration;
-    public Dictionary<ReasonCode, ActiveCondition> Conditions { get; } = [];
+    public Dictionary<(ReasonCode Reason, ConditionSource Source), ActiveCondition> Conditions { get; } = [];
     public bool HasReported { get; set; }
     public bool Stale { get; set; }
     public long LastReportTimestamp { get; set; }

@@ -17,4 +17,9 @@ public sealed record OverrideInfo
     public required DateTimeOffset ExpiresAt { get; init; }
     /// <summary>Monotonic timestamp at which it ends.</summary>
     public required long ExpiresAtTimestamp { get; init; }
+    /// <summary>
+    /// The conditions the operator acknowledged to force a mode less strict than they demand (empty for a
+    /// tightening override). A condition not in this list that demands more than the override ends it.
+    /// </summary>
+    public IReadOnlyList<ConditionInfo> Acknowledged { get; init; } = [];
 }

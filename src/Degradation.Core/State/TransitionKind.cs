@@ -15,4 +15,6 @@ public enum TransitionKind : byte
     HaltReleased = 4,
     /// <summary>An operator started or completed a recovery run.</summary>
     OperatorCommand = 5,
+    /// <summary>An operator halted the system (the kill switch), or a stored operator Halt was restored at start.</summary>
+    OperatorHalt = 6,
 }

@@ -365,16 +365,26 @@ public sealed class PostgresFleetPolicy : IAsyncDisposable
             return (FleetCommandOutcome.Expired, $"{left.TotalSeconds:0.###} s left, below the minimum override of {policy.MinOverride.TotalSeconds:0.###} s");
         var ttl = remaining is { } r && r < policy.MaxOverride ? r : policy.MaxOverride;
         var now = _time.GetTimestamp();
+        if (mode == SystemMode.Halt)
+        {
+            // A fleet Halt is a kill switch like a local one: no TTL, it stays until a release (the fleet's or a local one).
+            var halted = stateMachine.Halt(command.OperatorId, command.Describe());
+            _active = new ActiveOverride(command, null, null, stateMachine.OperatorHalt);
+            return (FleetCommandOutcome.Applied, halted.Durable ? null : halted.Message);
+        }
+        OperatorCommandResult result;
         try
         {
-            stateMachine.ForceMode(mode, ttl, command.OperatorId, command.Describe());
+            result = stateMachine.ForceMode(mode, ttl, command.OperatorId, command.Describe());
         }
         catch (ArgumentException ex)
         {
             return (FleetCommandOutcome.Rejected, ex.Message);
         }
+        // The fleet never acknowledges local conditions: a loosening fleet command is refused here, not applied blindly.
+        if (!result.Accepted) return (FleetCommandOutcome.Rejected, result.Message);
         long? commandEnd = remaining is { } rem ? now + (long)(rem.TotalSeconds * _time.TimestampFrequency) : null;
-        _active = new ActiveOverride(command, stateMachine.Override, commandEnd);
+        _active = new ActiveOverride(command, stateMachine.Override, commandEnd, null);
         return (FleetCommandOutcome.Applied, null);
     }
 
@@ -384,18 +394,20 @@ public sealed class PostgresFleetPolicy : IAsyncDisposable
         var current = stateMachine.Override;
         var active = _active;
         _active = null;
+        if (active?.Halt is { } fleetHalt)
+        {
+            var halt = stateMachine.OperatorHalt;
+            if (halt is null || !ReferenceEquals(halt, fleetHalt))
+                return (FleetCommandOutcome.NothingToRelease, halt is null ? "no operator Halt is active" : $"the active Halt is not the fleet's (set by {halt.OperatorId}); kept");
+            // Without acknowledgement: a process-specific Halt condition (e.g. broker.mismatch) keeps it halted.
+            var released = stateMachine.ReleaseHalt(command.OperatorId, command.Describe());
+            return released.Accepted ? (FleetCommandOutcome.Released, null) : (FleetCommandOutcome.NothingToRelease, released.Message);
+        }
         if (current is null) return (FleetCommandOutcome.NothingToRelease, "no override is active");
         if (active is null || !ReferenceEquals(current, active.Info))
             return (FleetCommandOutcome.NothingToRelease, $"the active override is not the fleet's (set by {current.OperatorId}); kept");
-        try
-        {
-            stateMachine.ReleaseOverride(command.OperatorId, command.Describe());
-        }
-        catch (InvalidOperationException ex)
-        {
-            return (FleetCommandOutcome.NothingToRelease, ex.Message);
-        }
-        return (FleetCommandOutcome.Released, null);
+        var result = stateMachine.ReleaseOverride(command.OperatorId, command.Describe());
+        return result.Accepted ? (FleetCommandOutcome.Released, null) : (FleetCommandOutcome.NothingToRelease, result.Message);
     }
 
     // ---- liveness and renewal ----------------------------------------------------------------
@@ -447,7 +459,7 @@ public sealed class PostgresFleetPolicy : IAsyncDisposable
 
     private void RenewOverride(DegradationStateMachine stateMachine, long now)
     {
-        if (_active is not { } active) return;
+        if (_active is not { } active || active.Halt is not null) return; // a Halt has no TTL to renew
         var current = stateMachine.Override;
         if (current is null || !ReferenceEquals(current, active.Info))
         {
@@ -462,8 +474,8 @@ public sealed class PostgresFleetPolicy : IAsyncDisposable
         var policy = stateMachine.Policy;
         var ttl = commandLeft is { } left && left < policy.MaxOverride ? left : policy.MaxOverride;
         if (ttl < policy.MinOverride) return;
-        stateMachine.ForceMode(current.Mode, ttl, active.Command.OperatorId, active.Command.Describe() + " (renewed)");
-        _active = active with { Info = stateMachine.Override };
+        var renewed = stateMachine.ForceMode(current.Mode, ttl, active.Command.OperatorId, active.Command.Describe() + " (renewed)");
+        _active = renewed.Accepted ? active with { Info = stateMachine.Override } : null;
     }
 
     private void SetConnected(bool connected, Exception? error)
@@ -481,5 +493,5 @@ public sealed class PostgresFleetPolicy : IAsyncDisposable
 
     private static string Truncate(string value, int length) => value.Length <= length ? value : value[..length];
 
-    private sealed record ActiveOverride(FleetCommand Command, OverrideInfo? Info, long? CommandEnd);
+    private sealed record ActiveOverride(FleetCommand Command, OverrideInfo? Info, long? CommandEnd, OperatorHaltInfo? Halt);
 }

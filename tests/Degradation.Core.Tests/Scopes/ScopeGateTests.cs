@@ -85,7 +85,7 @@ public class ScopeGateTests
         await using var kit = ScopeKit.Normal();
         var scopes = new[] { kit.AddOpen("venue-a/acct-1/strat-x"), kit.AddOpen("venue-b/acct-2") };
 
-        kit.System.StateMachine.ForceMode(SystemMode.Halt, Ttl, "ops", "firm-wide kill switch");
+        Assert.True(kit.System.StateMachine.Halt("ops", "firm-wide kill switch").Accepted);
         foreach (var scope in kit.Scopes.GetScopes())
         {
             Assert.False(kit.Gate.For(scope).Allows(ActionType.Send), scope.DisplayPath);
@@ -95,7 +95,7 @@ public class ScopeGateTests
             Assert.Equal(PermissionMatrix.HaltRejected, kit.Gate.For(scope).Check(ActionType.Send).Advice);
         }
 
-        kit.System.StateMachine.ReleaseHalt("ops", "all clear");
+        Assert.True(kit.System.StateMachine.ReleaseHalt("ops", "all clear").Accepted);
         Assert.Equal(SystemMode.Recovering, kit.Gate.Mode);
         foreach (var scope in scopes) Assert.False(kit.Gate.For(scope).Allows(ActionType.Send), scope.DisplayPath);
 
@@ -111,7 +111,7 @@ public class ScopeGateTests
         var sibling = kit.AddOpen("venue-a/acct-1/strat-y");
         var account = kit.Gate.Resolve("venue-a/acct-1");
 
-        halted.StateMachine.ForceMode(SystemMode.Halt, Ttl, "ops", "runaway strategy");
+        Assert.True(halted.StateMachine.Halt("ops", "runaway strategy").Accepted);
 
         Assert.False(kit.Gate.For(halted).Allows(ActionType.Send));
         Assert.Equal(SystemMode.Halt, kit.Gate.For(halted).Mode);
@@ -141,10 +141,11 @@ public class ScopeGateTests
         await using var kit = ScopeKit.Normal();
         var account = kit.AddOpen("venue-a/acct-1");
         var strategy = kit.AddOpen("venue-a/acct-1/strat-x");
-        account.StateMachine.ForceMode(SystemMode.Halt, Ttl, "ops", "account review");
-        strategy.StateMachine.ForceMode(SystemMode.SafeMode, Ttl, "ops", "strategy review");
+        Assert.True(account.StateMachine.Halt("ops", "account review").Accepted);
+        Assert.True(strategy.StateMachine.ForceMode(SystemMode.SafeMode, Ttl, "ops", "strategy review").Accepted);
 
-        account.StateMachine.ReleaseOverride("ops");
+        Assert.True(account.StateMachine.ReleaseHalt("ops", "review done").Accepted);
+        Assert.False(kit.Gate.For(account).Allows(ActionType.Send)); // released into Recovering, not straight back to trading
         kit.DriveToNormal(account);
 
         Assert.True(kit.Gate.For(account).Allows(ActionType.Send));
@@ -160,7 +161,10 @@ public class ScopeGateTests
         await using var kit = ScopeKit.Normal();
         var venue = kit.AddOpen("venue-a", new ScopeOptions().WithCritical("broker"));
         venue.ReportFailure(ComponentId.Broker, ReasonCode.BrokerDisconnect);
-        venue.StateMachine.ForceMode(SystemMode.Normal, TimeSpan.FromSeconds(5), "ops", "let it trade");
+        var refused = venue.StateMachine.ForceMode(SystemMode.Normal, TimeSpan.FromSeconds(5), "ops", "let it trade");
+        Assert.Equal(OperatorRefusal.AcknowledgementRequired, refused.Refusal);
+        Assert.False(kit.Gate.For(venue).Allows(ActionType.Send));
+        Assert.True(venue.StateMachine.ForceMode(SystemMode.Normal, TimeSpan.FromSeconds(5), "ops", "let it trade", acknowledge: [ReasonCode.BrokerDisconnect]).Accepted);
         Assert.True(kit.Gate.For(venue).Allows(ActionType.Send)); // the operator's (audited) decision
 
         kit.Time.Advance(TimeSpan.FromSeconds(6));

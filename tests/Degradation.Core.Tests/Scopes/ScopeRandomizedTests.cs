@@ -118,7 +118,11 @@ public class ScopeRandomizedTests(ITestOutputHelper output)
             case < 20:
                 return Try(() => machine.ReleaseOverride("ops"), "release override");
             case < 30:
-                return Try(() => machine.ReleaseHalt("ops", "calm release"), "release halt");
+                // Halt conditions no operator raised must be acknowledged: resend with what the refusal lists.
+                var release = machine.ReleaseHalt("ops", "calm release");
+                if (release.Refusal == OperatorRefusal.AcknowledgementRequired)
+                    release = machine.ReleaseHalt("ops", "calm release", acknowledge: [.. release.ActiveConditions.Select(c => c.Reason).Distinct()]);
+                return "release halt: " + release;
             case < 35:
                 return Try(() => machine.StartRecovery("ops"), "start recovery");
             case < 70:

@@ -27,7 +27,7 @@ public class HaltTests
     public void ReleaseHalt_clears_Halt_conditions_is_audited_and_leads_to_a_manual_recovery_run()
     {
         var driver = SystemDriver.Create().ToHalt();
-        var t = driver.Machine.ReleaseHalt("dave", "positions reconciled by hand");
+        var t = driver.Machine.ReleaseHalt("dave", "positions reconciled by hand", acknowledge: [ReasonCode.PositionUnknown]).Transition!;
         driver.Expect(SystemMode.Recovering, RecoveryStage.ConnectBroker);
         Assert.Equal(TransitionKind.HaltReleased, t.Kind);
         Assert.Equal(ReasonCode.HaltReleased, t.Reason);

@@ -48,7 +48,7 @@ public class HistoryAndAuditTests
     public void Operator_commands_record_the_operator_and_reason()
     {
         var driver = SystemDriver.Create().ToNormal();
-        var t = driver.Machine.ForceMode(SystemMode.SafeMode, TimeSpan.FromMinutes(2), "alice", "exchange maintenance");
+        var t = driver.Machine.ForceMode(SystemMode.SafeMode, TimeSpan.FromMinutes(2), "alice", "exchange maintenance").Transition!;
         Assert.Equal(TransitionKind.OverrideStarted, t.Kind);
         Assert.Equal("alice", t.OperatorId);
         Assert.Equal("exchange maintenance", t.Details);

@@ -107,7 +107,7 @@ public class OverrideTests
         var driver = SystemDriver.Create().ToNormal();
         driver.Machine.ForceMode(SystemMode.Normal, FiveMinutes, SystemDriver.Operator, "r");
         driver.Fail(ComponentId.Alerts, ReasonCode.AlertsChannelDown);
-        var t = driver.Machine.ReleaseOverride("erin", "done");
+        var t = driver.Machine.ReleaseOverride("erin", "done").Transition!;
         driver.Expect(SystemMode.Degraded);
         Assert.Equal(TransitionKind.OverrideEnded, t.Kind);
         Assert.Equal("erin", t.OperatorId);

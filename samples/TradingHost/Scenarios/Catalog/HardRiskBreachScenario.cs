@@ -22,7 +22,8 @@ public sealed class HardRiskBreachScenario : Scenario
         env.Risk.ClearBreach();
         env.Strategy.ClearFence();
         c.Cleared("operator reduces exposure and releases the Halt");
-        env.StateMachine.ReleaseHalt("operator-1", "exposure reduced below the limit");
+        var released = env.StateMachine.ReleaseHalt("operator-1", "exposure reduced below the limit", acknowledge: [ReasonCode.RiskBreachHard]);
+        c.Expect(released.Accepted, $"the release was refused: {released.Message}");
         await c.WaitForModeAsync(SystemMode.Normal, ct);
     }
 }

@@ -17,7 +17,9 @@ public sealed class OperatorOverrideScenario : Scenario
         await c.DelayAsync(TimeSpan.FromSeconds(3), ct);
         var env = c.Env;
         c.Fault($"operator-7 forces SafeMode for {Ttl.TotalSeconds:0} s");
-        var started = env.StateMachine.ForceMode(SystemMode.SafeMode, Ttl, "operator-7", "exchange maintenance window");
+        var forced = env.StateMachine.ForceMode(SystemMode.SafeMode, Ttl, "operator-7", "exchange maintenance window");
+        c.Expect(forced.Accepted, $"the override was refused: {forced.Message}");
+        var started = forced.Transition!;
         c.Expect(!env.Gate.Allows(ActionType.Send), "sends still allowed right after the override");
         await c.WaitUntilAsync(() => !env.StateMachine.IsOverrideActive, "the override to expire", ct);
         c.Cleared("override TTL expired", started.Timestamp + (long)(Ttl.TotalSeconds * env.Time.TimestampFrequency));

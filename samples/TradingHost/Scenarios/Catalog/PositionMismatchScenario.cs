@@ -32,7 +32,8 @@ public sealed class PositionMismatchScenario : Scenario
         env.Broker.ClearMismatch();
         env.Strategy.ClearFence();
         c.Cleared("operator books the missing fill and releases the Halt");
-        env.StateMachine.ReleaseHalt("operator-1", "missing fill booked, positions agree");
+        var released = env.StateMachine.ReleaseHalt("operator-1", "missing fill booked, positions agree", acknowledge: [ReasonCode.BrokerMismatch]);
+        c.Expect(released.Accepted, $"the release was refused: {released.Message}");
         await c.WaitForModeAsync(SystemMode.Normal, ct);
     }
 }
