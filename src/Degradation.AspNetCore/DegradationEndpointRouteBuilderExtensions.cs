@@ -78,6 +78,7 @@ public static class DegradationEndpointRouteBuilderExtensions
         Write(group.MapPost("release", commands.ReleaseAsync), "release");
         Write(group.MapPost("recovery/start", commands.StartRecoveryAsync), "recovery start");
         Write(group.MapPost("recovery/complete", commands.CompleteRecoveryAsync), "recovery complete");
+        ScopeEndpoints.Map(group, options, policies);
 
         if (options.EnableDashboard)
         {

@@ -25,6 +25,7 @@ public sealed class DegradationSystem : IAsyncDisposable
         TimeProvider = timeProvider;
         StateMachine = new DegradationStateMachine(policy, timeProvider, operatorStateStore);
         Bus = new EventBus(policy, StateMachine, timeProvider);
+        Scopes = new ScopeTree(StateMachine, Bus);
         KillSwitch = new KillSwitch(StateMachine, timeProvider);
     }
 
@@ -59,6 +60,11 @@ public sealed class DegradationSystem : IAsyncDisposable
     public DegradationStateMachine StateMachine { get; }
     /// <summary>The event bus.</summary>
     public EventBus Bus { get; }
+    /// <summary>
+    /// The scopes below the process (venue → account → strategy), each with its own state machine; the process scope is
+    /// <see cref="ScopeTree.Root"/>. Trade through <c>Gate.For(Gate.Resolve("venue-a/acct-1"))</c>.
+    /// </summary>
+    public ScopeTree Scopes { get; }
     /// <summary>The kill-switch actions and their latest outcomes.</summary>
     public KillSwitch KillSwitch { get; }
     /// <summary>The outcome of each kill-switch action for the latest entry into Halt.</summary>
@@ -81,9 +87,10 @@ public sealed class DegradationSystem : IAsyncDisposable
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             Bus.Start();
+            Scopes.Start();
             KillSwitch.Start();
             var interval = TimeSpan.FromMilliseconds(Options.TickIntervalMs);
-            _ticker ??= TimeProvider.CreateTimer(static state => ((DegradationStateMachine)state!).Tick(), StateMachine, interval, interval);
+            _ticker ??= TimeProvider.CreateTimer(static state => ((ScopeTree)state!).Tick(), Scopes, interval, interval);
         }
     }
 
@@ -98,6 +105,7 @@ public sealed class DegradationSystem : IAsyncDisposable
         }
         if (ticker is not null) await ticker.DisposeAsync().ConfigureAwait(false);
         await Bus.StopAsync(cancellationToken).ConfigureAwait(false);
+        await Scopes.StopAsync(cancellationToken).ConfigureAwait(false);
         await StateMachine.FlushObserversAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -125,6 +133,7 @@ public sealed class DegradationSystem : IAsyncDisposable
             _disposed = true;
         }
         await StopAsync().ConfigureAwait(false);
+        await Scopes.DisposeAsync().ConfigureAwait(false);
         await KillSwitch.DisposeAsync().ConfigureAwait(false);
         await StateMachine.DisposeAsync().ConfigureAwait(false);
     }

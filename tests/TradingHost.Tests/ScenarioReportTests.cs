@@ -87,6 +87,20 @@ public sealed class ScenarioReportTests(AllScenariosFixture run, ITestOutputHelp
     }
 
     [Fact]
+    public void Scoped_scenarios_report_each_scopes_transitions_and_leave_other_scopes_untouched()
+    {
+        var venue = run.Get("venue-outage");
+        Assert.Empty(venue.Transitions); // the process never changed mode while venue A was out
+        Assert.Contains(venue.Notes, n => n.StartsWith("scope venue-a: SafeModeDisconnected/", StringComparison.Ordinal) || n.StartsWith("scope venue-a: SafeModeDisconnected:", StringComparison.Ordinal));
+        Assert.DoesNotContain(venue.Notes, n => n.StartsWith("scope venue-b", StringComparison.Ordinal));
+        var strategy = run.Get("strategy-halt");
+        Assert.Empty(strategy.Transitions);
+        Assert.Contains(strategy.Notes, n => n.StartsWith("scope venue-a/acct-1/strat-x: Halt:operator.halt", StringComparison.Ordinal));
+        Assert.DoesNotContain(strategy.Notes, n => n.StartsWith("scope venue-a/acct-1/strat-y", StringComparison.Ordinal));
+        Assert.Contains("Halt:operator.halt", run.Get("firm-wide-halt").Transitions);
+    }
+
+    [Fact]
     public void Json_report_carries_every_scenario_and_the_verdict()
     {
         var json = ReportWriter.Json(run.Results);

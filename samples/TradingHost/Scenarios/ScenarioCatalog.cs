@@ -22,6 +22,9 @@ public static class ScenarioCatalog
         new OrderbookFallbackScenario(),
         new LoadSpikeScenario(),
         new OperatorOverrideScenario(),
+        new VenueOutageScenario(),
+        new StrategyHaltScenario(),
+        new FirmWideHaltScenario(),
     ];
 
     public static string[] Then(string first, params string[] rest) => [first, .. rest];

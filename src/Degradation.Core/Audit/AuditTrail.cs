@@ -110,7 +110,8 @@ public sealed class AuditTrail : IAuditStore
             TransitionKind.HaltReleased or TransitionKind.OperatorCommand => AuditEntryKind.OperatorAction,
             _ => AuditEntryKind.Transition,
         };
-        var details = $"transition #{transition.Sequence.ToString(CultureInfo.InvariantCulture)}"
+        var details = (transition.Scope is null ? "" : $"scope {transition.Scope}; ")
+            + $"transition #{transition.Sequence.ToString(CultureInfo.InvariantCulture)}"
             + (transition.OverrideTtl is { } ttl ? $"; ttl {ttl.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s" : "")
             + (transition.RecoveryRun is { } run ? $"; run {run}" : "")
             + (transition.Details is null ? "" : "; " + transition.Details);

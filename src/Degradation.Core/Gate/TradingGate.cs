@@ -12,6 +12,8 @@ public sealed class TradingGate : ITradingGate
     // the refusal path: approximate under heavy contention (a lost increment is possible), no interlocked op.
     private readonly long[] _denials = new long[6 * ActionCount];
     private readonly bool _countDenials;
+    private ScopeTree? _scopes;
+    private IGatePublishHook? _publishHook;
 
     internal TradingGate(GateSnapshot initial, bool countDenials = false)
     {
@@ -57,5 +59,42 @@ public sealed class TradingGate : ITradingGate
     /// <inheritdoc />
     public RecoveryStage? Stage => Volatile.Read(ref _snapshot).Stage;
 
-    internal void Publish(GateSnapshot snapshot) => Volatile.Write(ref _snapshot, snapshot);
+    /// <summary>
+    /// The scope at <paramref name="path"/> (e.g. <c>"venue-a/acct-1/strat-x"</c>, <c>""</c> for the process), configured with
+    /// <see cref="DegradationSystem.Scopes"/>. Resolve once; check per order with <see cref="For"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The path is malformed or not configured.</exception>
+    /// <exception cref="InvalidOperationException">This gate has no scope tree (a state machine built without <see cref="DegradationSystem"/>).</exception>
+    public TradingScope Resolve(string path) =>
+        (_scopes ?? throw new InvalidOperationException("This gate has no scopes; create the system with DegradationSystem.Create to use them.")).Resolve(path);
+
+    /// <summary>The effective gate of <paramref name="scope"/>: the strictest of the scope and all its ancestors. O(1), no allocation.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="scope"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="scope"/> belongs to another system.</exception>
+    public ScopedGate For(TradingScope scope)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        if (!ReferenceEquals(scope.Tree, _scopes)) ThrowForeignScope(scope);
+        return scope.Gate;
+    }
+
+    private static void ThrowForeignScope(TradingScope scope) =>
+        throw new ArgumentException($"Scope '{scope.DisplayPath}' belongs to another system's gate.", nameof(scope));
+
+    /// <summary>Routes every later publication through <paramref name="hook"/>; called once, before the gate is shared.</summary>
+    internal void AttachScopes(ScopeTree scopes, IGatePublishHook hook)
+    {
+        _scopes = scopes;
+        _publishHook = hook;
+    }
+
+    internal void Publish(GateSnapshot snapshot)
+    {
+        // With scopes, the tree publishes this snapshot itself, ordered with the scopes' effective snapshots.
+        if (_publishHook is { } hook) hook.Publish(this, snapshot);
+        else Volatile.Write(ref _snapshot, snapshot);
+    }
+
+    /// <summary>Writes the snapshot; only the state machine's publication or the scope tree's propagation calls it.</summary>
+    internal void Write(GateSnapshot snapshot) => Volatile.Write(ref _snapshot, snapshot);
 }

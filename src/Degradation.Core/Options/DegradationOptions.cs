@@ -204,6 +204,9 @@ public sealed class DegradationOptions
         return errors;
     }
 
+    /// <summary>A shallow copy, the basis of a scope's own options (the scope tree replaces its components).</summary>
+    internal DegradationOptions CopyForScope() => (DegradationOptions)MemberwiseClone();
+
     /// <summary>Throws <see cref="DegradationOptionsException"/> naming every invalid option.</summary>
     public void ValidateAndThrow()
     {

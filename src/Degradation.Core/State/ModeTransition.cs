@@ -31,6 +31,8 @@ public sealed record ModeTransition
     public RecoveryRunId? RecoveryRun { get; init; }
     /// <summary>Free text: the operator's reason or the event's details.</summary>
     public string? Details { get; init; }
+    /// <summary>The path of the scope whose state machine made the transition (<c>"venue-a/acct-1"</c>); null for the process.</summary>
+    public string? Scope { get; init; }
 
     /// <summary>True when the mode became more severe.</summary>
     public bool IsEscalation => Restrictiveness(To) > Restrictiveness(From);
@@ -46,5 +48,5 @@ public sealed record ModeTransition
 
     /// <inheritdoc />
     public override string ToString() =>
-        $"#{Sequence} {From}{(FromStage is { } fs ? "/" + fs : "")} -> {To}{(ToStage is { } ts ? "/" + ts : "")} ({Reason}, {Component}{(OperatorId is null ? "" : ", by " + OperatorId)})";
+        $"{(Scope is null ? "" : "[" + Scope + "] ")}#{Sequence} {From}{(FromStage is { } fs ? "/" + fs : "")} -> {To}{(ToStage is { } ts ? "/" + ts : "")} ({Reason}, {Component}{(OperatorId is null ? "" : ", by " + OperatorId)})";
 }
