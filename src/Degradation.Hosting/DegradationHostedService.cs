@@ -25,6 +25,7 @@ internal sealed class DegradationHostedService(
     private AlertRouter? _alerts;
     private WriteBuffer? _buffer;
     private ITimer? _dropReporter;
+    private ModeHoldWatcher? _holdWatcher;
     private long _reportedDrops;
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -38,6 +39,7 @@ internal sealed class DegradationHostedService(
         system.StateMachine.ObserverFailed += OnObserverFailed;
         system.Bus.HandlerFailed += OnHandlerFailed;
 
+        DegradationLog.Started(_logger, DegradationLog.State(system.Gate.Mode, system.Gate.Stage));
         StartAlerts();
         _recovery = services.GetRequiredService<RecoveryOrchestrator>();
         foreach (var registration in services.GetServices<RecoveryStepRegistration>())
@@ -63,15 +65,16 @@ internal sealed class DegradationHostedService(
             _probes.Add(probe, registration.Settings);
         }
         if (_probes.Components.Count > 0) _probes.Start();
+        _holdWatcher = new ModeHoldWatcher(system, _probes.Components, timeProvider, _logger);
 
         _dropReporter = timeProvider.CreateTimer(_ => ReportDrops(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
-        DegradationLog.Started(_logger, system.Gate.Mode, system.Gate.Stage);
         return Task.CompletedTask;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         if (_dropReporter is not null) await _dropReporter.DisposeAsync().ConfigureAwait(false);
+        if (_holdWatcher is not null) await _holdWatcher.DisposeAsync().ConfigureAwait(false);
         await Step("stop probes", () => _probes?.StopAsync() ?? Task.CompletedTask).ConfigureAwait(false);
         await Step("stop recovery", () => _recovery?.StopAsync() ?? Task.CompletedTask).ConfigureAwait(false);
         await Step("drain event bus", () => system.StopAsync(cancellationToken)).ConfigureAwait(false);

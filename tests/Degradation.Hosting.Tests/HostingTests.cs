@@ -130,11 +130,11 @@ public class HostingTests
         system.StateMachine.ForceMode(SystemMode.Halt, TimeSpan.FromMinutes(5), "alice", "drill");
         await system.StateMachine.FlushObserversAsync();
 
-        var escalation = Assert.Single(logs.Entries, e => e.Id.Id == 1001 && e.Message.Contains("SafeModeDisconnected"));
+        var escalation = Assert.Single(logs.Entries, e => e.Id.Id == 1001 && e.Message.Contains("-> safe_mode_disconnected"));
         Assert.Equal(LogLevel.Warning, escalation.Level);
         Assert.Contains(escalation.State, kv => kv.Key == "Reason" && (string?)kv.Value == "broker.disconnect");
         Assert.Contains(escalation.State, kv => kv.Key == "Sequence");
-        var recovering = Assert.Single(logs.Entries, e => e.Id.Id == 1002 && e.Message.Contains("-> Normal"));
+        var recovering = Assert.Single(logs.Entries, e => e.Id.Id == 1002 && e.Message.Contains("-> normal"));
         Assert.Equal(LogLevel.Information, recovering.Level);
         Assert.Contains(logs.Entries, e => e.Id.Id == 1003); // recovery stages
         var forced = Assert.Single(logs.Entries, e => e.Id.Id == 1004);

@@ -24,6 +24,11 @@ public sealed class DegradationOptions
     public double MinSafeModeSeconds { get; set; } = 30;
     /// <summary>A component whose status TTL expired becomes Unknown (never silently Healthy).</summary>
     public bool UnknownOnTtlExpiry { get; set; } = true;
+    /// <summary>
+    /// Seconds after start after which the hosting package logs a Warning, once per component, while recovery waits on
+    /// a critical component that has never reported (naming the two fixes: add a probe, or mark it optional).
+    /// </summary>
+    public double NeverReportedWarningSeconds { get; set; } = 30;
     /// <summary>Send a warning alert when a component becomes unstable.</summary>
     public bool AlertOnUnstable { get; set; } = true;
 
@@ -133,6 +138,7 @@ public sealed class DegradationOptions
         Seconds(errors, nameof(FailThresholdSeconds), FailThresholdSeconds, allowZero: false);
         Seconds(errors, nameof(RecoveryStableSeconds), RecoveryStableSeconds, allowZero: true);
         Seconds(errors, nameof(MinSafeModeSeconds), MinSafeModeSeconds, allowZero: true);
+        Seconds(errors, nameof(NeverReportedWarningSeconds), NeverReportedWarningSeconds, allowZero: false);
         Positive(errors, nameof(BrokerTimeoutMs), BrokerTimeoutMs);
         Positive(errors, nameof(MarketDataStaleMs), MarketDataStaleMs);
         Positive(errors, nameof(RiskTimeoutMs), RiskTimeoutMs);

@@ -7,7 +7,7 @@ namespace Degradation;
 /// publishes every change as one immutable gate snapshot plus a sequenced transition record.
 /// Thread-safe: every mutation is serialized by one lock; the gate is read without it.
 /// </summary>
-public sealed class DegradationStateMachine : IAsyncDisposable
+public sealed partial class DegradationStateMachine : IAsyncDisposable
 {
     private readonly object _lock = new();
     private readonly DegradationPolicy _policy;
