@@ -36,6 +36,8 @@ internal sealed class DegradationHostedService(
         }));
         foreach (var store in services.GetServices<IAuditStore>()) _subscriptions.Add(system.StateMachine.AddAuditStore(store));
         system.StateMachine.ObserverFailed += OnObserverFailed;
+        _auditTrail = services.GetService<AuditTrail>();
+        system.KillSwitch.OutcomeRecorded += OnKillSwitchOutcome;
         system.Bus.HandlerFailed += OnHandlerFailed;
 
         StartAlerts();
@@ -65,6 +67,7 @@ internal sealed class DegradationHostedService(
         if (_probes.Components.Count > 0) _probes.Start();
 
         _dropReporter = timeProvider.CreateTimer(_ => ReportDrops(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        foreach (var loosened in system.Policy.LoosenedReasons) DegradationLog.DecisionMatrixLoosened(_logger, loosened);
         DegradationLog.Started(_logger, system.Gate.Mode, system.Gate.Stage);
         return Task.CompletedTask;
     }
@@ -86,6 +89,7 @@ internal sealed class DegradationHostedService(
         ReportDrops();
         DegradationLog.Stopped(_logger, system.Gate.Mode, system.Bus.ProcessedCount, system.Bus.DroppedCount);
         system.StateMachine.ObserverFailed -= OnObserverFailed;
+        system.KillSwitch.OutcomeRecorded -= OnKillSwitchOutcome;
         system.Bus.HandlerFailed -= OnHandlerFailed;
         foreach (var subscription in _subscriptions) subscription.Dispose();
         _subscriptions.Clear();
@@ -125,6 +129,19 @@ internal sealed class DegradationHostedService(
         var total = system.Bus.DroppedCount;
         var previous = Interlocked.Exchange(ref _reportedDrops, total);
         if (total > previous) DegradationLog.EventsDropped(_logger, total - previous, total);
+    }
+
+    private AuditTrail? _auditTrail;
+
+    private void OnKillSwitchOutcome(KillSwitchActionOutcome outcome)
+    {
+        if (outcome.Status == KillSwitchActionStatus.Running) return;
+        if (outcome.Status == KillSwitchActionStatus.Succeeded)
+            DegradationLog.KillSwitchActionFinished(_logger, outcome.Name, outcome.HaltSequence, outcome.Status, outcome.Details);
+        else
+            DegradationLog.KillSwitchActionFailed(_logger, outcome.Name, outcome.HaltSequence, outcome.Status, outcome.Details);
+        _auditTrail?.Append(AuditEntryKind.OperatorAction, "kill_switch_action", operatorId: null, to: outcome.Status.ToString(),
+            reason: outcome.Name, details: $"halt #{outcome.HaltSequence}{(outcome.Details is null ? "" : ": " + outcome.Details)}", wallTime: outcome.CompletedAt);
     }
 
     private void OnObserverFailed(ModeTransition transition, Exception exception) => DegradationLog.ObserverFailed(_logger, exception, transition.Sequence);
