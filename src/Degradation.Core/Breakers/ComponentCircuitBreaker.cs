@@ -370,9 +370,9 @@ public sealed class ComponentCircuitBreaker : IDisposable
         if (_bus is { } bus)
         {
             if (kind == EventKind.Failure)
-                bus.Publish(_critical ? EventType.FailCritical : EventType.FailSupport, Component, _openReason, "circuit breaker: " + change.Details);
+                bus.Publish(_critical ? EventType.FailCritical : EventType.FailSupport, Component, _openReason, "circuit breaker: " + change.Details, source: ConditionSource.Breaker(Component.Name));
             else if (kind == EventKind.Recovered)
-                bus.Publish(EventType.Recovered, Component, ReasonCode.ComponentRecovered, "circuit breaker closed: " + change.Details);
+                bus.Publish(EventType.Recovered, Component, ReasonCode.ComponentRecovered, "circuit breaker closed: " + change.Details, source: ConditionSource.Breaker(Component.Name));
         }
         try { StateChanged?.Invoke(change); }
         catch (Exception) { /* an observer must not break the breaker */ }

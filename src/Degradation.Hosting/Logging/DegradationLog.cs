@@ -62,6 +62,19 @@ internal static partial class DegradationLog
     [LoggerMessage(EventId = 1022, Level = LogLevel.Error, Message = "Degradation shutdown step {Step} failed")]
     public static partial void ShutdownStepFailed(ILogger logger, Exception exception, string step);
 
+    [LoggerMessage(EventId = 1023, Level = LogLevel.Warning,
+        Message = "Degradation decision matrix loosened on purpose (AllowLoosening): {Change}; this reason now closes trading less than its built-in row")]
+    public static partial void DecisionMatrixLoosened(ILogger logger, string change);
+
+    [LoggerMessage(EventId = 1024, Level = LogLevel.Critical, Message = "Operator {OperatorId} halted trading (kill switch): {Details}; transition #{Sequence}")]
+    public static partial void OperatorHalted(ILogger logger, string? operatorId, string? details, long sequence);
+
+    [LoggerMessage(EventId = 1025, Level = LogLevel.Information, Message = "Kill-switch action {Name} for Halt #{HaltSequence}: {Status} {Details}")]
+    public static partial void KillSwitchActionFinished(ILogger logger, string name, long haltSequence, KillSwitchActionStatus status, string? details);
+
+    [LoggerMessage(EventId = 1026, Level = LogLevel.Error, Message = "Kill-switch action {Name} for Halt #{HaltSequence}: {Status} {Details}")]
+    public static partial void KillSwitchActionFailed(ILogger logger, string name, long haltSequence, KillSwitchActionStatus status, string? details);
+
     /// <summary>Logs one transition at the level its direction deserves (Warning when escalating, Information when recovering).</summary>
     public static void Transition(ILogger logger, ModeTransition t)
     {
@@ -78,6 +91,9 @@ internal static partial class DegradationLog
                 break;
             case TransitionKind.HaltReleased:
                 HaltReleased(logger, t.OperatorId, t.Details, t.To, t.Sequence);
+                break;
+            case TransitionKind.OperatorHalt:
+                OperatorHalted(logger, t.OperatorId, t.Details, t.Sequence);
                 break;
             case TransitionKind.OperatorCommand:
                 OperatorCommand(logger, t.OperatorId, t.Reason.Value, t.From, t.To, t.Sequence);
