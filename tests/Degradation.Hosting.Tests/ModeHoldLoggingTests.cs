@@ -20,7 +20,7 @@ public sealed class ModeHoldLoggingTests
         await host.StartAsync();
         try
         {
-            var atStart = logs.Entries.Where(e => e.Id.Id == 1023).Select(e => e.Message).ToList();
+            var atStart = logs.Entries.Where(e => e.Id.Id == 1030).Select(e => e.Message).ToList();
             Assert.Equal(3, atStart.Count);
             Assert.Contains(atStart, m => m.Contains("Critical component market_data has no probe registered", StringComparison.Ordinal)
                 && m.Contains("AddProbe", StringComparison.Ordinal) && m.Contains("Degradation:Components:market_data:Critical=false", StringComparison.Ordinal));
@@ -29,18 +29,18 @@ public sealed class ModeHoldLoggingTests
             await system.Bus.DrainAsync();
 
             time.AdvanceInSteps(TimeSpan.FromSeconds(29), TimeSpan.FromSeconds(1));
-            Assert.DoesNotContain(logs.Entries, e => e.Id.Id == 1024);
+            Assert.DoesNotContain(logs.Entries, e => e.Id.Id == 1031);
 
             time.AdvanceInSteps(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(1));
-            var waiting = logs.Entries.Where(e => e.Id.Id == 1024).Select(e => e.Message).ToList();
+            var waiting = logs.Entries.Where(e => e.Id.Id == 1031).Select(e => e.Message).ToList();
             Assert.Equal(2, waiting.Count);
             Assert.Contains(waiting, m => m.Contains("critical component market_data, which has never reported", StringComparison.Ordinal));
             Assert.Contains(waiting, m => m.Contains("critical component risk, which has never reported", StringComparison.Ordinal));
             Assert.All(waiting, m => Assert.Contains("the system stays in recovering/", m, StringComparison.Ordinal));
-            Assert.All(logs.Entries.Where(e => e.Id.Id is 1023 or 1024), e => Assert.Equal(LogLevel.Warning, e.Level));
+            Assert.All(logs.Entries.Where(e => e.Id.Id is 1030 or 1031), e => Assert.Equal(LogLevel.Warning, e.Level));
 
             time.AdvanceInSteps(TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(1));
-            Assert.Equal(2, logs.Entries.Count(e => e.Id.Id == 1024));
+            Assert.Equal(2, logs.Entries.Count(e => e.Id.Id == 1031));
         }
         finally
         {

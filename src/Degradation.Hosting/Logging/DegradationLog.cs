@@ -48,11 +48,11 @@ internal static partial class DegradationLog
     [LoggerMessage(EventId = 1020, Level = LogLevel.Information, Message = "Degradation system starting in {State}")]
     public static partial void Started(ILogger logger, string state);
 
-    [LoggerMessage(EventId = 1023, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 1030, Level = LogLevel.Warning,
         Message = "Critical component {Component} has no probe registered: nothing trades until the application reports it (Heartbeat). Register a probe (AddProbe) or mark it optional (Degradation:Components:{Component}:Critical=false)")]
     public static partial void CriticalWithoutProbe(ILogger logger, string component);
 
-    [LoggerMessage(EventId = 1024, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 1031, Level = LogLevel.Warning,
         Message = "Recovery has waited {Seconds:0} s on critical component {Component}, which has never reported; the system stays in {State}. Register a probe for it (AddProbe) or mark it optional (Degradation:Components:{Component}:Critical=false)")]
     public static partial void WaitingOnNeverReported(ILogger logger, double seconds, string component, string state);
 
