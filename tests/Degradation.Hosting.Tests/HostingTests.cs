@@ -219,6 +219,8 @@ public class HostingTests
         Assert.Equal(HealthStatus.Degraded, recovering.Status);
         Assert.Equal("recovering", recovering.Entries["degradation"].Data["mode"]);
         Assert.True(recovering.Entries["degradation"].Data.ContainsKey("stage"));
+        // Why not Normal, in the description: the critical components nobody has reported yet.
+        Assert.Contains("critical component 'market_data' has never reported", recovering.Entries["degradation"].Description, StringComparison.Ordinal);
 
         await TestHosts.BringToNormalAsync(system, time);
         var normal = await health.CheckHealthAsync();
@@ -234,6 +236,7 @@ public class HostingTests
         Assert.Equal(HealthStatus.Unhealthy, down.Status);
         Assert.Equal("safe_mode_disconnected", down.Entries["degradation"].Data["mode"]);
         Assert.Equal("tripped", down.Entries["degradation"].Data["component.broker"]);
+        Assert.Contains("broker: broker.disconnect → safe_mode_disconnected", down.Entries["degradation"].Description, StringComparison.Ordinal);
 
         system.StateMachine.ForceMode(SystemMode.Halt, TimeSpan.FromMinutes(1), "alice", "drill");
         Assert.Equal(HealthStatus.Unhealthy, (await health.CheckHealthAsync()).Status);
