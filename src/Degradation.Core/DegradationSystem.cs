@@ -27,6 +27,9 @@ public sealed class DegradationSystem : IAsyncDisposable
         Bus = new EventBus(policy, StateMachine, timeProvider);
         Scopes = new ScopeTree(StateMachine, Bus);
         KillSwitch = new KillSwitch(StateMachine, timeProvider);
+        // The cold start (or a restored Halt) happened in the state machine's constructor: trace it too.
+        foreach (var transition in StateMachine.GetHistory()) TransitionTracing.Record(transition);
+        StateMachine.SubscribeTransitions(TransitionTracing.Record);
     }
 
     /// <summary>Creates a system from validated options, without durable operator state.</summary>

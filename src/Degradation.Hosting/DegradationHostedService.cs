@@ -26,6 +26,7 @@ internal sealed class DegradationHostedService(
     private AlertRouter? _alerts;
     private WriteBuffer? _buffer;
     private ITimer? _dropReporter;
+    private ModeHoldWatcher? _holdWatcher;
     private long _reportedDrops;
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -37,8 +38,12 @@ internal sealed class DegradationHostedService(
         }));
         foreach (var store in services.GetServices<IAuditStore>()) _subscriptions.Add(system.StateMachine.AddAuditStore(store));
         system.StateMachine.ObserverFailed += OnObserverFailed;
+        _auditTrail = services.GetService<AuditTrail>();
+        system.KillSwitch.OutcomeRecorded += OnKillSwitchOutcome;
         system.Bus.HandlerFailed += OnHandlerFailed;
 
+        DegradationLog.Started(_logger, DegradationLog.State(system.Gate.Mode, system.Gate.Stage));
+        foreach (var loosened in system.Policy.LoosenedReasons) DegradationLog.DecisionMatrixLoosened(_logger, loosened);
         StartAlerts();
         _recovery = services.GetRequiredService<RecoveryOrchestrator>();
         foreach (var registration in services.GetServices<RecoveryStepRegistration>())
@@ -69,15 +74,16 @@ internal sealed class DegradationHostedService(
             _probes.Add(probe, registration.Settings);
         }
         if (_probes.Components.Count > 0) _probes.Start();
+        _holdWatcher = new ModeHoldWatcher(system, _probes.Components, timeProvider, _logger);
 
         _dropReporter = timeProvider.CreateTimer(_ => ReportDrops(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
-        DegradationLog.Started(_logger, system.Gate.Mode, system.Gate.Stage);
         return Task.CompletedTask;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         if (_dropReporter is not null) await _dropReporter.DisposeAsync().ConfigureAwait(false);
+        if (_holdWatcher is not null) await _holdWatcher.DisposeAsync().ConfigureAwait(false);
         await Step("stop probes", () => _probes?.StopAsync() ?? Task.CompletedTask).ConfigureAwait(false);
         await Step("stop recovery", () => _recovery?.StopAsync() ?? Task.CompletedTask).ConfigureAwait(false);
         await Step("drain event bus", () => system.StopAsync(cancellationToken)).ConfigureAwait(false);
@@ -92,6 +98,7 @@ internal sealed class DegradationHostedService(
         ReportDrops();
         DegradationLog.Stopped(_logger, system.Gate.Mode, system.Bus.ProcessedCount, system.Bus.DroppedCount);
         system.StateMachine.ObserverFailed -= OnObserverFailed;
+        system.KillSwitch.OutcomeRecorded -= OnKillSwitchOutcome;
         system.Bus.HandlerFailed -= OnHandlerFailed;
         foreach (var subscription in _subscriptions) subscription.Dispose();
         _subscriptions.Clear();
@@ -131,6 +138,19 @@ internal sealed class DegradationHostedService(
         var total = system.Bus.DroppedCount;
         var previous = Interlocked.Exchange(ref _reportedDrops, total);
         if (total > previous) DegradationLog.EventsDropped(_logger, total - previous, total);
+    }
+
+    private AuditTrail? _auditTrail;
+
+    private void OnKillSwitchOutcome(KillSwitchActionOutcome outcome)
+    {
+        if (outcome.Status == KillSwitchActionStatus.Running) return;
+        if (outcome.Status == KillSwitchActionStatus.Succeeded)
+            DegradationLog.KillSwitchActionFinished(_logger, outcome.Name, outcome.HaltSequence, outcome.Status, outcome.Details);
+        else
+            DegradationLog.KillSwitchActionFailed(_logger, outcome.Name, outcome.HaltSequence, outcome.Status, outcome.Details);
+        _auditTrail?.Append(AuditEntryKind.OperatorAction, "kill_switch_action", operatorId: null, to: outcome.Status.ToString(),
+            reason: outcome.Name, details: $"halt #{outcome.HaltSequence}{(outcome.Details is null ? "" : ": " + outcome.Details)}", wallTime: outcome.CompletedAt);
     }
 
     private void OnObserverFailed(ModeTransition transition, Exception exception) => DegradationLog.ObserverFailed(_logger, exception, transition.Sequence);

@@ -71,7 +71,9 @@ public sealed class GracefulDegradationBuilder
 
     /// <summary>
     /// Uses the embedded file write-ahead log in <paramref name="directory"/> (opened at first use, flushed and
-    /// closed when the host stops).
+    /// closed when the host stops). The same data directory also keeps the operator state
+    /// (<see cref="FileOperatorStateStore"/>: operator Halts and overrides survive a restart) unless another
+    /// operator state store was chosen.
     /// </summary>
     public GracefulDegradationBuilder UseFileWal(string directory, Action<FileWalStoreOptions>? configure = null)
     {
@@ -79,6 +81,7 @@ public sealed class GracefulDegradationBuilder
         var options = new FileWalStoreOptions { DirectoryPath = directory };
         configure?.Invoke(options);
         options.Validate();
+        Services.TryAddSingleton<IOperatorStateStore>(_ => new FileOperatorStateStore(directory));
         Services.RemoveAll<WalStoreChoice>();
         return UseWalStore(sp => OpenFileWal(sp, options));
     }
@@ -166,6 +169,17 @@ public sealed class GracefulDegradationBuilder
     {
         Services.TryAddEnumerable(ServiceDescriptor.Singleton<IKillSwitchAction, TAction>());
         return this;
+    }
+
+    /// <summary>
+    /// Keeps operator Halts and overrides in <c>operator-state.json</c> in <paramref name="directory"/>
+    /// (<see cref="FileOperatorStateStore"/>, fsynced before a command is acknowledged), so they survive a
+    /// restart or a crash.
+    /// </summary>
+    public GracefulDegradationBuilder UseFileOperatorState(string directory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        return UseOperatorStateStore(_ => new FileOperatorStateStore(directory));
     }
 
     /// <summary>Keeps operator Halts and overrides in <typeparamref name="TStore"/>, so they survive a restart or a crash.</summary>

@@ -31,19 +31,19 @@ public static class PollyCircuitBreakerBridge
         {
             if (onOpened is not null) await onOpened(args).ConfigureAwait(false);
             var details = args.Outcome.Exception?.Message ?? $"circuit opened for {args.BreakDuration.TotalMilliseconds:0} ms";
-            bus.Publish(failureType, component, reason, details);
+            bus.Publish(failureType, component, reason, details, source: ConditionSource.Breaker(component.Name));
         };
         var onClosed = options.OnClosed;
         options.OnClosed = async args =>
         {
             if (onClosed is not null) await onClosed(args).ConfigureAwait(false);
-            bus.Publish(EventType.Recovered, component, ReasonCode.ComponentRecovered, "circuit closed");
+            bus.Publish(EventType.Recovered, component, ReasonCode.ComponentRecovered, "circuit closed", source: ConditionSource.Breaker(component.Name));
         };
         var onHalfOpened = options.OnHalfOpened;
         options.OnHalfOpened = async args =>
         {
             if (onHalfOpened is not null) await onHalfOpened(args).ConfigureAwait(false);
-            bus.Publish(EventType.Heartbeat, component, ReasonCode.ComponentHeartbeat, "circuit half-open");
+            bus.Publish(EventType.Heartbeat, component, ReasonCode.ComponentHeartbeat, "circuit half-open", source: ConditionSource.Breaker(component.Name));
         };
         return options;
     }

@@ -130,11 +130,11 @@ public class HostingTests
         system.StateMachine.ForceMode(SystemMode.Halt, TimeSpan.FromMinutes(5), "alice", "drill");
         await system.StateMachine.FlushObserversAsync();
 
-        var escalation = Assert.Single(logs.Entries, e => e.Id.Id == 1001 && e.Message.Contains("SafeModeDisconnected"));
+        var escalation = Assert.Single(logs.Entries, e => e.Id.Id == 1001 && e.Message.Contains("-> safe_mode_disconnected"));
         Assert.Equal(LogLevel.Warning, escalation.Level);
         Assert.Contains(escalation.State, kv => kv.Key == "Reason" && (string?)kv.Value == "broker.disconnect");
         Assert.Contains(escalation.State, kv => kv.Key == "Sequence");
-        var recovering = Assert.Single(logs.Entries, e => e.Id.Id == 1002 && e.Message.Contains("-> Normal"));
+        var recovering = Assert.Single(logs.Entries, e => e.Id.Id == 1002 && e.Message.Contains("-> normal"));
         Assert.Equal(LogLevel.Information, recovering.Level);
         Assert.Contains(logs.Entries, e => e.Id.Id == 1003); // recovery stages
         var forced = Assert.Single(logs.Entries, e => e.Id.Id == 1004);
@@ -219,6 +219,8 @@ public class HostingTests
         Assert.Equal(HealthStatus.Degraded, recovering.Status);
         Assert.Equal("recovering", recovering.Entries["degradation"].Data["mode"]);
         Assert.True(recovering.Entries["degradation"].Data.ContainsKey("stage"));
+        // Why not Normal, in the description: the critical components nobody has reported yet.
+        Assert.Contains("critical component 'market_data' has never reported", recovering.Entries["degradation"].Description, StringComparison.Ordinal);
 
         await TestHosts.BringToNormalAsync(system, time);
         var normal = await health.CheckHealthAsync();
@@ -234,6 +236,7 @@ public class HostingTests
         Assert.Equal(HealthStatus.Unhealthy, down.Status);
         Assert.Equal("safe_mode_disconnected", down.Entries["degradation"].Data["mode"]);
         Assert.Equal("tripped", down.Entries["degradation"].Data["component.broker"]);
+        Assert.Contains("broker: broker.disconnect → safe_mode_disconnected", down.Entries["degradation"].Description, StringComparison.Ordinal);
 
         system.StateMachine.ForceMode(SystemMode.Halt, TimeSpan.FromMinutes(1), "alice", "drill");
         Assert.Equal(HealthStatus.Unhealthy, (await health.CheckHealthAsync()).Status);

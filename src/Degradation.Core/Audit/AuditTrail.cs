@@ -107,7 +107,7 @@ public sealed class AuditTrail : IAuditStore
         var kind = transition.Kind switch
         {
             TransitionKind.OverrideStarted or TransitionKind.OverrideEnded => AuditEntryKind.Override,
-            TransitionKind.HaltReleased or TransitionKind.OperatorCommand => AuditEntryKind.OperatorAction,
+            TransitionKind.HaltReleased or TransitionKind.OperatorCommand or TransitionKind.OperatorHalt => AuditEntryKind.OperatorAction,
             _ => AuditEntryKind.Transition,
         };
         var details = (transition.Scope is null ? "" : $"scope {transition.Scope}; ")

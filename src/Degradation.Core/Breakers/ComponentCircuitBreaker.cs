@@ -406,9 +406,9 @@ public sealed class ComponentCircuitBreaker : IDisposable
         if (_bus is { } bus)
         {
             if (change.To is BreakerState.Isolated || (change.To is BreakerState.Open && change.From is BreakerState.Closed))
-                bus.Publish(_critical ? EventType.FailCritical : EventType.FailSupport, Component, _openReason, "circuit breaker: " + change.Details);
+                bus.Publish(_critical ? EventType.FailCritical : EventType.FailSupport, Component, _openReason, "circuit breaker: " + change.Details, source: ConditionSource.Breaker(Component.Name));
             else if (change.To is BreakerState.Closed && change.From is not BreakerState.Closed)
-                bus.Publish(EventType.Recovered, Component, ReasonCode.ComponentRecovered, "circuit breaker closed: " + change.Details);
+                bus.Publish(EventType.Recovered, Component, ReasonCode.ComponentRecovered, "circuit breaker closed: " + change.Details, source: ConditionSource.Breaker(Component.Name));
             // A reopening from half-open publishes nothing: the component's failure is still reported from the first opening.
         }
         try { StateChanged?.Invoke(change); }

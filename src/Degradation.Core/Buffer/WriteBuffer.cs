@@ -410,21 +410,21 @@ public sealed class WriteBuffer : IAsyncDisposable
     {
         if (_overflowing && !_overflowReported)
         {
-            _overflowReported = _events.Publish(EventType.FailCritical, ComponentId.System, ReasonCode.DbBufferOverflow, _overflowDetails);
+            _overflowReported = _events.Publish(EventType.FailCritical, ComponentId.WriteBuffer, ReasonCode.DbBufferOverflow, _overflowDetails, source: ConditionSource.WriteBuffer);
         }
         else if (!_overflowing && _overflowReported)
         {
-            _overflowReported = !_events.Publish(EventType.Recovered, ComponentId.System, ReasonCode.ComponentRecovered, "write buffer below its bounds again");
+            _overflowReported = !_events.Publish(EventType.Recovered, ComponentId.WriteBuffer, ReasonCode.ComponentRecovered, "write buffer below its bounds again", source: ConditionSource.WriteBuffer);
         }
 
         if (_pending.Count > 0 && !_dbFailureReported)
         {
-            _dbFailureReported = _events.Publish(EventType.FailSupport, ComponentId.Db, ReasonCode.DbWriteFailBuffered,
+            _dbFailureReported = _events.Publish(EventType.FailSupport, ComponentId.Db, ReasonCode.DbWriteFailBuffered, source: ConditionSource.WriteBuffer, details:
                 string.Create(CultureInfo.InvariantCulture, $"{_pending.Count} database writes buffered"));
         }
         else if (_pending.Count == 0 && _reservedEntries == 0 && _dbFailureReported)
         {
-            _dbFailureReported = !_events.Publish(EventType.Recovered, ComponentId.Db, ReasonCode.ComponentRecovered, "write buffer drained");
+            _dbFailureReported = !_events.Publish(EventType.Recovered, ComponentId.Db, ReasonCode.ComponentRecovered, "write buffer drained", source: ConditionSource.WriteBuffer);
         }
     }
 

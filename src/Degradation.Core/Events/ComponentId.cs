@@ -37,6 +37,8 @@ public readonly struct ComponentId : IEquatable<ComponentId>
     public static readonly ComponentId Alerts = new("alerts");
     /// <summary>The system itself (recovery, operator commands).</summary>
     public static readonly ComponentId System = new("system");
+    /// <summary>The write buffer (<c>write_buffer</c>): reports its own overflow. Internal like <see cref="System"/>: never Unknown, never capped at Degraded.</summary>
+    public static readonly ComponentId WriteBuffer = new("write_buffer");
 
     /// <inheritdoc />
     public bool Equals(ComponentId other) =>

@@ -130,8 +130,9 @@ public sealed class ComponentFallbackCoordinator : IDisposable
         status.Level is ComponentLevel.Unstable or ComponentLevel.Tripped
         || status.Level == ComponentLevel.Unknown && status.LastReport is not null;
 
-    private static string Describe(ComponentStatus status) => status.Conditions.Count > 0
-        ? string.Join(", ", status.Conditions.Select(c => c.Reason.Value))
+    // Staleness is described in words; other conditions by their reasons.
+    private static string Describe(ComponentStatus status) => status.Conditions.Any(c => c.Reason != ReasonCode.ComponentStale)
+        ? string.Join(", ", status.Conditions.Where(c => c.Reason != ReasonCode.ComponentStale).Select(c => c.Reason.Value))
         : "status expired (no report within its TTL)";
 
     private Exception? Call(string name, Action<IComponentFallback> action)

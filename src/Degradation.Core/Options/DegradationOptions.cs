@@ -24,6 +24,11 @@ public sealed class DegradationOptions
     public double MinSafeModeSeconds { get; set; } = 30;
     /// <summary>A component whose status TTL expired becomes Unknown (never silently Healthy).</summary>
     public bool UnknownOnTtlExpiry { get; set; } = true;
+    /// <summary>
+    /// Seconds after start after which the hosting package logs a Warning, once per component, while recovery waits on
+    /// a critical component that has never reported (naming the two fixes: add a probe, or mark it optional).
+    /// </summary>
+    public double NeverReportedWarningSeconds { get; set; } = 30;
     /// <summary>Send a warning alert when a component becomes unstable.</summary>
     public bool AlertOnUnstable { get; set; } = true;
 
@@ -105,10 +110,18 @@ public sealed class DegradationOptions
     public int TickIntervalMs { get; set; } = 100;
 
     /// <summary>
-    /// Additions and changes to the decision matrix (reason string → mode). Merged over the seed's matrix.
-    /// A seed reason that leads to Halt cannot be mapped to a milder mode.
+    /// Additions and changes to the decision matrix (reason string → mode), merged over the built-in matrix.
+    /// Mapping a built-in reason to a less strict mode than its built-in row is refused at start, naming the
+    /// key, unless the reason is listed in <see cref="AllowLoosening"/>. The control reasons
+    /// (<c>broker.reconnected</c>, <c>all.healthy</c>, <c>recovery.complete</c>, <c>cold_start</c>) cannot be remapped.
     /// </summary>
     public Dictionary<string, SystemMode> DecisionMatrix { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Built-in reasons that <see cref="DecisionMatrix"/> may deliberately map to a less strict mode. Each one
+    /// used is logged at Warning on every start, so a loosened safety rule is never silent.
+    /// </summary>
+    public HashSet<string> AllowLoosening { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>Reasons that take the must-deliver path (fail closed before <c>Publish</c> returns, never dropped). Extra reasons add to the seed's four.</summary>
     public HashSet<string> MustDeliverReasons { get; set; } = new(StringComparer.Ordinal);
@@ -133,6 +146,7 @@ public sealed class DegradationOptions
         Seconds(errors, nameof(FailThresholdSeconds), FailThresholdSeconds, allowZero: false);
         Seconds(errors, nameof(RecoveryStableSeconds), RecoveryStableSeconds, allowZero: true);
         Seconds(errors, nameof(MinSafeModeSeconds), MinSafeModeSeconds, allowZero: true);
+        Seconds(errors, nameof(NeverReportedWarningSeconds), NeverReportedWarningSeconds, allowZero: false);
         Positive(errors, nameof(BrokerTimeoutMs), BrokerTimeoutMs);
         Positive(errors, nameof(MarketDataStaleMs), MarketDataStaleMs);
         Positive(errors, nameof(RiskTimeoutMs), RiskTimeoutMs);
@@ -170,9 +184,15 @@ public sealed class DegradationOptions
                 errors.Add($"{nameof(DecisionMatrix)} has an empty reason code.");
             else if (!Enum.IsDefined(mode))
                 errors.Add($"{nameof(DecisionMatrix)}:{reason} has unknown mode '{Format((int)mode)}'.");
-            else if (DefaultDecisionMatrix.Entries.TryGetValue(reason, out var seedMode) && seedMode == SystemMode.Halt && mode != SystemMode.Halt)
-                errors.Add($"{nameof(DecisionMatrix)}:{reason} may not loosen Halt to {mode}.");
+            else if (DefaultDecisionMatrix.ControlReasons.Contains(reason))
+                errors.Add($"{nameof(DecisionMatrix)}:{reason} is a control reason and cannot be remapped.");
+            else if (DefaultDecisionMatrix.Entries.TryGetValue(reason, out var builtIn)
+                     && ModeTransition.Restrictiveness(mode) < ModeTransition.Restrictiveness(builtIn)
+                     && !(AllowLoosening?.Contains(reason) ?? false))
+                errors.Add($"{nameof(DecisionMatrix)}:{reason} maps a built-in reason to {mode}, less strict than its built-in {builtIn}; "
+                    + $"to accept that on purpose list '{reason}' in {nameof(AllowLoosening)} (it is then logged at Warning on every start).");
         }
+        NotNull(errors, nameof(AllowLoosening), AllowLoosening);
         foreach (var reason in MustDeliverReasons ?? [])
         {
             if (string.IsNullOrWhiteSpace(reason)) errors.Add($"{nameof(MustDeliverReasons)} has an empty reason code.");

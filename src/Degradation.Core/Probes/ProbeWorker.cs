@@ -60,6 +60,9 @@ internal sealed class ProbeWorker : IDisposable
     }
 
     public ComponentId Component => _probe.Component;
+
+    // A probe's recovered clears only what this probe raised (not, say, an open breaker's condition on the same component).
+    private ConditionSource Source => ConditionSource.Probe(Component.Name);
     public TimeSpan Interval { get; }
     public TimeSpan UnhealthyInterval { get; }
     public TimeSpan Timeout { get; }
@@ -301,10 +304,10 @@ internal sealed class ProbeWorker : IDisposable
 
     private bool Publish(ProbeVerdict verdict, ReasonCode reason, in ProbeResult result, in Call call) => verdict switch
     {
-        ProbeVerdict.Failure => _bus.Publish(_critical ? EventType.FailCritical : EventType.FailSupport, Component, reason, Describe(result, call)),
-        ProbeVerdict.QualityDegraded => _bus.Publish(EventType.QualityDegraded, Component, reason, Describe(result, call)),
-        ProbeVerdict.Recovered => _bus.Publish(EventType.Recovered, Component, ReasonCode.ComponentRecovered, "probe stable for the recovery window"),
-        _ => _bus.Publish(EventType.Heartbeat, Component, ReasonCode.ComponentHeartbeat, result.Status == ProbeStatus.Healthy ? null : "probe: " + result),
+        ProbeVerdict.Failure => _bus.Publish(_critical ? EventType.FailCritical : EventType.FailSupport, Component, reason, Describe(result, call), source: Source),
+        ProbeVerdict.QualityDegraded => _bus.Publish(EventType.QualityDegraded, Component, reason, Describe(result, call), source: Source),
+        ProbeVerdict.Recovered => _bus.Publish(EventType.Recovered, Component, ReasonCode.ComponentRecovered, "probe stable for the recovery window", source: Source),
+        _ => _bus.Publish(EventType.Heartbeat, Component, ReasonCode.ComponentHeartbeat, result.Status == ProbeStatus.Healthy ? null : "probe: " + result, source: Source),
     };
 
     private static string Describe(in ProbeResult result, in Call call) =>

@@ -48,6 +48,7 @@ public sealed class RecoveryOrchestrator : IAsyncDisposable
         _backoff = ExponentialBackoff.ForRecovery(options);
         _stageTimeout = TimeSpan.FromMilliseconds(options.RecoveryStageTimeoutMs);
         _maxAttempts = options.MaxRecoveryAttempts;
+        Progress += new RecoveryTracing().OnProgress;
     }
 
     /// <summary>Creates an orchestrator for <paramref name="system"/>.</summary>

@@ -61,6 +61,8 @@ public sealed class StatusReportBuilder
         text.AppendLine();
         text.Append("  Allowed:   ").AppendLine(Describe(Enum.GetValues<ActionType>().Where(snapshot.Allows)));
         text.Append("  Denied:    ").AppendLine(Describe(Enum.GetValues<ActionType>().Where(a => !snapshot.Allows(a))));
+        if (_stateMachine.OperatorHalt is { } h)
+            text.Append("  Halt:      ").AppendLine(string.Format(inv, "by {0} since {1:HH:mm:ss} UTC ({2})", h.OperatorId, h.Since.UtcDateTime, h.Reason));
         if (_stateMachine.Override is { } o)
             text.Append("  Override:  ").AppendLine(string.Format(inv, "{0} by {1} until {2:HH:mm:ss} UTC ({3})", o.Mode, o.OperatorId, o.ExpiresAt.UtcDateTime, o.Reason));
         if (_stateMachine.ActiveRecoveryRun is { } run)

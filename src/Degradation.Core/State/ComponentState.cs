@@ -18,7 +18,10 @@ internal sealed class ComponentState(ComponentId id, bool critical, TimeSpan def
 
     public bool IsSystem => Id == ComponentId.System;
 
-    public bool IsUnknown => !IsSystem && (!HasReported || Stale);
+    /// <summary>The state machine's own components (system, write buffer): never Unknown or stale, never capped at Degraded.</summary>
+    public bool IsInternal => IsSystem || Id == ComponentId.WriteBuffer;
+
+    public bool IsUnknown => !IsInternal && (!HasReported || Stale);
 
     public ComponentLevel Level
     {

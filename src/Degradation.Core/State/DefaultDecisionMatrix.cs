@@ -5,7 +5,7 @@ namespace Degradation;
 /// <summary>The seed's decision matrix (reason → target mode) and must-deliver set, before options are merged in.</summary>
 public static class DefaultDecisionMatrix
 {
-    /// <summary>Reason string → mode, exactly as SPEC §4.</summary>
+    /// <summary>Reason string → mode: the built-in rows (see docs/OPERATIONS.md for how configuration may change them).</summary>
     public static FrozenDictionary<string, SystemMode> Entries { get; } = new Dictionary<string, SystemMode>(StringComparer.Ordinal)
     {
         [ReasonCode.BrokerDisconnect.Value] = SystemMode.SafeModeDisconnected,
@@ -31,5 +31,14 @@ public static class DefaultDecisionMatrix
     {
         ReasonCode.BrokerDisconnect.Value, ReasonCode.PositionUnknown.Value,
         ReasonCode.BrokerMismatch.Value, ReasonCode.RiskBreachHard.Value,
+    }.ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Reasons that steer the state machine rather than report a failure (<c>broker.reconnected</c>,
+    /// <c>all.healthy</c>, <c>recovery.complete</c>, <c>cold_start</c>); configuration cannot remap them.
+    /// </summary>
+    public static FrozenSet<string> ControlReasons { get; } = new[]
+    {
+        ReasonCode.BrokerReconnected.Value, ReasonCode.AllHealthy.Value, ReasonCode.RecoveryComplete.Value, ReasonCode.ColdStart.Value,
     }.ToFrozenSet(StringComparer.Ordinal);
 }

@@ -23,7 +23,14 @@ public sealed class DegradationPolicy
         Options = options;
 
         var matrix = new Dictionary<string, SystemMode>(DefaultDecisionMatrix.Entries, StringComparer.Ordinal);
-        foreach (var (reason, mode) in options.DecisionMatrix) matrix[reason] = mode;
+        var loosened = new List<string>();
+        foreach (var (reason, mode) in options.DecisionMatrix)
+        {
+            if (DefaultDecisionMatrix.Entries.TryGetValue(reason, out var builtIn) && ModeTransition.Restrictiveness(mode) < ModeTransition.Restrictiveness(builtIn))
+                loosened.Add($"{reason}: {WireNames.Of(builtIn)} -> {WireNames.Of(mode)}");
+            matrix[reason] = mode;
+        }
+        LoosenedReasons = loosened;
         _matrix = matrix.ToFrozenDictionary(StringComparer.Ordinal);
 
         var mustDeliver = new HashSet<string>(DefaultDecisionMatrix.MustDeliver, StringComparer.Ordinal);
@@ -87,6 +94,12 @@ public sealed class DegradationPolicy
     public TimeSpan MinOverride { get; }
     /// <summary>Longest override TTL.</summary>
     public TimeSpan MaxOverride { get; }
+
+    /// <summary>
+    /// The built-in reasons the configuration deliberately maps to a less strict mode (allowed through
+    /// <see cref="DegradationOptions.AllowLoosening"/>), each as <c>reason: built-in -> configured</c>; hosts log them at Warning on every start.
+    /// </summary>
+    public IReadOnlyList<string> LoosenedReasons { get; }
 
     /// <summary>The merged decision matrix.</summary>
     public IReadOnlyDictionary<string, SystemMode> DecisionMatrix => _matrix;

@@ -7,7 +7,7 @@ namespace Degradation;
 /// publishes every change as one immutable gate snapshot plus a sequenced transition record.
 /// Thread-safe: every mutation is serialized by one lock; the gate is read without it.
 /// </summary>
-public sealed class DegradationStateMachine : IAsyncDisposable
+public sealed partial class DegradationStateMachine : IAsyncDisposable
 {
     private readonly object _lock = new();
     private readonly DegradationPolicy _policy;
@@ -732,7 +732,7 @@ public sealed class DegradationStateMachine : IAsyncDisposable
             return;
         }
         // Seed 004: an optional component degrades at most to Degraded, unless the reason is must-deliver or a Halt.
-        if (!component.Critical && !component.IsSystem && mode > SystemMode.Degraded && mode != SystemMode.Halt && !_policy.IsMustDeliver(reason))
+        if (!component.Critical && !component.IsInternal && mode > SystemMode.Degraded && mode != SystemMode.Halt && !_policy.IsMustDeliver(reason))
             mode = SystemMode.Degraded;
         AddCondition(component, reason, mode, e.Source, e.WallTime, now);
     }
@@ -742,7 +742,7 @@ public sealed class DegradationStateMachine : IAsyncDisposable
         if (!_policy.Options.UnknownOnTtlExpiry) return;
         foreach (var component in _components.Values)
         {
-            if (component.IsSystem || !component.HasReported || component.Stale) continue;
+            if (component.IsInternal || !component.HasReported || component.Stale) continue;
             if (_time.GetElapsedTime(component.LastReportTimestamp, now) <= component.CurrentTtl) continue;
             component.Stale = true;
             _lastDisturbanceAt = now;

@@ -4,7 +4,8 @@ namespace Degradation.Hosting;
 
 /// <summary>
 /// Maps the system mode to health: Normal → Healthy; Degraded and Recovering → Degraded;
-/// SafeMode, SafeModeDisconnected and Halt → Unhealthy. The data carry mode, stage and component levels.
+/// SafeMode, SafeModeDisconnected and Halt → Unhealthy. The description says what keeps the system from Normal
+/// (<see cref="DegradationStateMachine.ExplainMode"/>); the data carry mode, stage, component levels and those holds.
 /// </summary>
 public sealed class DegradationHealthCheck(DegradationSystem system) : IHealthCheck
 {
@@ -26,7 +27,10 @@ public sealed class DegradationHealthCheck(DegradationSystem system) : IHealthCh
         foreach (var component in system.StateMachine.GetComponents())
             data["component." + component.Id.Name] = component.Level.ToString().ToLowerInvariant();
 
-        var description = $"mode {WireNames.Of(snapshot.Mode)}{(snapshot.Stage is { } s ? "/" + WireNames.Of(s) : "")} ({snapshot.Reason})";
+        // The description says what holds the system back from Normal, so a failing readiness probe explains itself.
+        var explanation = system.StateMachine.ExplainMode();
+        if (explanation.Holds.Count > 0) data["holds"] = explanation.Holds.Select(h => h.Text).ToArray();
+        var description = explanation.IsNormal ? $"mode normal ({snapshot.Reason})" : explanation.Summary;
         var result = snapshot.Mode switch
         {
             SystemMode.Normal => HealthCheckResult.Healthy(description, data),

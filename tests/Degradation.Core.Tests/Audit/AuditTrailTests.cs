@@ -104,8 +104,8 @@ public class AuditTrailTests
         trail.EntryAppended += e => { if (e.Sequence == 4) delivered.TrySetResult(); };
         system.StateMachine.AddAuditStore(trail); // attached after the cold-start transition (#1): it arrives as backlog
         system.ReportFailure(ComponentId.Broker, ReasonCode.BrokerDisconnect);
-        system.StateMachine.ForceMode(SystemMode.Halt, TimeSpan.FromMinutes(5), "frank", "suspicious fills");
-        system.StateMachine.ReleaseOverride("frank", "checked");
+        Assert.True(system.StateMachine.ForceMode(SystemMode.SafeModeDisconnected, TimeSpan.FromMinutes(5), "frank", "suspicious fills").Accepted);
+        Assert.True(system.StateMachine.ReleaseOverride("frank", "checked").Accepted);
         await delivered.Task.WaitAsync(TimeSpan.FromSeconds(30));
         await system.StateMachine.FlushObserversAsync();
         await system.StateMachine.DisposeAsync();
@@ -120,7 +120,7 @@ public class AuditTrailTests
         Assert.Equal(("mode_change", "Recovering/ConnectBroker", "SafeModeDisconnected", "broker.disconnect", "broker"),
             (entries[0].Action, entries[0].From, entries[0].To, entries[0].Reason, entries[0].Component));
         var forced = entries[1];
-        Assert.Equal(("override_started", "frank", "Halt"), (forced.Action, forced.OperatorId, forced.To));
+        Assert.Equal(("override_started", "frank", "SafeModeDisconnected"), (forced.Action, forced.OperatorId, forced.To));
         Assert.Contains("ttl 300 s", forced.Details);
         Assert.Contains("suspicious fills", forced.Details);
         Assert.Equal(("override_ended", "frank"), (entries[2].Action, entries[2].OperatorId));

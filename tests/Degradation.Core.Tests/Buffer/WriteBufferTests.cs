@@ -84,7 +84,7 @@ public sealed class WriteBufferTests
         system.Bus.ProcessPending();
         var overflow = Assert.Single(events, e => e.Reason == ReasonCode.DbBufferOverflow);
         Assert.Equal(EventType.FailCritical, overflow.Type);
-        Assert.Equal(ComponentId.System, overflow.Component);
+        Assert.Equal(ComponentId.WriteBuffer, overflow.Component);
         Assert.Equal(SystemMode.SafeMode, system.Gate.Mode);
         Assert.True(buffer.IsOverflowing);
         // Nothing acknowledged was dropped, and the rejected write was not appended.
@@ -141,7 +141,7 @@ public sealed class WriteBufferTests
         await Assert.ThrowsAsync<WriteBufferOverflowException>(async () => await buffer.EnqueueAsync("c", "order", "o", BufferKit.Bytes(1)));
         system.Bus.ProcessPending();
         Assert.Equal(SystemMode.SafeMode, system.Gate.Mode);
-        Assert.NotEmpty(system.StateMachine.GetComponent(ComponentId.System)!.Conditions);
+        Assert.NotEmpty(system.StateMachine.GetComponent(ComponentId.WriteBuffer)!.Conditions);
 
         var result = await buffer.ReplayAsync();
         system.Bus.ProcessPending();
@@ -150,9 +150,9 @@ public sealed class WriteBufferTests
         Assert.Equal(["a", "b"], target.Writes);
         Assert.False(buffer.IsOverflowing);
         var afterReplay = events.SkipWhile(e => e.Reason != ReasonCode.DbBufferOverflow).Skip(1).ToList();
-        Assert.Equal([(EventType.Recovered, ComponentId.System), (EventType.Recovered, ComponentId.Db)],
+        Assert.Equal([(EventType.Recovered, ComponentId.WriteBuffer), (EventType.Recovered, ComponentId.Db)],
             afterReplay.Select(e => (e.Type, e.Component)));
-        Assert.Empty(system.StateMachine.GetComponent(ComponentId.System)!.Conditions);
+        Assert.Empty(system.StateMachine.GetComponent(ComponentId.WriteBuffer)!.Conditions);
         Assert.Empty(system.StateMachine.GetComponent(ComponentId.Db)!.Conditions);
         Assert.Equal(SystemMode.Normal, system.StateMachine.DerivedMode);
 

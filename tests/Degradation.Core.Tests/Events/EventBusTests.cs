@@ -90,7 +90,7 @@ public class EventBusTests
         var driver = SystemDriver.Create().ToNormal();
         Assert.True(driver.Bus.Publish(EventType.FailCritical, ComponentId.Broker, ReasonCode.BrokerMismatch));
         driver.Expect(SystemMode.Halt);
-        driver.Machine.ReleaseHalt(SystemDriver.Operator, "reconciled");
+        Assert.True(driver.Machine.ReleaseHalt(SystemDriver.Operator, "reconciled", acknowledge: [ReasonCode.BrokerMismatch]).Accepted);
         driver.Expect(SystemMode.Recovering);
 
         driver.Bus.ProcessPending();
@@ -103,7 +103,8 @@ public class EventBusTests
     {
         var driver = SystemDriver.Create().ToNormal();
         Assert.True(driver.Bus.Publish(EventType.FailCritical, ComponentId.Broker, ReasonCode.BrokerDisconnect));
-        driver.Machine.ForceMode(SystemMode.Normal, TimeSpan.FromMinutes(5), SystemDriver.Operator, "trade through the outage");
+        Assert.True(driver.Machine.ForceMode(SystemMode.Normal, TimeSpan.FromMinutes(5), SystemDriver.Operator, "trade through the outage",
+            acknowledge: [ReasonCode.BrokerDisconnect]).Accepted);
         driver.Bus.ProcessPending();
         driver.Expect(SystemMode.Normal);
         Assert.True(driver.Machine.IsOverrideActive);

@@ -83,7 +83,7 @@ public class GateConcurrencyTests(ITestOutputHelper output)
         floor.Set(SystemMode.Halt);
         driver.Bus.ProcessPending();
         floor.Clear();
-        driver.Machine.ReleaseHalt(SystemDriver.Operator, "concurrency test");
+        driver.Machine.ReleaseHalt(SystemDriver.Operator, "concurrency test", acknowledge: [ReasonCode.PositionUnknown]);
         driver.AdvanceTo(RecoveryStage.Ready).Tick().Expect(SystemMode.Normal);
 
         if (cycle % 10 == 0)

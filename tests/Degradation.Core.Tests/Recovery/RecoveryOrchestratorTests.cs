@@ -249,7 +249,7 @@ public sealed class RecoveryOrchestratorTests : IAsyncDisposable
 
         // Manual: an operator releases a Halt.
         _system.ReportFailure(ComponentId.Risk, ReasonCode.RiskBreachHard);
-        _system.StateMachine.ReleaseHalt("ops-1", "limits reviewed");
+        Assert.True(_system.StateMachine.ReleaseHalt("ops-1", "limits reviewed", acknowledge: [ReasonCode.RiskBreachHard]).Accepted);
         var manualRun = _system.StateMachine.ActiveRecoveryRun!.Value;
         var manual = await _orchestrator.WhenRunFinishedAsync(manualRun).Within();
         Assert.Equal((RecoveryRunStatus.Completed, RecoveryTrigger.Manual), (manual.Status, manual.Trigger));

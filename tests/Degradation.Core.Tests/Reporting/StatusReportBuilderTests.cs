@@ -35,10 +35,13 @@ public class StatusReportBuilderTests(ITestOutputHelper output)
         var cold = builder.Build();
         Assert.Contains("Mode:      Recovering / ConnectBroker", cold);
         Assert.Contains("Recovery:  run-1 (ColdStart)", cold);
-        system.StateMachine.ForceMode(SystemMode.Halt, TimeSpan.FromMinutes(10), "henry", "exchange incident");
+        system.StateMachine.ForceMode(SystemMode.SafeMode, TimeSpan.FromMinutes(10), "henry", "exchange incident");
         var forced = builder.Build();
-        Assert.Contains("Override:  Halt by henry until 09:40:00 UTC (exchange incident)", forced);
+        Assert.Contains("Override:  SafeMode by henry until 09:40:00 UTC (exchange incident)", forced);
         Assert.Contains("Last:      #2", forced);
+        system.StateMachine.Halt("ivy", "kill switch drill");
+        var halted = builder.Build();
+        Assert.Contains("Halt:      by ivy since 09:30:00 UTC (kill switch drill)", halted);
     }
 
     [Fact]

@@ -46,7 +46,9 @@ public class Seed000Task5StateServiceTests
     public void test_force_mode_with_ttl()
     {
         var service = SystemDriver.Create();
-        service.Machine.ForceMode(SystemMode.Normal, TimeSpan.FromSeconds(300), "admin", "Emergency override");
+        // Fail closed: at cold start nothing has reported, so forcing Normal must acknowledge the unknown components.
+        Assert.False(service.Machine.ForceMode(SystemMode.Normal, TimeSpan.FromSeconds(300), "admin", "Emergency override").Accepted);
+        service.Machine.ForceMode(SystemMode.Normal, TimeSpan.FromSeconds(300), "admin", "Emergency override", acknowledge: [ReasonCode.ComponentUnknown]);
         Assert.Equal(SystemMode.Normal, service.Machine.Mode);
         Assert.True(service.Machine.IsOverrideActive);
     }
@@ -55,9 +57,9 @@ public class Seed000Task5StateServiceTests
     public void test_force_override_blocks_auto_transitions()
     {
         var service = SystemDriver.Create();
-        service.Machine.ForceMode(SystemMode.Normal, TimeSpan.FromSeconds(300), "admin", "Testing");
+        service.Machine.ForceMode(SystemMode.SafeMode, TimeSpan.FromSeconds(300), "admin", "Testing");
         service.Apply(EventType.FailSupport, ComponentId.Alerts, ReasonCode.AlertsChannelDown);
-        Assert.Equal(SystemMode.Normal, service.Machine.Mode);
+        Assert.Equal(SystemMode.SafeMode, service.Machine.Mode);
     }
 
     [Fact]

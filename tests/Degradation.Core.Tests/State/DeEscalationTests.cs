@@ -145,9 +145,9 @@ public class DeEscalationTests
         degraded.Tick().Expect(SystemMode.Degraded);
 
         var forced = SystemDriver.Create().ToNormal();
-        forced.Machine.ForceMode(SystemMode.Halt, TimeSpan.FromMinutes(1), SystemDriver.Operator, "test");
+        forced.Machine.ForceMode(SystemMode.SafeMode, TimeSpan.FromMinutes(1), SystemDriver.Operator, "test");
         forced.Time.JumpWallClock(TimeSpan.FromDays(1));
-        forced.Tick().Expect(SystemMode.Halt);
+        forced.Tick().Expect(SystemMode.SafeMode);
         Assert.True(forced.Machine.IsOverrideActive);
 
         var backwards = SystemDriver.Create().ToDegraded();

@@ -46,7 +46,9 @@ public class HaltTests
         driver.Fail(ComponentId.Risk, ReasonCode.RiskBreachHard);
         driver.Fail(ComponentId.Broker, ReasonCode.BrokerMismatch);
         Assert.Equal(3, driver.Machine.GetComponents().Count(c => c.Conditions.Any(x => x.Mode == SystemMode.Halt)));
-        driver.Machine.ReleaseHalt(SystemDriver.Operator, "all clear");
+        var released = driver.Machine.ReleaseHalt(SystemDriver.Operator, "all clear",
+            acknowledge: [ReasonCode.RecoveryFailed, ReasonCode.RiskBreachHard, ReasonCode.BrokerMismatch]);
+        Assert.True(released.Accepted, released.Message);
         driver.Expect(SystemMode.Recovering, RecoveryStage.ConnectBroker);
         Assert.All(driver.Machine.GetComponents(), c => Assert.DoesNotContain(c.Conditions, x => x.Mode == SystemMode.Halt));
     }
@@ -56,8 +58,13 @@ public class HaltTests
     {
         var driver = SystemDriver.Create().ToHalt();
         driver.Fail(ComponentId.MarketData, ReasonCode.MarketDataStale);
-        driver.Machine.ReleaseHalt(SystemDriver.Operator, "mismatch resolved");
+        var released = driver.Machine.ReleaseHalt(SystemDriver.Operator, "mismatch resolved", acknowledge: [ReasonCode.PositionUnknown]);
         driver.Expect(SystemMode.SafeMode);
+        // Through Recovering: the release itself never jumps to another derived mode; the SafeMode condition takes over from there.
+        var history = driver.Machine.GetHistory();
+        Assert.Equal(TransitionKind.HaltReleased, history[^2].Kind);
+        Assert.Equal(SystemMode.Recovering, history[^2].To);
+        Assert.Same(history[^1], released.Transition);
         driver.Recover(ComponentId.MarketData).Advance(driver.MinSafeMode).Expect(SystemMode.Recovering);
     }
 
@@ -65,8 +72,11 @@ public class HaltTests
     public void ReleaseHalt_when_not_halted_is_refused()
     {
         var driver = SystemDriver.Create().ToSafeMode();
-        var error = Assert.Throws<InvalidOperationException>(() => driver.Machine.ReleaseHalt(SystemDriver.Operator, "oops"));
-        Assert.Contains("not halted", error.Message);
+        var result = driver.Machine.ReleaseHalt(SystemDriver.Operator, "oops");
+        Assert.False(result.Accepted);
+        Assert.Equal(OperatorRefusal.NotHalted, result.Refusal);
+        Assert.Contains("not halted", result.Message);
+        driver.Expect(SystemMode.SafeMode);
     }
 
     [Theory]
@@ -81,23 +91,32 @@ public class HaltTests
     }
 
     [Fact]
-    public void An_automatic_Halt_survives_an_overrides_expiry()
+    public void A_force_never_leaves_an_automatic_Halt_even_with_acknowledgement()
     {
         var driver = SystemDriver.Create().ToHalt();
-        driver.Machine.ForceMode(SystemMode.Normal, TimeSpan.FromMinutes(5), SystemDriver.Operator, "flatten manually");
-        driver.Expect(SystemMode.Normal); // force leaves Halt (operator)
-        driver.Advance(TimeSpan.FromMinutes(5)).Expect(SystemMode.Halt);
-        Assert.Equal(TransitionKind.OverrideEnded, driver.Last.Kind);
+        var before = driver.Machine.CurrentSequence;
+        foreach (var mode in new[] { SystemMode.Normal, SystemMode.Degraded, SystemMode.Recovering, SystemMode.SafeMode, SystemMode.SafeModeDisconnected })
+        {
+            var result = driver.Machine.ForceMode(mode, TimeSpan.FromMinutes(5), SystemDriver.Operator, "flatten manually", acknowledge: [ReasonCode.PositionUnknown]);
+            Assert.False(result.Accepted);
+            Assert.Equal(OperatorRefusal.HaltActive, result.Refusal);
+            Assert.Contains(result.ActiveConditions, c => c.Reason == ReasonCode.PositionUnknown);
+        }
+        driver.Expect(SystemMode.Halt);
+        Assert.Equal(before, driver.Machine.CurrentSequence);
+        Assert.False(driver.Gate.Allows(ActionType.Send));
     }
 
     [Fact]
-    public void A_forced_Halt_ends_with_its_TTL_and_goes_through_Recovering()
+    public void A_forced_Halt_is_the_kill_switch_and_has_no_TTL()
     {
         var driver = SystemDriver.Create().ToNormal();
-        driver.Machine.ForceMode(SystemMode.Halt, TimeSpan.FromMinutes(1), SystemDriver.Operator, "drill");
-        driver.Advance(TimeSpan.FromSeconds(59)).Expect(SystemMode.Halt);
-        driver.Advance(TimeSpan.FromSeconds(1)).Expect(SystemMode.Recovering, RecoveryStage.ConnectBroker);
-        Assert.Equal(ReasonCode.OverrideExpired, driver.Last.Reason);
+        var result = driver.Machine.ForceMode(SystemMode.Halt, TimeSpan.FromMinutes(1), SystemDriver.Operator, "drill");
+        Assert.True(result.Accepted);
+        Assert.Equal(TransitionKind.OperatorHalt, result.Transition!.Kind);
+        Assert.False(driver.Machine.IsOverrideActive);
+        driver.Advance(TimeSpan.FromSeconds(driver.Machine.Policy.Options.MaxOverrideSeconds * 2)).Expect(SystemMode.Halt);
+        Assert.Equal(SystemDriver.Operator, driver.Machine.OperatorHalt!.OperatorId);
     }
 
     [Fact]

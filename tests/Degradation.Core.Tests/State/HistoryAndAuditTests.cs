@@ -84,8 +84,9 @@ public class HistoryAndAuditTests
 
         driver.Fail(ComponentId.Alerts, ReasonCode.AlertsChannelDown);
         Assert.True(driver.Bus.Publish(EventType.FailCritical, ComponentId.Broker, ReasonCode.BrokerDisconnect)); // emergency path
-        driver.Machine.ForceMode(SystemMode.Normal, TimeSpan.FromSeconds(30), SystemDriver.Operator, "test");
-        driver.Machine.ReleaseOverride(SystemDriver.Operator, "done");
+        Assert.True(driver.Machine.ForceMode(SystemMode.Normal, TimeSpan.FromSeconds(30), SystemDriver.Operator, "test",
+            acknowledge: [ReasonCode.AlertsChannelDown, ReasonCode.BrokerDisconnect]).Accepted);
+        Assert.True(driver.Machine.ReleaseOverride(SystemDriver.Operator, "done").Accepted);
         driver.Bus.ProcessPending();
 
         await driver.Machine.FlushObserversAsync();

@@ -62,7 +62,7 @@ public class ObserverTests
         var backlog = driver.Machine.GetHistory().Count; // an audit store also receives the retained history
         using var _ = driver.Machine.AddAuditStore(new ThrowingAuditStore());
         driver.Fail(ComponentId.Risk, ReasonCode.RiskBreachHard).Expect(SystemMode.Halt);
-        driver.Machine.ReleaseHalt(SystemDriver.Operator, "ok");
+        driver.Machine.ReleaseHalt(SystemDriver.Operator, "ok", acknowledge: [ReasonCode.RiskBreachHard]);
         await driver.Machine.FlushObserversAsync().WaitAsync(Timeout);
         driver.Expect(SystemMode.Recovering);
         Assert.Equal(backlog + 2, driver.Machine.ObserverFailures);

@@ -1,6 +1,6 @@
 namespace Degradation.Tests.State;
 
-/// <summary>SPEC rule 8 and §5a "Release" / "Override bounds".</summary>
+/// <summary>Operator overrides: bounds, expiry, release, and what ends them early.</summary>
 public class OverrideTests
 {
     private static readonly TimeSpan FiveMinutes = TimeSpan.FromMinutes(5);
@@ -66,7 +66,13 @@ public class OverrideTests
     public void Seed_force_mode_with_ttl_sets_the_mode_and_flags_the_override()
     {
         var driver = SystemDriver.Create();
-        driver.Machine.ForceMode(SystemMode.Normal, TimeSpan.FromSeconds(300), "admin", "Emergency override");
+        // At cold start no critical component has reported: forcing Normal loosens and must acknowledge that.
+        var refused = driver.Machine.ForceMode(SystemMode.Normal, TimeSpan.FromSeconds(300), "admin", "Emergency override");
+        Assert.Equal(OperatorRefusal.AcknowledgementRequired, refused.Refusal);
+        Assert.Equal(3, refused.ActiveConditions.Count(c => c.Reason == ReasonCode.ComponentUnknown));
+        driver.Expect(SystemMode.Recovering, RecoveryStage.ConnectBroker);
+        var accepted = driver.Machine.ForceMode(SystemMode.Normal, TimeSpan.FromSeconds(300), "admin", "Emergency override", acknowledge: [ReasonCode.ComponentUnknown]);
+        Assert.True(accepted.Accepted, accepted.Message);
         driver.Expect(SystemMode.Normal);
         Assert.True(driver.Machine.IsOverrideActive);
         var info = driver.Machine.Override!;
@@ -79,12 +85,14 @@ public class OverrideTests
     public void Automatic_transitions_are_suspended_but_events_are_still_tracked()
     {
         var driver = SystemDriver.Create().ToNormal();
-        driver.Machine.ForceMode(SystemMode.Normal, FiveMinutes, "admin", "Testing");
+        driver.Machine.ForceMode(SystemMode.SafeMode, FiveMinutes, "admin", "Testing");
         driver.Fail(ComponentId.Alerts, ReasonCode.AlertsChannelDown);
         driver.Fail(ComponentId.MarketData, ReasonCode.MarketDataStale);
-        driver.Expect(SystemMode.Normal);
-        Assert.Equal(SystemMode.SafeMode, driver.Machine.DerivedMode);
-        Assert.Single(driver.Machine.GetComponent(ComponentId.MarketData)!.Conditions);
+        driver.Recover(ComponentId.MarketData);
+        driver.Expect(SystemMode.SafeMode);
+        Assert.True(driver.Machine.IsOverrideActive);
+        Assert.Equal(SystemMode.Degraded, driver.Machine.DerivedMode);
+        Assert.Single(driver.Machine.GetComponent(ComponentId.Alerts)!.Conditions);
     }
 
     [Fact]
@@ -92,8 +100,9 @@ public class OverrideTests
     {
         // Seed 000 left the forced mode in place after expiry; SPEC rule 8 re-derives it.
         var driver = SystemDriver.Create().ToNormal();
-        driver.Machine.ForceMode(SystemMode.Normal, FiveMinutes, SystemDriver.Operator, "keep trading");
         driver.Fail(ComponentId.MarketData, ReasonCode.MarketDataStale);
+        var forced = driver.Machine.ForceMode(SystemMode.Normal, FiveMinutes, SystemDriver.Operator, "keep trading", acknowledge: [ReasonCode.MarketDataStale]);
+        Assert.True(forced.Accepted, forced.Message);
         driver.Advance(FiveMinutes - TimeSpan.FromMilliseconds(1)).Expect(SystemMode.Normal);
         driver.Advance(TimeSpan.FromMilliseconds(1)).Expect(SystemMode.SafeMode);
         Assert.False(driver.Machine.IsOverrideActive);
@@ -105,8 +114,9 @@ public class OverrideTests
     public void On_release_the_mode_is_re_derived()
     {
         var driver = SystemDriver.Create().ToNormal();
-        driver.Machine.ForceMode(SystemMode.Normal, FiveMinutes, SystemDriver.Operator, "r");
         driver.Fail(ComponentId.Alerts, ReasonCode.AlertsChannelDown);
+        driver.Machine.ForceMode(SystemMode.Normal, FiveMinutes, SystemDriver.Operator, "r", acknowledge: [ReasonCode.AlertsChannelDown]);
+        driver.Expect(SystemMode.Normal);
         var t = driver.Machine.ReleaseOverride("erin", "done").Transition!;
         driver.Expect(SystemMode.Degraded);
         Assert.Equal(TransitionKind.OverrideEnded, t.Kind);
@@ -127,7 +137,9 @@ public class OverrideTests
     {
         var driver = SystemDriver.Create();
         driver.Heartbeat(ComponentId.Broker).Heartbeat(ComponentId.Risk); // market data never reported: Unknown
-        driver.Machine.ForceMode(SystemMode.Normal, FiveMinutes, SystemDriver.Operator, "r");
+        var forced = driver.Machine.ForceMode(SystemMode.Normal, FiveMinutes, SystemDriver.Operator, "r", acknowledge: [ReasonCode.ComponentUnknown]);
+        Assert.True(forced.Accepted, forced.Message);
+        Assert.Equal(ComponentId.MarketData, Assert.Single(forced.ActiveConditions.Count == 0 ? driver.Machine.Override!.Acknowledged : forced.ActiveConditions).Component);
         driver.Advance(FiveMinutes).Expect(SystemMode.Recovering, RecoveryStage.ConnectBroker);
     }
 
@@ -154,42 +166,44 @@ public class OverrideTests
     }
 
     [Fact]
-    public void With_MustDeliverBreaksOverride_off_the_override_holds_until_it_ends()
+    public void MustDeliverBreaksOverride_off_no_longer_keeps_an_override_over_a_stricter_condition()
     {
         var driver = SystemDriver.Create(o => o.MustDeliverBreaksOverride = false).ToNormal();
         driver.Machine.ForceMode(SystemMode.Normal, FiveMinutes, SystemDriver.Operator, "r");
         driver.Fail(ComponentId.Broker, ReasonCode.BrokerDisconnect);
-        driver.Expect(SystemMode.Normal);
-        Assert.True(driver.Machine.IsOverrideActive);
-        driver.Machine.ReleaseOverride(SystemDriver.Operator);
         driver.Expect(SystemMode.SafeModeDisconnected);
+        Assert.False(driver.Machine.IsOverrideActive);
     }
 
     [Fact]
     public void A_must_deliver_event_not_more_severe_than_the_forced_mode_keeps_the_override()
     {
         var driver = SystemDriver.Create().ToNormal();
-        driver.Machine.ForceMode(SystemMode.Halt, FiveMinutes, SystemDriver.Operator, "r");
+        driver.Machine.ForceMode(SystemMode.SafeModeDisconnected, FiveMinutes, SystemDriver.Operator, "r");
         driver.Fail(ComponentId.Broker, ReasonCode.BrokerDisconnect);
-        driver.Expect(SystemMode.Halt);
+        driver.Expect(SystemMode.SafeModeDisconnected);
         Assert.True(driver.Machine.IsOverrideActive);
     }
 
     [Fact]
-    public void A_severe_event_that_is_not_must_deliver_does_not_break_the_override()
+    public void A_stricter_condition_that_is_not_must_deliver_breaks_the_override_too()
     {
         var driver = SystemDriver.Create().ToNormal();
         driver.Machine.ForceMode(SystemMode.Normal, FiveMinutes, SystemDriver.Operator, "r");
         driver.Fail(ComponentId.Risk, ReasonCode.RiskTimeout);
-        driver.Expect(SystemMode.Normal);
-        Assert.True(driver.Machine.IsOverrideActive);
+        driver.Expect(SystemMode.SafeMode);
+        Assert.False(driver.Machine.IsOverrideActive);
+        Assert.Equal(TransitionKind.OverrideEnded, driver.Last.Kind);
+        Assert.Equal(ReasonCode.RiskTimeout, driver.Last.Reason);
     }
 
     [Fact]
     public void ReleaseOverride_without_an_override_is_refused()
     {
         var driver = SystemDriver.Create().ToNormal();
-        Assert.Throws<InvalidOperationException>(() => driver.Machine.ReleaseOverride(SystemDriver.Operator));
+        var result = driver.Machine.ReleaseOverride(SystemDriver.Operator);
+        Assert.False(result.Accepted);
+        Assert.Equal(OperatorRefusal.NoOverride, result.Refusal);
         Assert.Throws<ArgumentException>(() => driver.Machine.ReleaseOverride(""));
     }
 

@@ -5,7 +5,9 @@ namespace Degradation.Tests.State;
 
 /// <summary>
 /// Drives the state machine with a long random mix of events (direct and through the bus), operator commands,
-/// stage advances and clock advances, and checks the SPEC §5 invariants after every single step.
+/// stage advances and clock advances, and checks the state machine's invariants after every single step; above
+/// all that no operator command made without acknowledgement ever leaves the gate less strict than the active
+/// conditions require (and an acknowledged override never less strict than the conditions it did not acknowledge).
 /// The seed is fixed and printed; set DEGRADATION_TEST_SEED to replay another one.
 /// </summary>
 public class RandomizedInvariantTests(ITestOutputHelper output)
@@ -39,7 +41,7 @@ public class RandomizedInvariantTests(ITestOutputHelper output)
     private enum StepKind
     {
         ApplyEvent, PublishEvent, PublishBurst, ProcessPending, HeartbeatAll, Advance, Tick, AdvanceStage, BogusStage,
-        Force, ReleaseOverride, ReleaseHalt, StartRecovery, CompleteRecovery, FailRecovery,
+        Force, ReleaseOverride, ReleaseHalt, StartRecovery, CompleteRecovery, FailRecovery, Halt,
     }
 
     // Storms fail things, calm phases let the system heal and reach Normal, so both directions get exercised.
@@ -48,7 +50,7 @@ public class RandomizedInvariantTests(ITestOutputHelper output)
         (StepKind.ApplyEvent, 300), (StepKind.PublishEvent, 120), (StepKind.PublishBurst, 8), (StepKind.ProcessPending, 40),
         (StepKind.HeartbeatAll, 90), (StepKind.Advance, 170), (StepKind.Tick, 40), (StepKind.AdvanceStage, 90),
         (StepKind.BogusStage, 15), (StepKind.Force, 12), (StepKind.ReleaseOverride, 15), (StepKind.ReleaseHalt, 25),
-        (StepKind.StartRecovery, 15), (StepKind.CompleteRecovery, 15), (StepKind.FailRecovery, 3),
+        (StepKind.StartRecovery, 15), (StepKind.CompleteRecovery, 15), (StepKind.FailRecovery, 3), (StepKind.Halt, 2),
     ];
 
     private static readonly (StepKind Kind, int Weight)[] CalmWeights =
@@ -56,7 +58,7 @@ public class RandomizedInvariantTests(ITestOutputHelper output)
         (StepKind.ApplyEvent, 150), (StepKind.PublishEvent, 60), (StepKind.PublishBurst, 2), (StepKind.ProcessPending, 60),
         (StepKind.HeartbeatAll, 150), (StepKind.Advance, 250), (StepKind.Tick, 40), (StepKind.AdvanceStage, 150),
         (StepKind.BogusStage, 10), (StepKind.Force, 3), (StepKind.ReleaseOverride, 40), (StepKind.ReleaseHalt, 40),
-        (StepKind.StartRecovery, 3), (StepKind.CompleteRecovery, 20), (StepKind.FailRecovery, 1),
+        (StepKind.StartRecovery, 3), (StepKind.CompleteRecovery, 20), (StepKind.FailRecovery, 1), (StepKind.Halt, 1),
     ];
 
     [Fact]
@@ -188,15 +190,38 @@ public class RandomizedInvariantTests(ITestOutputHelper output)
                 }
                 case StepKind.Force:
                 {
-                    var mode = (SystemMode)_random.Next(0, 6);
+                    var mode = (SystemMode)_random.Next(0, 5); // Halt has its own step
                     var ttl = TimeSpan.FromSeconds(_random.Next(1, 240));
-                    Machine.ForceMode(mode, ttl, "fuzz-operator", "fuzz");
-                    return $"force {mode} for {ttl.TotalSeconds} s";
+                    long? expected = _random.Next(4) == 0 ? Machine.CurrentSequence - _random.Next(0, 2) : null;
+                    var result = Machine.ForceMode(mode, ttl, "fuzz-operator", "fuzz", expected);
+                    Count($"force {result.Refusal}");
+                    // Sometimes the operator reads the refusal and acknowledges exactly what stands in the way.
+                    if (result.Refusal == OperatorRefusal.AcknowledgementRequired && _random.Next(3) == 0)
+                    {
+                        result = Machine.ForceMode(mode, ttl, "fuzz-operator", "fuzz", acknowledge: [.. result.ActiveConditions.Select(c => c.Reason).Distinct()]);
+                        Count($"acknowledged force {result.Refusal}");
+                    }
+                    else if (result.Refusal == OperatorRefusal.AcknowledgementRequired && _random.Next(3) == 0)
+                    {
+                        // ... or acknowledges something else: always refused.
+                        var wrong = Machine.ForceMode(mode, ttl, "fuzz-operator", "fuzz", acknowledge: [ReasonCode.AlertsChannelDown, Unmapped]);
+                        if (wrong.Accepted && !result.ActiveConditions.Select(c => c.Reason).ToHashSet().SetEquals([ReasonCode.AlertsChannelDown, Unmapped]))
+                            Fail($"a wrong acknowledgement was accepted: {wrong}");
+                    }
+                    return $"force {mode} for {ttl.TotalSeconds} s: {result}";
                 }
                 case StepKind.ReleaseOverride:
                     return Try(() => Machine.ReleaseOverride("fuzz-operator", "fuzz"));
                 case StepKind.ReleaseHalt:
-                    return Try(() => Machine.ReleaseHalt("fuzz-operator", "fuzz"));
+                {
+                    var result = Machine.ReleaseHalt("fuzz-operator", "fuzz");
+                    if (result.Refusal == OperatorRefusal.AcknowledgementRequired && _random.Next(10) < 7)
+                        result = Machine.ReleaseHalt("fuzz-operator", "fuzz", acknowledge: [.. result.ActiveConditions.Select(c => c.Reason).Distinct()]);
+                    Count($"release halt {result.Refusal}");
+                    return result.ToString();
+                }
+                case StepKind.Halt:
+                    return Machine.Halt("fuzz-operator", "fuzz").ToString();
                 case StepKind.StartRecovery:
                     return Try(() => Machine.StartRecovery("fuzz-operator", "fuzz"));
                 case StepKind.CompleteRecovery:
@@ -278,10 +303,22 @@ public class RandomizedInvariantTests(ITestOutputHelper output)
                 _lastConditionChange = now;
             }
 
-            // The mode is never below the most severe active condition, unless an override holds.
+            // The mode is never below the most severe active condition, unless an override acknowledged it; and
+            // never below the most severe condition that the active override did not acknowledge.
             var derived = Machine.DerivedMode;
-            if (!Machine.IsOverrideActive && ModeTransition.Restrictiveness(mode) < ModeTransition.Restrictiveness(derived))
-                Fail($"mode {mode} is below the active conditions' {derived}");
+            var active = Machine.Override;
+            if ((active is null || active.Acknowledged.Count == 0) && ModeTransition.Restrictiveness(mode) < ModeTransition.Restrictiveness(derived))
+                Fail($"mode {mode} is below the active conditions' {derived} (override: {active?.Mode.ToString() ?? "none"}, not acknowledged)");
+            if (active is not null)
+            {
+                foreach (var c in Machine.GetConditions())
+                {
+                    var acknowledged = active.Acknowledged.Any(a => a.Component == c.Component && a.Reason == c.Reason && a.Source == c.Source);
+                    if (!acknowledged && ModeTransition.Restrictiveness(mode) < ModeTransition.Restrictiveness(c.Mode))
+                        Fail($"mode {mode} is below the unacknowledged condition {c}");
+                }
+                Count(active.Acknowledged.Count == 0 ? "step under a tightening override" : "step under an acknowledged override");
+            }
 
             // Every mode change is in the history, in sequence, chained, and the gate shows the last one.
             var newCount = Machine.TransitionCount - _lastSequence;
@@ -301,12 +338,10 @@ public class RandomizedInvariantTests(ITestOutputHelper output)
             if (transitions.Count > 0 && (transitions[^1].To != mode || transitions[^1].ToStage != snapshot.Stage))
                 Fail("the gate does not show the last transition");
 
-            // Halt is left only by an operator command (release, force) or a forced Halt's own TTL.
+            // Halt is left only by a Halt release: never by a force, an override's end or an event.
             if (before.Mode == SystemMode.Halt && mode != SystemMode.Halt)
             {
-                var operatorCommand = kind is StepKind.ReleaseHalt or StepKind.Force or StepKind.ReleaseOverride;
-                var forcedHaltEnded = before.Override is { Mode: SystemMode.Halt } && Machine.Override is null;
-                if (!operatorCommand && !forcedHaltEnded) Fail($"Halt left by {kind}");
+                if (kind != StepKind.ReleaseHalt) Fail($"Halt left by {kind}");
                 Count("halt left");
             }
         }
@@ -344,8 +379,9 @@ public class RandomizedInvariantTests(ITestOutputHelper output)
             if (t.To == SystemMode.Recovering && t.ToStage == RecoveryStage.Ready && t.FromStage != RecoveryStage.Ready) _readyEnteredAt = t.Timestamp;
             if (safe(t.To) && !safe(t.From)) _safeEnteredAt = t.Timestamp;
             if (t.From == SystemMode.Halt && t.To != SystemMode.Halt
-                && t.Kind is not (TransitionKind.HaltReleased or TransitionKind.OverrideStarted or TransitionKind.OverrideEnded))
-                Fail($"{t} left Halt automatically");
+                && t.Kind != TransitionKind.HaltReleased)
+                Fail($"{t} left Halt other than by a Halt release");
+            if (t.Kind == TransitionKind.HaltReleased && t.To != SystemMode.Recovering) Fail($"{t}: a Halt release leads to Recovering");
             if (t.Kind == TransitionKind.OverrideEnded && before.Override is null && kind != StepKind.Force) Fail($"{t} ended an override that did not exist");
         }
 
@@ -401,7 +437,7 @@ public class RandomizedInvariantTests(ITestOutputHelper output)
         {
             // The run must exercise what it checks, or the invariants above prove nothing.
             Assert.Equal(Enum.GetValues<SystemMode>().Order(), _modesVisited.Order());
-            foreach (var key in new[] { "degraded->normal", "run completed", "halt left" })
+            foreach (var key in new[] { "degraded->normal", "run completed", "halt left", "step under an acknowledged override", "force AcknowledgementRequired", "force SequenceMismatch", "release halt AcknowledgementRequired" })
                 Assert.True(_stats.GetValueOrDefault(key) >= 20, $"only {_stats.GetValueOrDefault(key)} '{key}'");
             Assert.Contains(_stats.Keys, k => k.StartsWith("ModeChange SafeMode->Recovering", StringComparison.Ordinal));
             Assert.Contains(_stats.Keys, k => k.StartsWith("ModeChange SafeModeDisconnected->Recovering", StringComparison.Ordinal));

@@ -63,13 +63,18 @@ public class StalenessTests
     }
 
     [Fact]
-    public void An_optional_component_going_stale_is_Unknown_but_does_not_escalate()
+    public void An_optional_component_going_stale_is_Unknown_and_holds_the_system_at_Degraded_without_escalating()
     {
         var driver = SystemDriver.Create().ToNormal();
         driver.Heartbeat(ComponentId.Db, TimeSpan.FromSeconds(2));
         driver.Advance(TimeSpan.FromSeconds(3));
-        driver.Expect(SystemMode.Normal);
+        driver.Expect(SystemMode.Degraded);
+        Assert.Equal(ReasonCode.ComponentStale, driver.Last.Reason);
         Assert.Equal(ComponentLevel.Unknown, driver.Machine.GetComponent(ComponentId.Db)!.Level);
+        driver.Advance(TimeSpan.FromMinutes(10)).Expect(SystemMode.Degraded); // Unknown blocks Normal however long it lasts
+
+        driver.Heartbeat(ComponentId.Db); // its own report clears the staleness; Normal is earned again
+        driver.Advance(driver.RecoveryStable).Expect(SystemMode.Normal);
     }
 
     [Fact]
