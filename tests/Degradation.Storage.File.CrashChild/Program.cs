@@ -3,6 +3,7 @@
 //                                        0-300 byte payloads) forever, printing "A <sequence> <key>" for every record
 //                                        once its append has completed (is durable). The parent kills it with SIGKILL.
 //   hold <dir>                         : opens the WAL, prints "READY", holds it until stdin closes.
+//   halt <dir> / restart <dir>         : the operator-Halt crash test (see OperatorHaltChild).
 using System.Text;
 using Degradation;
 using Degradation.Storage.File;
@@ -21,6 +22,8 @@ void Print(string line)
         stdout.Flush();
     }
 }
+
+if (mode is "halt" or "restart") return await OperatorHaltChild.RunAsync(mode, directory, Print);
 
 var options = new FileWalStoreOptions { DirectoryPath = directory };
 if (args.Length > 3) options.SegmentSizeBytes = long.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture);

@@ -66,7 +66,7 @@ public sealed class EventStreamTests
         var flood = Task.Run(() =>
         {
             for (var i = 0; i < 1000; i++)
-                host.System.StateMachine.ForceMode(i % 2 == 0 ? SystemMode.Halt : SystemMode.Degraded, TimeSpan.FromSeconds(60), "alice", "flood " + i);
+                host.System.StateMachine.ForceMode(i % 2 == 0 ? SystemMode.SafeModeDisconnected : SystemMode.SafeMode, TimeSpan.FromSeconds(60), "alice", "flood " + i);
         });
         await flood;
         SseReader.Event next;
