@@ -25,7 +25,7 @@ public sealed class EventStreamTests
         Assert.Equal(json.GetProperty("sequence").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture), disconnected.Id);
 
         await host.OperatorClient().PostRawAsync("/degradation/force", """{"mode":"halt","ttl_seconds":60,"reason":"stop everything"}""");
-        var forced = await events.WaitForAsync("transition", e => e.Json.Str("kind") == "override_started", timeout.Token);
+        var forced = await events.WaitForAsync("transition", e => e.Json.Str("kind") == "operator_halt", timeout.Token);
         Assert.Equal("halt", forced.Json.Str("to_mode"));
         Assert.Equal("alice", forced.Json.Str("operator_id"));
         Assert.True(long.Parse(forced.Id!, System.Globalization.CultureInfo.InvariantCulture) > long.Parse(disconnected.Id!, System.Globalization.CultureInfo.InvariantCulture));
@@ -37,7 +37,7 @@ public sealed class EventStreamTests
         await using var host = await DegradationTestHost.StartAsync();
         var lastSeen = host.System.StateMachine.TransitionCount;
         host.System.ReportFailure(ComponentId.Broker, ReasonCode.BrokerDisconnect);
-        await host.OperatorClient().PostRawAsync("/degradation/force", """{"mode":"degraded","ttl_seconds":60,"reason":"r"}""");
+        await host.OperatorClient().PostRawAsync("/degradation/force", """{"mode":"halt","ttl_seconds":60,"reason":"r"}""");
         var missed = host.System.StateMachine.GetHistory().Where(t => t.Sequence > lastSeen).Select(t => t.Sequence).ToList();
         Assert.Equal(2, missed.Count);
 
@@ -51,7 +51,7 @@ public sealed class EventStreamTests
         var second = await events.NextAsync(timeout.Token);
         Assert.Equal(missed, [long.Parse(first.Id!, System.Globalization.CultureInfo.InvariantCulture), long.Parse(second.Id!, System.Globalization.CultureInfo.InvariantCulture)]);
         Assert.Equal("safe_mode_disconnected", first.Json.Str("to_mode"));
-        Assert.Equal("degraded", second.Json.Str("to_mode"));
+        Assert.Equal("halt", second.Json.Str("to_mode"));
     }
 
     [Fact]

@@ -53,7 +53,7 @@ public sealed class ForceEndpointTests
     {
         await using var host = await DegradationTestHost.StartAsync();
         var client = host.OperatorClient();
-        foreach (var (wire, mode) in new[] { ("degraded", SystemMode.Degraded), ("halt", SystemMode.Halt), ("safe_mode_disconnected", SystemMode.SafeModeDisconnected), ("recovering", SystemMode.Recovering), ("normal", SystemMode.Normal) })
+        foreach (var (wire, mode) in new[] { ("degraded", SystemMode.Degraded), ("safe_mode_disconnected", SystemMode.SafeModeDisconnected), ("recovering", SystemMode.Recovering), ("normal", SystemMode.Normal), ("halt", SystemMode.Halt) })
         {
             using var response = await client.PostRawAsync("/degradation/force", $$"""{"mode":"{{wire}}","ttl_seconds":60,"reason":"drill {{wire}}"}""");
             Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());

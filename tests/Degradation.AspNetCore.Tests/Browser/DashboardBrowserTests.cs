@@ -37,14 +37,14 @@ public sealed class DashboardBrowserTests(ChromiumBrowser browser, ITestOutputHe
         Assert.Equal(true, ((IJavaScriptExecutor)driver).ExecuteScript("return window.__notReloaded === true;"));
 
         // Force an override: banner, countdown, badge.
-        driver.FindElement(By.CssSelector("#force-mode option[value='degraded']")).Click();
+        driver.FindElement(By.CssSelector("#force-mode option[value='safe_mode_disconnected']")).Click(); // not looser than the broker condition
         SetValue("force-ttl", "120");
         SetValue("force-reason", "broker failover drill");
         browser.Element("force-submit").Click();
         browser.WaitFor(_ => browser.Element("override-banner").Displayed, "the override banner");
         Assert.Contains("forced by alice", browser.Element("override-text").Text);
         Assert.Contains("broker failover drill", browser.Element("override-text").Text);
-        browser.WaitFor(_ => Mode == "degraded", "the forced Degraded badge");
+        browser.WaitFor(_ => Mode == "safe_mode_disconnected", "the forced mode's badge");
         Assert.True(browser.Element("override-tag").Displayed);
         var first = Remaining();
         Assert.InRange(first, 100, 120);
