@@ -52,6 +52,8 @@ public class HostingTests
     [InlineData("""{"Degradation":{"EventBusQueueSize":0}}""", "Degradation:EventBusQueueSize")]
     [InlineData("""{"Degradation":{"MinOverrideSeconds":100,"MaxOverrideSeconds":10}}""", "Degradation:MaxOverrideSeconds")]
     [InlineData("""{"Degradation":{"DecisionMatrix":{"broker.mismatch":"Degraded"}}}""", "Degradation:DecisionMatrix:broker.mismatch")]
+    [InlineData("""{"Degradation":{"DecisionMatrix":{"broker.disconnect":"Normal"}}}""", "Degradation:DecisionMatrix:broker.disconnect")]
+    [InlineData("""{"Degradation":{"DecisionMatrix":{"all.healthy":"Normal"},"AllowLoosening":["all.healthy"]}}""", "Degradation:DecisionMatrix:all.healthy")]
     public async Task Invalid_configuration_stops_the_host_naming_the_key(string json, string key)
     {
         var builder = TestHosts.Builder(json);
@@ -127,7 +129,7 @@ public class HostingTests
         var system = host.Services.GetRequiredService<DegradationSystem>();
         await TestHosts.BringToNormalAsync(system, time);
         system.ReportFailure(ComponentId.Broker, ReasonCode.BrokerDisconnect);
-        system.StateMachine.ForceMode(SystemMode.Halt, TimeSpan.FromMinutes(5), "alice", "drill");
+        system.StateMachine.ForceMode(SystemMode.SafeModeDisconnected, TimeSpan.FromMinutes(5), "alice", "drill");
         await system.StateMachine.FlushObserversAsync();
 
         var escalation = Assert.Single(logs.Entries, e => e.Id.Id == 1001 && e.Message.Contains("-> safe_mode_disconnected"));

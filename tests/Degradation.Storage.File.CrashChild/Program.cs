@@ -6,6 +6,7 @@
 //   recover <dir> <step>               : opens the WAL (4 KiB segments), printing "C <first> <last>" for every loss
 //                                        report delivered, and kills itself (SIGKILL) when the repair reaches its
 //                                        <step>-th step; prints "OPENED" if the open got through all of them.
+//   halt <dir> / restart <dir>         : the operator-Halt crash test (see OperatorHaltChild).
 using System.Text;
 using Degradation;
 using Degradation.Storage.File;
@@ -44,6 +45,7 @@ if (mode == "recover")
     await using (await FileWalStore.OpenAsync(recovery)) Print("OPENED");
     return 0;
 }
+if (mode is "halt" or "restart") return await OperatorHaltChild.RunAsync(mode, directory, Print);
 
 var options = new FileWalStoreOptions { DirectoryPath = directory };
 if (args.Length > 3) options.SegmentSizeBytes = long.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture);

@@ -10,6 +10,7 @@ internal sealed class ChildProcess : IDisposable
     private readonly MemoryStream _output = new();
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task _pump;
+    private readonly List<(string Prefix, TaskCompletionSource<string> Seen)> _waiters = [];
 
     private ChildProcess(Process process)
     {
@@ -39,6 +40,33 @@ internal sealed class ChildProcess : IDisposable
         var done = await Task.WhenAny(_ready.Task, _pump, Task.Delay(timeout));
         if (done != _ready.Task)
             throw new TimeoutException($"The child did not report READY within {timeout} (exited: {_process.HasExited}). Output: {Encoding.ASCII.GetString(Snapshot())}");
+    }
+
+    /// <summary>Completes with the first complete line starting with <paramref name="prefix"/> the child printed.</summary>
+    public async Task<string> WaitForLineAsync(string prefix, TimeSpan timeout)
+    {
+        var seen = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_output)
+        {
+            _waiters.Add((prefix, seen));
+            Match();
+        }
+        var done = await Task.WhenAny(seen.Task, _pump, Task.Delay(timeout));
+        if (done != seen.Task)
+            throw new TimeoutException($"The child did not print '{prefix}' within {timeout} (exited: {_process.HasExited}). Output: {Encoding.ASCII.GetString(Snapshot())}");
+        return await seen.Task;
+    }
+
+    // Under the output lock: completes the waiters whose line has arrived.
+    private void Match()
+    {
+        if (_waiters.Count == 0) return;
+        var text = Encoding.ASCII.GetString(_output.GetBuffer(), 0, (int)_output.Length);
+        var end = text.LastIndexOf('\n');
+        if (end < 0) return;
+        var lines = text[..end].Split('\n');
+        foreach (var (prefix, seen) in _waiters)
+            if (lines.FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal)) is { } line) seen.TrySetResult(line);
     }
 
     /// <summary>SIGKILL on Unix (TerminateProcess on Windows): no cleanup code runs in the child.</summary>
@@ -84,6 +112,7 @@ internal sealed class ChildProcess : IDisposable
             {
                 _output.Write(buffer, 0, n);
                 if (!_ready.Task.IsCompleted && _output.Length >= 6 && Encoding.ASCII.GetString(_output.GetBuffer(), 0, 6) == "READY\n") _ready.TrySetResult();
+                Match();
             }
         }
     }

@@ -37,7 +37,7 @@ public sealed class UsePostgresHostingTests(PostgresServer server)
         await host.StopAsync();
         var rows = await server.ScalarAsync<long>($"SELECT count(*) FROM {schema}.mode_transitions WHERE process_id = 'hosted-1'");
         Assert.Equal(system.StateMachine.TransitionCount, rows);
-        Assert.Equal("op-hosted", await server.ScalarAsync<string>($"SELECT operator_id FROM {schema}.mode_transitions WHERE process_id = 'hosted-1' AND kind = 'override_started'"));
+        Assert.Equal("op-hosted", await server.ScalarAsync<string>($"SELECT operator_id FROM {schema}.mode_transitions WHERE process_id = 'hosted-1' AND kind = 'operator_halt'"));
     }
 
     [Fact]

@@ -64,16 +64,17 @@ public sealed class KillSwitch : IAsyncDisposable
     {
         if (transition.To != SystemMode.Halt || transition.From == SystemMode.Halt) return ValueTask.CompletedTask;
         IKillSwitchAction[] actions;
+        IReadOnlyList<KillSwitchActionOutcome> running;
         Task run;
         lock (_lock)
         {
             actions = [.. _actions];
             var started = _time.GetUtcNow();
-            _outcomes = [.. actions.Select(a => Outcome(a, KillSwitchActionStatus.Running, null, started, null, transition.Sequence))];
+            running = _outcomes = [.. actions.Select(a => Outcome(a, KillSwitchActionStatus.Running, null, started, null, transition.Sequence))];
+            foreach (var outcome in running) Raise(outcome); // before any action can finish, so "running" is always told first
             run = RunAllAsync(actions, new KillSwitchContext(transition), started, cancellationToken);
             _idle = Task.WhenAll(_idle, run);
         }
-        foreach (var outcome in _outcomes) Raise(outcome);
         // Waiting here keeps runs for successive Halts in order; the timeout bounds the wait.
         return new ValueTask(run);
     }
@@ -85,16 +86,20 @@ public sealed class KillSwitch : IAsyncDisposable
     {
         using var timeout = new CancellationTokenSource(_timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
+        // Completes when the timeout (or shutdown) cancels the action, whether or not the action honours it.
+        var expired = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var expiry = linked.Token.Register(static state => ((TaskCompletionSource)state!).TrySetResult(), expired);
         KillSwitchActionStatus status;
         string? details = null;
         try
         {
             // Task.Run: an action that blocks before its first await must not hold up the others.
-            await Task.Run(() => action.ExecuteAsync(context, linked.Token), CancellationToken.None)
-                .WaitAsync(_timeout, _time, cancellationToken).ConfigureAwait(false);
+            var work = Task.Run(() => action.ExecuteAsync(context, linked.Token), CancellationToken.None);
+            if (await Task.WhenAny(work, expired.Task).ConfigureAwait(false) != work) throw new OperationCanceledException(linked.Token);
+            await work.ConfigureAwait(false);
             status = KillSwitchActionStatus.Succeeded;
         }
-        catch (Exception error) when (error is TimeoutException || (error is OperationCanceledException && timeout.IsCancellationRequested))
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
             status = KillSwitchActionStatus.TimedOut;
             details = $"did not finish within {_timeout.TotalSeconds:0.###} s";

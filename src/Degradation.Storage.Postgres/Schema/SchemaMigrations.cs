@@ -10,6 +10,7 @@ internal static class SchemaMigrations
     [
         new(1, "mode_transitions audit and db_buffer_wal write-ahead log (seed 000 Task 13)", AuditAndWal),
         new(2, "fleet_policy commands and fleet_policy_applied acknowledgements", FleetPolicy),
+        new(3, "operator_state: durable operator Halt and override per state key", OperatorState),
     ];
 
     public static int Latest => All[^1].Version;
@@ -101,6 +102,25 @@ internal static class SchemaMigrations
             outcome varchar(30) NOT NULL,
             details text,
             PRIMARY KEY (command_id, process_id)
+        );
+        """;
+
+    private static string OperatorState(SqlNames n) => $"""
+        CREATE TABLE IF NOT EXISTS {n.Table("operator_state")} (
+            state_key varchar(200) PRIMARY KEY,
+            halt_operator_id varchar(100),
+            halt_reason text,
+            halt_since timestamptz,
+            override_mode varchar(30),
+            override_operator_id varchar(100),
+            override_reason text,
+            override_ttl_seconds double precision,
+            override_started_at timestamptz,
+            override_expires_at timestamptz,
+            saved_at timestamptz NOT NULL,
+            CONSTRAINT ck_operator_state_halt CHECK ((halt_operator_id IS NULL) = (halt_since IS NULL) AND (halt_operator_id IS NULL) = (halt_reason IS NULL)),
+            CONSTRAINT ck_operator_state_override CHECK ((override_mode IS NULL) = (override_expires_at IS NULL)),
+            CONSTRAINT ck_operator_state_mode CHECK (override_mode IS NULL OR override_mode IN ({DbText.ModeList}))
         );
         """;
 }

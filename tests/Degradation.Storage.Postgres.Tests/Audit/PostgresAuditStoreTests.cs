@@ -67,11 +67,11 @@ public sealed class PostgresAuditStoreTests(PostgresServer server) : IAsyncLifet
         Assert.Equal(SystemMode.Degraded, sm.Mode);
         Event(EventType.FailCritical, ComponentId.Broker, ReasonCode.BrokerDisconnect);
         Assert.Equal(SystemMode.SafeModeDisconnected, sm.Mode);
-        sm.ForceMode(SystemMode.Halt, TimeSpan.FromSeconds(90), "op-7", "desk halt for audit test");
-        sm.ReleaseOverride("op-7", "resume");
+        Assert.True(sm.ForceMode(SystemMode.SafeModeDisconnected, TimeSpan.FromSeconds(90), "op-7", "desk override for audit test").Accepted);
+        Assert.True(sm.ReleaseOverride("op-7", "resume").Accepted);
         Event(EventType.FailCritical, ComponentId.Risk, ReasonCode.RiskBreachHard);
         Assert.Equal(SystemMode.Halt, sm.Mode);
-        sm.ReleaseHalt("op-8", "limits reviewed");
+        Assert.True(sm.ReleaseHalt("op-8", "limits reviewed", acknowledge: [ReasonCode.RiskBreachHard]).Accepted);
 
         await sm.FlushObserversAsync();
         var history = sm.GetHistory();
@@ -94,7 +94,7 @@ public sealed class PostgresAuditStoreTests(PostgresServer server) : IAsyncLifet
             Assert.Equal(t.RecoveryRun?.Value, r.Run);
             Assert.Equal(t.ToStage is { } s ? Snake(s.ToString()).Replace("catchup_market_data", "catchup_marketdata", StringComparison.Ordinal) : null, r.ToStage);
         }
-        Assert.Contains(rows, r => r.Kind == "override_started" && r.Operator == "op-7" && r.OverrideTtl == 90 && r.DetailsText == "desk halt for audit test" && r.To == "halt");
+        Assert.Contains(rows, r => r.Kind == "override_started" && r.Operator == "op-7" && r.OverrideTtl == 90 && r.DetailsText == "desk override for audit test" && r.To == "safe_mode_disconnected");
         Assert.Contains(rows, r => r.Kind == "override_ended" && r.Operator == "op-7");
         Assert.Contains(rows, r => r.Kind == "halt_released" && r.Operator == "op-8" && r.From == "halt");
         Assert.True(store.Written >= history.Count);

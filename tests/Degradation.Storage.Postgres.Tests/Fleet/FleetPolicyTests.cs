@@ -85,7 +85,10 @@ public sealed class FleetPolicyTests(PostgresServer server, ITestOutputHelper ou
         var forceAll = await _commands.ForceAsync(SystemMode.SafeMode, TimeSpan.FromMinutes(5), "op-2", "fleet-wide caution");
         Member[] all = [a1, a2, b1, loner];
         await Eventually(() => all.All(m => m.Of(forceAll.CommandId) is not null), "every member handled the fleet-wide force");
-        Assert.All(all, m => Assert.Equal(SystemMode.SafeMode, m.System.Gate.Mode));
+        Assert.All([b1, loner], m => Assert.Equal(SystemMode.SafeMode, m.System.Gate.Mode));
+        // A force never leaves a Halt: the halted group stays halted and says so.
+        Assert.All([a1, a2], m => Assert.Equal(SystemMode.Halt, m.System.Gate.Mode));
+        Assert.All([a1, a2], m => Assert.Equal(FleetCommandOutcome.Rejected, m.Of(forceAll.CommandId)!.Outcome));
         Assert.Equal(1, a1.TimesHandled(haltA.CommandId));
         Assert.Equal(1, a2.TimesHandled(haltA.CommandId));
         Assert.Equal(0, b1.TimesHandled(haltA.CommandId));
@@ -97,7 +100,7 @@ public sealed class FleetPolicyTests(PostgresServer server, ITestOutputHelper ou
         var acks = await _commands.GetAcknowledgementsAsync(haltA.CommandId);
         Assert.Equal(["a1", "a2"], acks.Select(x => x.ProcessId).Order());
         Assert.All(acks, x => Assert.Equal(FleetCommandOutcome.Applied, x.Outcome));
-        var started = a1.System.StateMachine.GetHistory().Last(t => t.Kind == TransitionKind.OverrideStarted);
+        var started = b1.System.StateMachine.GetHistory().Last(t => t.Kind == TransitionKind.OverrideStarted);
         Assert.Equal("op-2", started.OperatorId);
         Assert.Contains(forceAll.CommandId.ToString(), started.Details);
         Assert.Equal(TimeSpan.FromMinutes(5).TotalSeconds, started.OverrideTtl!.Value.TotalSeconds, 0.5);
@@ -108,8 +111,8 @@ public sealed class FleetPolicyTests(PostgresServer server, ITestOutputHelper ou
     {
         var follower = await StartMemberAsync("follower");
         var independent = await StartMemberAsync("independent");
-        var halt = await _commands.HaltAsync("op-1", "exchange outage");
-        await Eventually(() => follower.Of(halt.CommandId) is not null && independent.Of(halt.CommandId) is not null, "halt handled");
+        var halt = await _commands.ForceAsync(SystemMode.SafeMode, TimeSpan.FromMinutes(10), "op-1", "exchange outage");
+        await Eventually(() => follower.Of(halt.CommandId) is not null && independent.Of(halt.CommandId) is not null, "force handled");
 
         // A local operator takes over one process with an override of their own.
         independent.System.StateMachine.ForceMode(SystemMode.SafeMode, TimeSpan.FromMinutes(10), "local-op", "investigating");
@@ -132,9 +135,9 @@ public sealed class FleetPolicyTests(PostgresServer server, ITestOutputHelper ou
     public async Task A_process_that_starts_later_applies_only_the_command_still_in_force()
     {
         await _commands.ForceAsync(SystemMode.Degraded, TimeSpan.FromMinutes(5), "op-1", "older command");
-        var halt = await _commands.HaltAsync("op-2", "latest command", ttl: TimeSpan.FromMinutes(30));
+        var halt = await _commands.ForceAsync(SystemMode.SafeModeDisconnected, TimeSpan.FromMinutes(30), "op-2", "latest command");
         var late = await StartMemberAsync("late");
-        Assert.Equal(SystemMode.Halt, late.System.Gate.Mode);
+        Assert.Equal(SystemMode.SafeModeDisconnected, late.System.Gate.Mode);
         Assert.Equal([halt.CommandId], late.Handled.Select(a => a.Command.CommandId));
         var ttl = late.System.StateMachine.Override!.Ttl;
         Assert.InRange(ttl.TotalMinutes, 29, 30); // the time left by the database's clock, not a fresh 30 minutes
@@ -147,7 +150,7 @@ public sealed class FleetPolicyTests(PostgresServer server, ITestOutputHelper ou
     }
 
     [Fact]
-    public async Task A_halt_until_release_outlives_the_longest_local_override_by_renewal()
+    public async Task A_fleet_halt_is_a_kill_switch_that_outlives_the_longest_local_override_without_renewal()
     {
         var options = PostgresFleetPolicyOptions.RegisterLossHandling(new DegradationOptions { MinOverrideSeconds = 1, MaxOverrideSeconds = 2 });
         var member = await StartMemberAsync("renewing", options: options, configure: o => o.RenewBefore = TimeSpan.FromMilliseconds(1200));
@@ -157,7 +160,8 @@ public sealed class FleetPolicyTests(PostgresServer server, ITestOutputHelper ou
         Assert.Equal(SystemMode.Halt, member.System.Gate.Mode);
         var history = member.System.StateMachine.GetHistory();
         Assert.DoesNotContain(history, t => t.Kind == TransitionKind.OverrideEnded);
-        Assert.True(history.Count(t => t.Kind == TransitionKind.OverrideStarted && t.Details!.Contains(halt.CommandId.ToString())) >= 2, "the override was renewed");
+        Assert.Single(history, t => t.Kind == TransitionKind.OperatorHalt && t.Details!.Contains(halt.CommandId.ToString()));
+        Assert.Equal("op-1", member.System.StateMachine.OperatorHalt!.OperatorId);
         Assert.Equal(1, member.TimesHandled(halt.CommandId));
     }
 
