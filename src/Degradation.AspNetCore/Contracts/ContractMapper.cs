@@ -1,3 +1,4 @@
+using System.Text.Json;
 namespace Degradation.AspNetCore.Contracts;
 
 /// <summary>Turns the core's domain objects into wire contracts.</summary>
@@ -54,9 +55,18 @@ internal static class ContractMapper
             // Strictest first: what stands in the way of loosening leads the list.
             ActiveConditions = [.. machine.GetConditions().OrderByDescending(c => c.Mode).ThenBy(c => c.Since).Select(ToResponse)],
             KillSwitch = [.. system.KillSwitchOutcomes.Select(ToResponse)],
+            WhyNotNormal = [.. machine.ExplainMode().Holds.Select(ToResponse)],
             ServerTime = time.GetUtcNow(),
         };
     }
+
+    public static ModeHoldResponse ToResponse(ModeHold hold) => new()
+    {
+        Kind = JsonNamingPolicy.SnakeCaseLower.ConvertName(hold.Kind.ToString()),
+        Text = hold.Text,
+        Component = hold.Component?.Name,
+        RemainingSeconds = hold.Remaining?.TotalSeconds,
+    };
 
     public static ActiveConditionResponse ToResponse(ConditionInfo c) => new()
     {

@@ -36,6 +36,8 @@ public sealed class StatusResponse
     public required IReadOnlyList<ActiveConditionResponse> ActiveConditions { get; init; }
     /// <summary>The kill-switch actions' outcomes for the latest entry into Halt (empty before the first).</summary>
     public required IReadOnlyList<KillSwitchActionResponse> KillSwitch { get; init; }
+    /// <summary>Why the system is not in Normal: every hold between the current mode and Normal; empty in Normal.</summary>
+    public required IReadOnlyList<ModeHoldResponse> WhyNotNormal { get; init; }
     /// <summary>The server's wall-clock time when the status was taken.</summary>
     public required DateTimeOffset ServerTime { get; init; }
 }

@@ -230,7 +230,21 @@
       state.serverAck.release = null;
     }
     renderKillSwitch(s);
+    renderWhyNotNormal(s);
     updateControls();
+  }
+
+  // What stands between the current mode and Normal (the status's why_not_normal), one line each.
+  function renderWhyNotNormal(s) {
+    const holds = Array.isArray(s.why_not_normal) ? s.why_not_normal : [];
+    const list = $('why-not-normal-list');
+    list.replaceChildren(...holds.map((h) => {
+      const li = document.createElement('li');
+      li.dataset.kind = h.kind;
+      li.textContent = h.text;
+      return li;
+    }));
+    $('why-not-normal').hidden = holds.length === 0;
   }
 
   function renderKillSwitch(s) {

@@ -26,6 +26,25 @@ public sealed class ReadEndpointTests
     }
 
     [Fact]
+    public async Task Status_says_why_the_system_is_not_Normal_and_nothing_once_it_is()
+    {
+        await using (var cold = await DegradationTestHost.StartAsync(bringUpToNormal: false))
+        {
+            var status = await (await cold.ViewerClient().GetAsync("/degradation/status")).JsonAsync();
+            var holds = status.GetProperty("why_not_normal").EnumerateArray().ToList();
+            var never = holds.Where(h => h.Str("kind") == "never_reported").Select(h => h.Str("component")).ToList();
+            Assert.Contains("market_data", never);
+            Assert.Contains("risk", never);
+            Assert.Contains(holds, h => h.Str("kind") == "recovery_stage");
+            Assert.All(holds, h => Assert.False(string.IsNullOrWhiteSpace(h.Str("text"))));
+        }
+        await using var normal = await DegradationTestHost.StartAsync();
+        var healthy = await (await normal.ViewerClient().GetAsync("/degradation/status")).JsonAsync();
+        Assert.Equal("normal", healthy.Str("mode"));
+        Assert.Empty(healthy.GetProperty("why_not_normal").EnumerateArray());
+    }
+
+    [Fact]
     public async Task Status_follows_the_state_machine_through_recovery_stages_and_faults()
     {
         await using var host = await DegradationTestHost.StartAsync(bringUpToNormal: false);
