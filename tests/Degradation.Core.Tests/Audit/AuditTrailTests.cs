@@ -106,7 +106,7 @@ public class AuditTrailTests
         system.ReportFailure(ComponentId.Broker, ReasonCode.BrokerDisconnect);
         system.StateMachine.ForceMode(SystemMode.Halt, TimeSpan.FromMinutes(5), "frank", "suspicious fills");
         system.StateMachine.ReleaseOverride("frank", "checked");
-        await delivered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await delivered.Task.WaitAsync(TimeSpan.FromSeconds(60));
         await system.StateMachine.FlushObserversAsync();
         await system.StateMachine.DisposeAsync();
 
