@@ -157,7 +157,7 @@ public sealed partial class FleetProcessTests(PostgresServer server, ITestOutput
         {
             var lost = await Task.WhenAll(fleet.Select((c, n) => c.WaitForLineAsync(
                 l => l.StartsWith("MODE ", StringComparison.Ordinal) && l.Contains("reason=fleet.policy_lost", StringComparison.Ordinal),
-                TimeSpan.FromSeconds(20), marks[n], "the fleet.policy_lost transition")));
+                TimeSpan.FromSeconds(60), marks[n], "the fleet.policy_lost transition")));
             foreach (var (line, _) in lost)
                 output.WriteLine($"{(Timestamp(line) - stoppedAt) * 1000.0 / Stopwatch.Frequency:0} ms after the stop: {line}");
             Assert.Contains(" to=Degraded ", lost[0].Line);
@@ -171,7 +171,7 @@ public sealed partial class FleetProcessTests(PostgresServer server, ITestOutput
             await server.StartAsync();
         }
 
-        var recovered = await Task.WhenAll(fleet.Select((c, n) => c.WaitForLineAsync(IsNormal, TimeSpan.FromSeconds(30), marks[n] + 1, "Normal again after the restart")));
+        var recovered = await Task.WhenAll(fleet.Select((c, n) => c.WaitForLineAsync(IsNormal, TimeSpan.FromSeconds(60), marks[n] + 1, "Normal again after the restart")));
         foreach (var (line, _) in recovered) output.WriteLine("recovered: " + line);
 
         // The channel works again end to end.
