@@ -27,12 +27,28 @@ internal static class TestHosts
     {
         foreach (var c in new[] { ComponentId.Broker, ComponentId.MarketData, ComponentId.Risk }) system.Heartbeat(c, TimeSpan.FromHours(1));
         await system.Bus.DrainAsync();
-        // The hosted recovery orchestrator walks the cold-start run to Ready (no steps registered here).
-        for (var i = 0; i < 500 && system.Gate.Stage != RecoveryStage.Ready; i++) await Task.Delay(2);
-        Assert.Equal(RecoveryStage.Ready, system.Gate.Stage);
+        // The hosted recovery orchestrator walks the cold-start run to Ready (no steps registered here), off this thread.
+        await UntilAsync(system, () => system.Gate.Stage == RecoveryStage.Ready, "the cold-start run reaching Ready");
         time.Advance(TimeSpan.FromSeconds(system.Options.RecoveryStableSeconds + 0.2));
         Assert.Equal(SystemMode.Normal, system.Gate.Mode);
     }
+
+    /// <summary>
+    /// Completes once <paramref name="condition"/> on the system's state holds, re-checking on every transition
+    /// (no polling budget to run out on a slow machine). The timeout only stops a hung test; expiry fails it.
+    /// </summary>
+    public static async Task UntilAsync(DegradationSystem system, Func<bool> condition, string what)
+    {
+        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Subscribed before the first check, so a transition in between is not missed.
+        using var subscription = system.StateMachine.SubscribeTransitions(_ => { if (condition()) reached.TrySetResult(); });
+        if (condition()) return;
+        try { await reached.Task.WaitAsync(HangGuard); }
+        catch (TimeoutException) { Assert.Fail($"{what}: not reached within the {HangGuard.TotalSeconds:0} s hang guard (mode {system.Gate.Mode}, stage {system.Gate.Stage})"); }
+    }
+
+    /// <summary>Only stops a hung test; expiry is a failure.</summary>
+    public static readonly TimeSpan HangGuard = TimeSpan.FromSeconds(60);
 }
 
 internal sealed class CapturingLoggerProvider : ILoggerProvider

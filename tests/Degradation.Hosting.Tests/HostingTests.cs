@@ -257,11 +257,14 @@ public class HostingTests
         await TestHosts.BringToNormalAsync(system, time);
         system.StateMachine.ForceMode(SystemMode.SafeMode, TimeSpan.FromMinutes(1), "alice", "drill");
         system.StateMachine.ReleaseOverride("bob", "done");
+        // The release starts a recovery run that the hosted orchestrator walks on its own thread: compare only once it
+        // has stopped producing transitions (Ready; Normal needs the clock), and every transition has been delivered.
+        await TestHosts.UntilAsync(system, () => system.Gate.Stage == RecoveryStage.Ready, "the post-release run reaching Ready");
         await system.StateMachine.FlushObserversAsync();
         var store = (RecordingAuditStore)host.Services.GetServices<IAuditStore>().Single();
         var all = system.StateMachine.GetHistory();
         // The store attached at host start still receives the cold-start transition #1 (history backlog).
-        Assert.Equal(all.Select(t => t.Sequence), store.Transitions.Select(t => t.Sequence));
+        Assert.Equal(all.Select(t => t.Sequence), store.Snapshot().Select(t => t.Sequence));
         Assert.Equal(ReasonCode.ColdStart, store.Transitions[0].Reason);
         Assert.Contains(store.Transitions, t => t.Kind == TransitionKind.OverrideStarted && t.OperatorId == "alice");
         Assert.Contains(store.Transitions, t => t.Kind == TransitionKind.OverrideEnded && t.OperatorId == "bob");
@@ -277,5 +280,7 @@ public class HostingTests
             lock (Transitions) Transitions.Add(transition);
             return ValueTask.CompletedTask;
         }
+
+        public List<ModeTransition> Snapshot() { lock (Transitions) return [.. Transitions]; }
     }
 }

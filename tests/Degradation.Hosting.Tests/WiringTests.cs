@@ -69,11 +69,18 @@ public class WiringTests
         }
     }
 
-    private static async Task WaitUntil(Func<bool> condition, ManualTimeProvider time, TimeSpan step, int maxSteps = 400)
+    /// <summary>
+    /// Advances the clock a step at a time until <paramref name="condition"/> holds. After each step the events it
+    /// caused (probe results published on the timer's thread) are applied and their transitions delivered before the
+    /// condition is checked, so <paramref name="maxSteps"/> bounds clock time, never the machine's speed.
+    /// </summary>
+    private static async Task WaitUntil(DegradationSystem system, Func<bool> condition, ManualTimeProvider time, TimeSpan step, int maxSteps = 400)
     {
         for (var i = 0; i < maxSteps && !condition(); i++)
         {
             time.Advance(step);
+            await system.Bus.DrainAsync().WaitAsync(TestHosts.HangGuard);
+            await system.StateMachine.FlushObserversAsync().WaitAsync(TestHosts.HangGuard);
             await Task.Yield();
             await Task.Delay(1, CancellationToken.None);
         }
@@ -107,16 +114,16 @@ public class WiringTests
         var system = host.Services.GetRequiredService<DegradationSystem>();
         var gate = host.Services.GetRequiredService<ITradingGate>();
 
-        await WaitUntil(() => gate.Mode == SystemMode.Normal, time, TimeSpan.FromMilliseconds(250));
+        await WaitUntil(system, () => gate.Mode == SystemMode.Normal, time, TimeSpan.FromMilliseconds(250));
         Assert.Contains(RecoveryStage.ConnectBroker, host.Services.GetRequiredService<StageRecorder>().Stages);
 
         host.Services.GetRequiredService<SwitchableBrokerProbe>().Down = true;
         // Detection bound: FailThresholdCount (3) x probe interval (1 s), plus one interval of phase.
-        await WaitUntil(() => gate.Mode == SystemMode.SafeModeDisconnected, time, TimeSpan.FromMilliseconds(250), maxSteps: 16);
+        await WaitUntil(system, () => gate.Mode == SystemMode.SafeModeDisconnected, time, TimeSpan.FromMilliseconds(250), maxSteps: 16);
         Assert.False(gate.Allows(ActionType.Send));
 
         host.Services.GetRequiredService<SwitchableBrokerProbe>().Down = false;
-        await WaitUntil(() => gate.Mode == SystemMode.Normal, time, TimeSpan.FromMilliseconds(250));
+        await WaitUntil(system, () => gate.Mode == SystemMode.Normal, time, TimeSpan.FromMilliseconds(250));
         Assert.Contains(system.StateMachine.GetHistory(), t => t.From == SystemMode.SafeModeDisconnected && t.To == SystemMode.Recovering);
         await host.StopAsync();
     }
@@ -226,14 +233,14 @@ public class WiringTests
         await host.StartAsync();
         var system = host.Services.GetRequiredService<DegradationSystem>();
         var buffer = host.Services.GetRequiredService<WriteBuffer>();
-        await WaitUntil(() => system.Gate.Mode == SystemMode.Normal, time, TimeSpan.FromMilliseconds(250));
+        await WaitUntil(system, () => system.Gate.Mode == SystemMode.Normal, time, TimeSpan.FromMilliseconds(250));
         await buffer.EnqueueAsync("fill-1", "fill", "f-1", Encoding.UTF8.GetBytes("{}"));
         await buffer.EnqueueAsync("fill-2", "fill", "f-2", Encoding.UTF8.GetBytes("{}"));
-        await WaitUntil(() => system.Gate.Mode == SystemMode.Degraded, time, TimeSpan.FromMilliseconds(50));
+        await WaitUntil(system, () => system.Gate.Mode == SystemMode.Degraded, time, TimeSpan.FromMilliseconds(50));
 
         system.StateMachine.StartRecovery("alice", "database is back");
         var target = host.Services.GetRequiredService<RecordingTarget>();
-        await WaitUntil(() => target.Written.Count == 2, time, TimeSpan.FromMilliseconds(250));
+        await WaitUntil(system, () => target.Written.Count == 2, time, TimeSpan.FromMilliseconds(250));
         Assert.Equal(["fill-1", "fill-2"], target.Written);
         Assert.Equal(0, buffer.Count);
         await host.StopAsync();
@@ -246,7 +253,7 @@ public class WiringTests
         using var host = BuildHost(time, b => b.AddAlertSink<RecordingSink>());
         await host.StartAsync();
         var system = host.Services.GetRequiredService<DegradationSystem>();
-        await WaitUntil(() => system.Gate.Mode == SystemMode.Normal, time, TimeSpan.FromMilliseconds(250));
+        await WaitUntil(system, () => system.Gate.Mode == SystemMode.Normal, time, TimeSpan.FromMilliseconds(250));
         system.ReportFailure(ComponentId.Broker, ReasonCode.BrokerDisconnect);
         await system.StateMachine.FlushObserversAsync();
         await host.Services.GetRequiredService<AlertRouter>().FlushAsync();

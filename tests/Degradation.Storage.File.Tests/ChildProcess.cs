@@ -9,6 +9,7 @@ internal sealed class ChildProcess : IDisposable
     private readonly Process _process;
     private readonly MemoryStream _output = new();
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _acknowledged = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task _pump;
     private readonly List<(string Prefix, TaskCompletionSource<string> Seen)> _waiters = [];
 
@@ -69,6 +70,17 @@ internal sealed class ChildProcess : IDisposable
             if (lines.FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal)) is { } line) seen.TrySetResult(line);
     }
 
+    /// <summary>
+    /// Completes when the child reported its first acknowledged (durable) append, so a kill after this point is
+    /// guaranteed to land after acknowledgements, however slowly a loaded machine schedules the child.
+    /// </summary>
+    public async Task WaitFirstAcknowledgementAsync(TimeSpan timeout)
+    {
+        var done = await Task.WhenAny(_acknowledged.Task, _pump, Task.Delay(timeout));
+        if (done != _acknowledged.Task)
+            throw new TimeoutException($"The child acknowledged no append within {timeout} (exited: {_process.HasExited}). Output: {Encoding.ASCII.GetString(Snapshot())}");
+    }
+
     /// <summary>SIGKILL on Unix (TerminateProcess on Windows): no cleanup code runs in the child.</summary>
     public async Task KillAsync()
     {
@@ -113,6 +125,12 @@ internal sealed class ChildProcess : IDisposable
                 _output.Write(buffer, 0, n);
                 if (!_ready.Task.IsCompleted && _output.Length >= 6 && Encoding.ASCII.GetString(_output.GetBuffer(), 0, 6) == "READY\n") _ready.TrySetResult();
                 Match();
+                // "A " at a line start; the newest read plus the byte before it is enough (earlier bytes were checked before).
+                if (_ready.Task.IsCompleted && !_acknowledged.Task.IsCompleted)
+                {
+                    var from = (int)Math.Max(5, _output.Length - n - 1);
+                    if (Encoding.ASCII.GetString(_output.GetBuffer(), from, (int)_output.Length - from).Contains("\nA ", StringComparison.Ordinal)) _acknowledged.TrySetResult();
+                }
             }
         }
     }

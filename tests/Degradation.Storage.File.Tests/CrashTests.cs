@@ -51,6 +51,9 @@ public sealed class CrashTests(ITestOutputHelper output)
             using (var child = ChildProcess.Start("append", directory.Path, childSeed.ToString(CultureInfo.InvariantCulture), SegmentBytes.ToString(CultureInfo.InvariantCulture)))
             {
                 await child.WaitReadyAsync(TimeSpan.FromSeconds(60));
+                // The random kill point is measured from the first acknowledgement, not from READY: on a loaded machine
+                // a child may not run at all in the first 150 ms, and a trial that acknowledged nothing checks nothing.
+                await child.WaitFirstAcknowledgementAsync(TimeSpan.FromSeconds(60));
                 await Task.Delay(TimeSpan.FromMilliseconds(random.Next(20, 151)));
                 await child.KillAsync();
                 lines = child.CompleteLines();

@@ -20,13 +20,13 @@ public sealed class PostgresDegradationTests(PostgresServer server)
         });
         system.Start();
         await postgres.StartAsync(system);
-        await postgres.FleetPolicy!.Synchronized.WaitAsync(TimeSpan.FromSeconds(20));
+        await postgres.FleetPolicy!.Synchronized.WaitAsync(TimeSpan.FromSeconds(60));
         Assert.Equal(PostgresSchema.LatestVersion, await PostgresSchema.GetVersionAsync(postgres.DataSource, schema));
 
         await using (var commands = postgres.CreateCommands())
             await commands.ForceAsync(SystemMode.SafeMode, TimeSpan.FromMinutes(1), "op-entry", "wiring test");
         var watch = Stopwatch.StartNew();
-        while (system.Gate.Mode != SystemMode.SafeMode && watch.Elapsed < TimeSpan.FromSeconds(20)) await Task.Delay(10);
+        while (system.Gate.Mode != SystemMode.SafeMode && watch.Elapsed < TimeSpan.FromSeconds(60)) await Task.Delay(10);
         Assert.Equal(SystemMode.SafeMode, system.Gate.Mode);
 
         await using (var wal = postgres.CreateWalStore("entry-1"))

@@ -24,14 +24,14 @@ public sealed class UsePostgresHostingTests(PostgresServer server)
         await host.StartAsync();
         var system = host.Services.GetRequiredService<DegradationSystem>();
         var postgres = host.Services.GetRequiredService<PostgresDegradation>();
-        await postgres.FleetPolicy!.Synchronized.WaitAsync(TimeSpan.FromSeconds(20));
+        await postgres.FleetPolicy!.Synchronized.WaitAsync(TimeSpan.FromSeconds(60));
         Assert.Equal(SystemMode.SafeMode, system.Policy.DecisionMatrix["fleet.policy_lost"]);
         Assert.True(system.Policy.GetComponent(new ComponentId("fleet-policy"))!.Critical);
         Assert.IsType<PostgresWalStore>(host.Services.GetRequiredService<IWalStore>());
 
         await using (var commands = postgres.CreateCommands())
             await commands.HaltAsync("op-hosted", "fleet drill");
-        for (var i = 0; i < 2000 && system.Gate.Mode != SystemMode.Halt; i++) await Task.Delay(10);
+        for (var i = 0; i < 6000 && system.Gate.Mode != SystemMode.Halt; i++) await Task.Delay(10); // at least 60 s: a hang guard
         Assert.Equal(SystemMode.Halt, system.Gate.Mode);
 
         await host.StopAsync();

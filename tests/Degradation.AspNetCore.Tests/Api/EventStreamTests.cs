@@ -9,7 +9,7 @@ public sealed class EventStreamTests
     public async Task Events_stream_transitions_live_as_server_sent_events()
     {
         await using var host = await DegradationTestHost.StartAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60)); // hang guard only
         using var response = await host.ViewerClient().GetAsync("/degradation/events", HttpCompletionOption.ResponseHeadersRead, timeout.Token);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
@@ -41,7 +41,7 @@ public sealed class EventStreamTests
         var missed = host.System.StateMachine.GetHistory().Where(t => t.Sequence > lastSeen).Select(t => t.Sequence).ToList();
         Assert.Equal(2, missed.Count);
 
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60)); // hang guard only
         using var request = new HttpRequestMessage(HttpMethod.Get, "/degradation/events");
         request.Headers.Add("Last-Event-ID", lastSeen.ToString(System.Globalization.CultureInfo.InvariantCulture));
         using var response = await host.ViewerClient().SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
@@ -58,7 +58,7 @@ public sealed class EventStreamTests
     public async Task A_client_that_falls_too_far_behind_is_told_to_resync()
     {
         await using var host = await DegradationTestHost.StartAsync(e => e.EventStreamBufferSize = 2);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60)); // hang guard only
         // Flood far more transitions than the two-slot buffer holds, faster than the writer can flush them to the socket.
         using var response = await host.ViewerClient().GetAsync("/degradation/events", HttpCompletionOption.ResponseHeadersRead, timeout.Token);
         using var events = new SseReader(await response.Content.ReadAsStreamAsync(timeout.Token));

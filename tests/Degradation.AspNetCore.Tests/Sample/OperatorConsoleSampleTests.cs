@@ -23,7 +23,7 @@ public sealed class OperatorConsoleSampleTests
         using var alice = Client(baseAddress, AliceKey);
         using var victor = Client(baseAddress, VictorKey);
         using var anonymous = Client(baseAddress, null);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60)); // hang guard only (the whole walk-through)
 
         await Until(() => system.Gate.Mode == SystemMode.Normal, "the simulation to reach Normal", timeout.Token);
         await Until(async () => (await (await alice.GetAsync("/sim/stats")).JsonAsync()).GetProperty("orders_sent").GetInt64() > 0, "orders to be sent", timeout.Token);

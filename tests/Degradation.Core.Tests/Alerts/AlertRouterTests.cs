@@ -4,7 +4,7 @@ namespace Degradation.Tests.Alerts;
 
 public class AlertRouterTests
 {
-    private static readonly TimeSpan Guard = TimeSpan.FromSeconds(30); // hang guard only, never a timing assertion
+    private static readonly TimeSpan Guard = TimeSpan.FromSeconds(60); // hang guard only, never a timing assertion
     private readonly ManualTimeProvider _time = new();
 
     private Alert Make(Severity severity, string audience, string title) =>

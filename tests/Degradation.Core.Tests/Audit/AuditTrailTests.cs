@@ -106,7 +106,7 @@ public class AuditTrailTests
         system.ReportFailure(ComponentId.Broker, ReasonCode.BrokerDisconnect);
         Assert.True(system.StateMachine.ForceMode(SystemMode.SafeModeDisconnected, TimeSpan.FromMinutes(5), "frank", "suspicious fills").Accepted);
         Assert.True(system.StateMachine.ReleaseOverride("frank", "checked").Accepted);
-        await delivered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await delivered.Task.WaitAsync(TimeSpan.FromSeconds(60));
         await system.StateMachine.FlushObserversAsync();
         await system.StateMachine.DisposeAsync();
 

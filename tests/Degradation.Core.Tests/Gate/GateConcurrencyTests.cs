@@ -4,15 +4,23 @@ using Xunit.Abstractions;
 namespace Degradation.Tests.Gate;
 
 /// <summary>
-/// SPEC rules 7 and 10 under contention: readers hammer Allows/Check while one writer drives thousands of
+/// The gate under contention: readers hammer Allows/Check while one writer drives thousands of
 /// transitions. No reader may see a mode/stage/permission combination that was never published, and once a
 /// must-deliver Publish has returned no reader may see a milder mode.
+/// <para>Coverage does not depend on scheduling: every <see cref="SyncEvery"/>th cycle the writer holds a
+/// must-deliver window open until each reader has completed a full read inside it and has made
+/// <see cref="ReadsPerSync"/> more reads, so the minimums below hold however the threads are scheduled (a reader
+/// thread that starts late, or is descheduled for a long time on a loaded machine, only slows the writer down).</para>
 /// </summary>
 public class GateConcurrencyTests(ITestOutputHelper output)
 {
     private const int Cycles = 3_000;
     private const int Readers = 3;
+    private const int SyncEvery = 100;
+    private const int SyncPoints = Cycles / SyncEvery;
+    private const int ReadsPerSync = 40;
     private static readonly ActionType[] Actions = Enum.GetValues<ActionType>();
+    private static readonly TimeSpan HangGuard = TimeSpan.FromSeconds(60); // only stops a hung test; expiry fails it
 
     [Fact]
     public void Readers_never_see_a_torn_or_unpublished_state_and_never_a_milder_mode_after_a_must_deliver_publish()
@@ -32,14 +40,12 @@ public class GateConcurrencyTests(ITestOutputHelper output)
 
         try
         {
-            // Thread start-up can lag on a loaded 2-core machine: drive transitions only once every reader reads.
-            foreach (var reader in readers) Assert.True(reader.Reading.Wait(TimeSpan.FromSeconds(30)), "a reader never started");
-            for (var cycle = 0; cycle < Cycles; cycle++) DriveOneCycle(driver, floor, cycle);
+            for (var cycle = 0; cycle < Cycles; cycle++) DriveOneCycle(driver, floor, readers, cycle);
         }
         finally
         {
             stop.Cancel();
-            foreach (var t in threads) Assert.True(t.Join(TimeSpan.FromSeconds(30)), "a reader did not stop");
+            foreach (var t in threads) Assert.True(t.Join(HangGuard), "a reader did not stop");
         }
 
         var history = driver.Machine.GetHistory().ToDictionary(t => t.Sequence);
@@ -49,7 +55,7 @@ public class GateConcurrencyTests(ITestOutputHelper output)
         {
             Assert.Null(reader.Failure);
             Assert.True(reader.Reads > 1_000, $"reader made only {reader.Reads} reads");
-            Assert.True(reader.FloorChecks > 0, "no read ever happened while a must-deliver floor was set");
+            Assert.True(reader.FloorChecks >= SyncPoints, $"reader checked only {reader.FloorChecks} must-deliver floors");
             long lastSequence = 0;
             foreach (var (sequence, mode, stage) in reader.Samples)
             {
@@ -59,18 +65,19 @@ public class GateConcurrencyTests(ITestOutputHelper output)
                 var published = history[sequence];
                 Assert.Equal((published.To, published.ToStage), (mode, stage));
             }
-            Assert.True(reader.Samples.Select(s => s.Sequence).Distinct().Count() > 10, "reader saw almost no transitions");
+            Assert.True(reader.Samples.Select(s => s.Sequence).Distinct().Count() >= SyncPoints, "reader saw almost no transitions");
         }
     }
 
     /// <summary>One cycle from Normal back to Normal through Degraded, both safe modes, a stage walk, Halt and an override.</summary>
-    private static void DriveOneCycle(SystemDriver driver, Floor floor, int cycle)
+    private static void DriveOneCycle(SystemDriver driver, Floor floor, Reader[] readers, int cycle)
     {
         driver.Fail(ComponentId.Alerts, ReasonCode.AlertsChannelDown);
         driver.Recover(ComponentId.Alerts).Expect(SystemMode.Normal);
 
         Assert.True(driver.Bus.Publish(EventType.FailCritical, ComponentId.Broker, ReasonCode.BrokerDisconnect));
         floor.Set(SystemMode.SafeModeDisconnected); // from here on, no reader may see anything milder
+        if (cycle % SyncEvery == 0) WaitUntilEveryReaderCaughtUp(readers, floor, minimumReads: (cycle / SyncEvery + 1) * ReadsPerSync);
         driver.Fail(ComponentId.MarketData, ReasonCode.MarketDataStale);
         driver.Bus.ProcessPending();
         floor.Clear(); // before the writer itself de-escalates
@@ -91,6 +98,20 @@ public class GateConcurrencyTests(ITestOutputHelper output)
             driver.Machine.ForceMode(SystemMode.SafeMode, TimeSpan.FromMinutes(1), SystemDriver.Operator, "concurrency test");
             driver.Machine.ReleaseOverride(SystemDriver.Operator);
             driver.CompleteRun().Expect(SystemMode.Normal);
+        }
+    }
+
+    /// <summary>
+    /// Holds the writer (with the floor set) until each reader has finished a read that began and ended inside the
+    /// current floor window and has made at least <paramref name="minimumReads"/> reads in all.
+    /// </summary>
+    private static void WaitUntilEveryReaderCaughtUp(Reader[] readers, Floor floor, long minimumReads)
+    {
+        var epoch = floor.Epoch;
+        foreach (var reader in readers)
+        {
+            var caughtUp = SpinWait.SpinUntil(() => (reader.CheckedEpoch == epoch && reader.ReadsSoFar >= minimumReads) || reader.Failure is not null, HangGuard);
+            Assert.True(caughtUp, $"a reader made no read within floor window {epoch}");
         }
     }
 
@@ -118,11 +139,18 @@ public class GateConcurrencyTests(ITestOutputHelper output)
 
     private sealed class Reader(TradingGate gate, Floor floor)
     {
+        private long _checkedEpoch;
+        private long _reads;
+        private string? _failure;
+
         public List<(long Sequence, SystemMode Mode, RecoveryStage? Stage)> Samples { get; } = [];
-        public long Reads { get; private set; }
+        public long Reads => _reads; // read after Join
+        public long ReadsSoFar => Volatile.Read(ref _reads);
         public long FloorChecks { get; private set; }
-        public string? Failure { get; private set; }
-        public ManualResetEventSlim Reading { get; } = new();
+        public string? Failure => Volatile.Read(ref _failure);
+
+        /// <summary>The floor window (odd epoch) this reader last completed a whole read in.</summary>
+        public long CheckedEpoch => Volatile.Read(ref _checkedEpoch);
 
         public void Run(CancellationToken stop)
         {
@@ -158,19 +186,19 @@ public class GateConcurrencyTests(ITestOutputHelper output)
                         Fail($"{action} allowed in {decision.Mode}");
                 }
 
-                Reading.Set();
                 var after = floor.Epoch;
+                Volatile.Write(ref _reads, _reads + 1);
                 if (before == after && (before & 1) == 1)
                 {
                     FloorChecks++;
                     if (ModeTransition.Restrictiveness(mode) < ModeTransition.Restrictiveness(floorMode))
                         Fail($"saw {mode} after a must-deliver publish demanding {floorMode}");
                     if (openAllowed) Fail($"Open allowed after a must-deliver publish demanding {floorMode}");
+                    Volatile.Write(ref _checkedEpoch, before); // published last: the writer may move on once it sees it
                 }
-                Reads++;
             }
         }
 
-        private void Fail(string message) => Failure ??= message;
+        private void Fail(string message) => Interlocked.CompareExchange(ref _failure, message, null);
     }
 }

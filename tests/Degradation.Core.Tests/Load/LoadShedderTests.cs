@@ -102,10 +102,7 @@ public class LoadShedderTests
     public void ShouldProcess_allocates_nothing()
     {
         var shedder = new LoadShedder(Tiers);
-        for (var i = 0; i < 100; i++) Run(shedder); // warm up (tiering, statics)
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 10_000; i++) Run(shedder);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, Allocations.AfterWarmUp(shedder, static s => Run(s)));
 
         static void Run(LoadShedder s)
         {

@@ -19,7 +19,7 @@ internal sealed class ProgressRecorder
             if (found is not null) return Task.FromResult(found);
             var done = new TaskCompletionSource<RecoveryProgress>(TaskCreationOptions.RunContinuationsAsynchronously);
             _waiters.Add((match, occurrence, done));
-            return done.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            return done.Task.WaitAsync(TimeSpan.FromSeconds(60)); // hang guard only
         }
     }
 

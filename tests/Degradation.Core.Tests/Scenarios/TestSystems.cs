@@ -19,8 +19,8 @@ internal static class TestSystems
         NormalSystems.DriveToNormal(system, time, heartbeatAgain: true);
 
     /// <summary>Waits for a task with a generous real-time safety limit (never a sleep: it returns as soon as the task completes).</summary>
-    public static async Task<T> Within<T>(this Task<T> task, int seconds = 10) => await task.WaitAsync(TimeSpan.FromSeconds(seconds));
+    public static async Task<T> Within<T>(this Task<T> task, int seconds = 60) => await task.WaitAsync(TimeSpan.FromSeconds(seconds));
 
     /// <inheritdoc cref="Within{T}(Task{T}, int)"/>
-    public static async Task Within(this Task task, int seconds = 10) => await task.WaitAsync(TimeSpan.FromSeconds(seconds));
+    public static async Task Within(this Task task, int seconds = 60) => await task.WaitAsync(TimeSpan.FromSeconds(seconds));
 }

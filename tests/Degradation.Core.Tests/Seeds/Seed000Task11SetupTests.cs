@@ -46,7 +46,7 @@ public class Seed000Task11SetupTests
         services.Start(); // idempotent
         Assert.True(services.Bus.IsRunning);
         foreach (var c in new[] { ComponentId.Broker, ComponentId.MarketData, ComponentId.Risk }) services.Heartbeat(c);
-        await services.Bus.DrainAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        await services.Bus.DrainAsync().WaitAsync(TimeSpan.FromSeconds(60));
         var run = services.StateMachine.ActiveRecoveryRun!.Value;
         Assert.True(services.StateMachine.TryAdvanceStage(run, RecoveryStage.CatchupMarketData));
         Assert.True(services.StateMachine.TryAdvanceStage(run, RecoveryStage.VerifyRisk));

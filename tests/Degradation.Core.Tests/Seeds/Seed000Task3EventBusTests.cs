@@ -62,7 +62,7 @@ public class Seed000Task3EventBusTests
         d.Bus.Start();
         var e = SystemEvent.Create(d.Time, EventType.FailSupport, ComponentId.MarketData, ReasonCode.MarketDataStale, details: "event-1");
         d.Bus.Publish(e);
-        await d.Bus.DrainAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        await d.Bus.DrainAsync().WaitAsync(TimeSpan.FromSeconds(60));
         await d.Bus.StopAsync();
         var got = Assert.Single(received);
         Assert.Equal((e.Reason, e.Component, e.Timestamp, e.Details), (got.Reason, got.Component, got.Timestamp, got.Details));

@@ -13,7 +13,7 @@ namespace Degradation.Tests.Postgres;
 [Collection(PostgresCollection.Name)]
 public sealed class FleetPolicyTests(PostgresServer server, ITestOutputHelper output) : IAsyncLifetime
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60); // hang guard only
     private readonly string _schema = PostgresServer.NewSchema();
     private readonly List<IAsyncDisposable> _cleanup = [];
     private FleetCommands _commands = null!;
