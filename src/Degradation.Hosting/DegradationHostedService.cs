@@ -40,6 +40,7 @@ internal sealed class DegradationHostedService(
 
         StartAlerts();
         _recovery = services.GetRequiredService<RecoveryOrchestrator>();
+        _subscriptions.Add(metrics.Track(_recovery));
         foreach (var registration in services.GetServices<RecoveryStepRegistration>())
             _recovery.AddStep(registration.Stage, (IRecoveryStep)services.GetRequiredService(registration.StepType));
         if (services.GetService<WriteBufferRegistration>() is { } bufferRegistration)
@@ -48,13 +49,19 @@ internal sealed class DegradationHostedService(
             var buffer = _buffer;
             metrics.AddObservableGauge("degradation.buffer.depth", () => buffer.Count, "{entry}", "Writes buffered and not yet replayed.");
             metrics.AddObservableGauge("degradation.buffer.bytes", () => buffer.Bytes, "By", "Payload bytes buffered and not yet replayed.");
-            if (bufferRegistration.ReplayStage is { } stage) _recovery.AddStep(stage, new WriteBufferReplayStep(buffer));
+            if (bufferRegistration.ReplayStage is { } stage)
+            {
+                var replay = new WriteBufferReplayStep(buffer);
+                _subscriptions.Add(metrics.Track(replay));
+                _recovery.AddStep(stage, replay);
+            }
         }
         services.GetRequiredService<ComponentFallbackCoordinator>().Start();
         _recovery.Start();
         system.Start();
 
         _probes = services.GetRequiredService<ProbeRunner>();
+        _subscriptions.Add(metrics.Track(_probes));
         foreach (var registration in services.GetServices<ProbeRegistration>())
         {
             var probe = (IProbe)services.GetRequiredService(registration.ProbeType);
