@@ -14,7 +14,8 @@ public static class DegradationEndpointRouteBuilderExtensions
 {
     /// <summary>
     /// Maps the operator API and dashboard under <paramref name="prefix"/>. Reads: GET <c>status</c>,
-    /// <c>permissions</c>, <c>components</c>, <c>history</c>, <c>events</c> (Server-Sent Events), <c>me</c> and the
+    /// <c>permissions</c>, <c>components</c>, <c>history</c>, <c>events</c> (Server-Sent Events), <c>me</c>,
+    /// <c>health-report</c> (the registered <see cref="HealthReporter"/>'s report) and the
     /// dashboard page (<c>{prefix}/</c>). Writes, all behind the write policy: POST <c>force</c>, <c>release</c>,
     /// <c>recovery/start</c>, <c>recovery/complete</c>. The <see cref="DegradationSystem"/> is resolved from
     /// dependency injection; authentication and authorization services must be registered.
@@ -59,6 +60,7 @@ public static class DegradationEndpointRouteBuilderExtensions
         Read(group.MapGet("history", reads.HistoryAsync), "history");
         Read(group.MapGet("events", events.StreamAsync), "events");
         Read(group.MapGet("me", reads.MeAsync), "me");
+        Read(group.MapGet("health-report", HealthReportEndpoint.GetAsync), "health report");
         Write(group.MapPost("force", commands.ForceAsync), "force");
         Write(group.MapPost("release", commands.ReleaseAsync), "release");
         Write(group.MapPost("recovery/start", commands.StartRecoveryAsync), "recovery start");
@@ -70,6 +72,8 @@ public static class DegradationEndpointRouteBuilderExtensions
             Read(group.MapGet("/", dashboard.PageAsync), "dashboard");
             Read(group.MapGet("dashboard.css", dashboard.StyleAsync), "dashboard style");
             Read(group.MapGet("dashboard.js", dashboard.ScriptAsync), "dashboard script");
+            Read(group.MapGet("health-report.js", dashboard.HealthReportScriptAsync), "dashboard health report script");
+            Read(group.MapGet("health-report.css", dashboard.HealthReportStyleAsync), "dashboard health report style");
         }
         return group;
 

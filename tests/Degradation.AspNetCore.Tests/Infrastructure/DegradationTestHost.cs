@@ -34,6 +34,7 @@ public sealed class DegradationTestHost : IAsyncDisposable
     public DegradationSystem System { get; }
     public Uri BaseAddress { get; }
     public InMemoryAuditStore Audit { get; }
+    public IServiceProvider Services => _app.Services;
     public Uri Dashboard => new(BaseAddress, Prefix + "/");
 
     /// <summary>Options that reach Normal at once once every critical component has reported and recovery passed.</summary>
@@ -50,7 +51,8 @@ public sealed class DegradationTestHost : IAsyncDisposable
         Action<DegradationEndpointOptions>? endpoints = null,
         Action<AuthorizationOptions>? authorization = null,
         bool bringUpToNormal = true,
-        DegradationOptions? systemOptions = null)
+        DegradationOptions? systemOptions = null,
+        Action<IServiceCollection>? services = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
         builder.Logging.ClearProviders();
@@ -61,6 +63,7 @@ public sealed class DegradationTestHost : IAsyncDisposable
             .AddScheme<AuthenticationSchemeOptions, TestAuthHandler>(TestAuthHandler.SchemeName, null);
         if (authorization is null) builder.Services.AddAuthorization();
         else builder.Services.AddAuthorization(authorization);
+        services?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.Urls.Add("http://127.0.0.1:0");

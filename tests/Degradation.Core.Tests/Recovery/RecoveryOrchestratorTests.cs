@@ -67,6 +67,40 @@ public sealed class RecoveryOrchestratorTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_configured_backoff_schedule_replaces_the_exponential_series_and_its_last_delay_repeats()
+    {
+        Create(o => { o.MaxRecoveryAttempts = 6; o.RecoveryBackoffScheduleMs = [10_000, 20_000, 30_000, 60_000]; });
+        Step(RecoveryStage.ConnectBroker, "reconnect", _ => RecoveryStepResult.Failure("broker refuses connections"));
+        var run = _system.StateMachine.ActiveRecoveryRun!.Value;
+
+        _orchestrator.Start();
+        var delays = new List<TimeSpan>();
+        for (var i = 1; i <= 5; i++)
+        {
+            var backoff = await _progress.WaitForBackoff(i);
+            delays.Add(backoff.Delay!.Value);
+            Assert.NotEqual(SystemMode.Normal, _system.Gate.Mode); // retrying never opens the gate
+            _time.Advance(backoff.Delay.Value);
+        }
+        var outcome = await _orchestrator.WhenRunFinishedAsync(run).Within();
+
+        Assert.Equal([10, 20, 30, 60, 60], delays.Select(d => d.TotalSeconds));
+        Assert.Equal([10, 20, 30, 60], _orchestrator.Schedule!.Delays.Select(d => d.TotalSeconds));
+        Assert.Equal(RecoveryRunStatus.Failed, outcome.Status);
+        Assert.Equal(SystemMode.Halt, _system.Gate.Mode);
+    }
+
+    [Fact]
+    public void A_backoff_schedule_with_a_non_positive_delay_is_refused_naming_its_position()
+    {
+        var options = new DegradationOptions { RecoveryBackoffScheduleMs = [10_000, 0] };
+        var error = Assert.Throws<DegradationOptionsException>(() => DegradationSystem.Create(options));
+        Assert.Contains("RecoveryBackoffScheduleMs[1] must be > 0 (was 0)", error.Message);
+        Assert.Null(BackoffSchedule.ForRecovery(new DegradationOptions())); // default: exponential, as before
+        Assert.Throws<ArgumentException>(() => new BackoffSchedule([]));
+    }
+
+    [Fact]
     public async Task Stage_backoff_delays_are_exactly_the_configured_series_then_recovery_failed_halts()
     {
         Create(o => { o.MaxRecoveryAttempts = 4; o.RecoveryBackoffBaseMs = 1000; o.RecoveryBackoffMaxMs = 2500; });
