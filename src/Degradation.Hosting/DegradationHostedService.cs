@@ -26,6 +26,8 @@ internal sealed class DegradationHostedService(
     private WriteBuffer? _buffer;
     private ITimer? _dropReporter;
     private long _reportedDrops;
+    private DroppedEventFile? _dropFile;
+    private readonly object _dropLock = new();
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -71,6 +73,7 @@ internal sealed class DegradationHostedService(
         }
         if (_probes.Components.Count > 0) _probes.Start();
 
+        if (services.GetService<DroppedEventFileRegistration>() is { } dropFile) _dropFile = new DroppedEventFile(dropFile.Path);
         _dropReporter = timeProvider.CreateTimer(_ => ReportDrops(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
         DegradationLog.Started(_logger, system.Gate.Mode, system.Gate.Stage);
         return Task.CompletedTask;
@@ -106,6 +109,8 @@ internal sealed class DegradationHostedService(
         foreach (var sink in sinks) _alerts.AddRoute(sink, name: sink.GetType().Name);
         _alerts.Start();
         var alerts = _alerts;
+        if (system.Options.AlertOnUnstable)
+            _subscriptions.Add(new UnstableComponentAlerts(system.StateMachine, alerts).Attach(system.Bus));
         _subscriptions.Add(system.StateMachine.SubscribeTransitions(t =>
         {
             if (t.Kind == TransitionKind.StageChange || t.From == t.To && t.Kind == TransitionKind.ModeChange) return;
@@ -132,6 +137,18 @@ internal sealed class DegradationHostedService(
         var total = system.Bus.DroppedCount;
         var previous = Interlocked.Exchange(ref _reportedDrops, total);
         if (total > previous) DegradationLog.EventsDropped(_logger, total - previous, total);
+        if (_dropFile is null) return;
+        lock (_dropLock)
+        {
+            try
+            {
+                _dropFile.Append(system.Bus.DroppedEvents);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                DegradationLog.DroppedEventFileFailed(_logger, ex, _dropFile.Path);
+            }
+        }
     }
 
     private void OnObserverFailed(ModeTransition transition, Exception exception) => DegradationLog.ObserverFailed(_logger, exception, transition.Sequence);

@@ -24,7 +24,7 @@ public sealed class DegradationOptions
     public double MinSafeModeSeconds { get; set; } = 30;
     /// <summary>A component whose status TTL expired becomes Unknown (never silently Healthy).</summary>
     public bool UnknownOnTtlExpiry { get; set; } = true;
-    /// <summary>Send a warning alert when a component becomes unstable.</summary>
+    /// <summary>Send a warning alert when a component becomes unstable (the hosting package routes it to the registered alert sinks).</summary>
     public bool AlertOnUnstable { get; set; } = true;
 
     // Component timeouts
@@ -65,8 +65,6 @@ public sealed class DegradationOptions
     public long DbBufferMaxBytes { get; set; } = 10_000_000;
     /// <summary>Oldest age, in seconds, of a buffered entry before the buffer counts as overflowing.</summary>
     public double DbBufferMaxSeconds { get; set; } = 60;
-    /// <summary>Buffer writes in a durable write-ahead log.</summary>
-    public bool DbWalEnabled { get; set; } = true;
 
     // Event bus
     /// <summary>Capacity of the event bus for non-critical events.</summary>
