@@ -14,7 +14,8 @@ public static class DegradationEndpointRouteBuilderExtensions
 {
     /// <summary>
     /// Maps the operator API and dashboard under <paramref name="prefix"/>. Reads: GET <c>status</c>,
-    /// <c>permissions</c>, <c>components</c>, <c>history</c>, <c>events</c> (Server-Sent Events), <c>me</c> and the
+    /// <c>permissions</c>, <c>components</c>, <c>history</c>, <c>events</c> (Server-Sent Events), <c>me</c>,
+    /// <c>health-report</c> (the registered <see cref="HealthReporter"/>'s report) and the
     /// dashboard page (<c>{prefix}/</c>). Writes, all behind the write policy: POST <c>halt</c> (the kill switch),
     /// <c>release-halt</c>, <c>force</c>, <c>release</c>,
     /// <c>recovery/start</c>, <c>recovery/complete</c>. The <see cref="DegradationSystem"/> is resolved from
@@ -74,6 +75,7 @@ public static class DegradationEndpointRouteBuilderExtensions
         Read(group.MapGet("me", reads.MeAsync), "me");
         Write(group.MapPost("halt", commands.HaltAsync), "halt");
         Write(group.MapPost("release-halt", commands.ReleaseHaltAsync), "release halt");
+        Read(group.MapGet("health-report", HealthReportEndpoint.GetAsync), "health report");
         Write(group.MapPost("force", commands.ForceAsync), "force");
         Write(group.MapPost("release", commands.ReleaseAsync), "release");
         Write(group.MapPost("recovery/start", commands.StartRecoveryAsync), "recovery start");
@@ -86,6 +88,8 @@ public static class DegradationEndpointRouteBuilderExtensions
             Read(group.MapGet("/", dashboard.PageAsync), "dashboard");
             Read(group.MapGet("dashboard.css", dashboard.StyleAsync), "dashboard style");
             Read(group.MapGet("dashboard.js", dashboard.ScriptAsync), "dashboard script");
+            Read(group.MapGet("health-report.js", dashboard.HealthReportScriptAsync), "dashboard health report script");
+            Read(group.MapGet("health-report.css", dashboard.HealthReportStyleAsync), "dashboard health report style");
         }
         return group;
 

@@ -28,6 +28,8 @@ internal sealed class DegradationHostedService(
     private ITimer? _dropReporter;
     private ModeHoldWatcher? _holdWatcher;
     private long _reportedDrops;
+    private DroppedEventFile? _dropFile;
+    private readonly object _dropLock = new();
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -46,6 +48,7 @@ internal sealed class DegradationHostedService(
         foreach (var loosened in system.Policy.LoosenedReasons) DegradationLog.DecisionMatrixLoosened(_logger, loosened);
         StartAlerts();
         _recovery = services.GetRequiredService<RecoveryOrchestrator>();
+        _subscriptions.Add(metrics.Track(_recovery));
         foreach (var registration in services.GetServices<RecoveryStepRegistration>())
             _recovery.AddStep(registration.Stage, (IRecoveryStep)services.GetRequiredService(registration.StepType));
         if (services.GetService<WriteBufferRegistration>() is { } bufferRegistration)
@@ -59,13 +62,19 @@ internal sealed class DegradationHostedService(
             var buffer = _buffer;
             metrics.AddObservableGauge("degradation.buffer.depth", () => buffer.Count, "{entry}", "Writes buffered and not yet replayed.");
             metrics.AddObservableGauge("degradation.buffer.bytes", () => buffer.Bytes, "By", "Payload bytes buffered and not yet replayed.");
-            if (bufferRegistration.ReplayStage is { } stage) _recovery.AddStep(stage, new WriteBufferReplayStep(buffer));
+            if (bufferRegistration.ReplayStage is { } stage)
+            {
+                var replay = new WriteBufferReplayStep(buffer);
+                _subscriptions.Add(metrics.Track(replay));
+                _recovery.AddStep(stage, replay);
+            }
         }
         services.GetRequiredService<ComponentFallbackCoordinator>().Start();
         _recovery.Start();
         system.Start();
 
         _probes = services.GetRequiredService<ProbeRunner>();
+        _subscriptions.Add(metrics.Track(_probes));
         foreach (var registration in services.GetServices<ProbeRegistration>())
         {
             var probe = (IProbe)services.GetRequiredService(registration.ProbeType);
@@ -76,6 +85,7 @@ internal sealed class DegradationHostedService(
         if (_probes.Components.Count > 0) _probes.Start();
         _holdWatcher = new ModeHoldWatcher(system, _probes.Components, timeProvider, _logger);
 
+        if (services.GetService<DroppedEventFileRegistration>() is { } dropFile) _dropFile = new DroppedEventFile(dropFile.Path);
         _dropReporter = timeProvider.CreateTimer(_ => ReportDrops(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
         return Task.CompletedTask;
     }
@@ -112,6 +122,8 @@ internal sealed class DegradationHostedService(
         foreach (var sink in sinks) _alerts.AddRoute(sink, name: sink.GetType().Name);
         _alerts.Start();
         var alerts = _alerts;
+        if (system.Options.AlertOnUnstable)
+            _subscriptions.Add(new UnstableComponentAlerts(system.StateMachine, alerts).Attach(system.Bus));
         _subscriptions.Add(system.StateMachine.SubscribeTransitions(t =>
         {
             if (t.Kind == TransitionKind.StageChange || t.From == t.To && t.Kind == TransitionKind.ModeChange) return;
@@ -138,6 +150,18 @@ internal sealed class DegradationHostedService(
         var total = system.Bus.DroppedCount;
         var previous = Interlocked.Exchange(ref _reportedDrops, total);
         if (total > previous) DegradationLog.EventsDropped(_logger, total - previous, total);
+        if (_dropFile is null) return;
+        lock (_dropLock)
+        {
+            try
+            {
+                _dropFile.Append(system.Bus.DroppedEvents);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                DegradationLog.DroppedEventFileFailed(_logger, ex, _dropFile.Path);
+            }
+        }
     }
 
     private AuditTrail? _auditTrail;

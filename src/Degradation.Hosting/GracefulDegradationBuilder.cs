@@ -146,6 +146,20 @@ public sealed class GracefulDegradationBuilder
         return this;
     }
 
+    /// <summary>
+    /// Writes every event the bus drops (a full bus sheds non-critical events) to the JSON-lines file at
+    /// <paramref name="path"/>, flushed to disk about once a second and at shutdown, so the record of what was lost
+    /// survives a crash. Without it the record is in memory only (<see cref="EventBus.DroppedEvents"/>) and a warning is logged.
+    /// </summary>
+    public GracefulDegradationBuilder UseDroppedEventFile(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        if (Directory.Exists(path)) throw new ArgumentException($"The dropped-event file '{path}' is a directory.", nameof(path));
+        Services.RemoveAll<DroppedEventFileRegistration>();
+        Services.AddSingleton(new DroppedEventFileRegistration(path));
+        return this;
+    }
+
     /// <summary>Adds an alert sink; alerts are routed to every registered sink off the hot path.</summary>
     public GracefulDegradationBuilder AddAlertSink<TSink>() where TSink : class, IAlertSink
     {

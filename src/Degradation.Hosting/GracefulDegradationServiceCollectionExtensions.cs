@@ -64,7 +64,12 @@ public static class GracefulDegradationServiceCollectionExtensions
         services.TryAddSingleton(sp => new ProbeRunner(sp.GetRequiredService<DegradationSystem>()));
         services.TryAddSingleton(sp => new RecoveryOrchestrator(sp.GetRequiredService<DegradationSystem>()));
         services.TryAddSingleton(sp => new ComponentFallbackCoordinator(sp.GetRequiredService<DegradationSystem>()));
-        services.TryAddSingleton(sp => new HealthReporter(sp.GetRequiredService<DegradationSystem>(), sp.GetRequiredService<ComponentFallbackCoordinator>()));
+        services.TryAddSingleton(sp =>
+        {
+            var reporter = new HealthReporter(sp.GetRequiredService<DegradationSystem>(), sp.GetRequiredService<ComponentFallbackCoordinator>());
+            reporter.Track(sp.GetRequiredService<ProbeRunner>()); // tells a 503 from a broken component
+            return reporter;
+        });
         services.TryAddSingleton(sp =>
         {
             var system = sp.GetRequiredService<DegradationSystem>();

@@ -268,7 +268,6 @@ public class HostingTests
         Assert.Equal(ReasonCode.ColdStart, store.Transitions[0].Reason);
         Assert.Contains(store.Transitions, t => t.Kind == TransitionKind.OverrideStarted && t.OperatorId == "alice");
         Assert.Contains(store.Transitions, t => t.Kind == TransitionKind.OverrideEnded && t.OperatorId == "bob");
-        await host.StopAsync();
     }
 
     private sealed class RecordingAuditStore : IAuditStore

@@ -101,6 +101,17 @@ public sealed class ScenarioReportTests(AllScenariosFixture run, ITestOutputHelp
     }
 
     [Fact]
+    public void Stale_cache_is_served_while_the_broker_is_down_and_refreshed_on_reconnect()
+    {
+        var result = run.Get("stale-cache");
+        foreach (var note in result.Notes) output.WriteLine(note);
+        Assert.True(result.ExpectationMet, string.Join("; ", result.Failures));
+        Assert.Contains(result.Notes, n => n.Contains("then stale", StringComparison.Ordinal));
+        Assert.Contains(result.Notes, n => n.Contains("positions_reconciled", StringComparison.Ordinal) && n.Contains("pre-outage value refused", StringComparison.Ordinal));
+        Assert.Contains("SafeModeDisconnected:broker.disconnect", result.Transitions);
+    }
+
+    [Fact]
     public void Json_report_carries_every_scenario_and_the_verdict()
     {
         var json = ReportWriter.Json(run.Results);

@@ -39,6 +39,8 @@ public sealed class TradingEnvironment : IAsyncDisposable
         Probes = services.GetRequiredService<ProbeRunner>();
         Orchestrator = services.GetRequiredService<RecoveryOrchestrator>();
         Fallbacks = services.GetRequiredService<ComponentFallbackCoordinator>();
+        Caches = services.GetRequiredService<SimulationCaches>();
+        Reconciliation = services.GetRequiredService<ReconcilePositionsStep>();
         Router = new OrderRouter(Broker, Book, System.Gate, time);
         Strategy = new StrategyLoop(System.Gate) { OrderSent = Writer.Post };
         _scenarioStart = _created = time.GetTimestamp();
@@ -60,6 +62,8 @@ public sealed class TradingEnvironment : IAsyncDisposable
     public ProbeRunner Probes { get; }
     public RecoveryOrchestrator Orchestrator { get; }
     public ComponentFallbackCoordinator Fallbacks { get; }
+    public SimulationCaches Caches { get; }
+    public ReconcilePositionsStep Reconciliation { get; }
     public OrderRouter Router { get; }
     public StrategyLoop Strategy { get; }
 

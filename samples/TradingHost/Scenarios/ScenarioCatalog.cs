@@ -13,6 +13,7 @@ public static class ScenarioCatalog
     [
         new BrokerOutageScenario(),
         new OrderTimeoutScenario(),
+        new StaleCacheScenario(),
         new StaleMarketDataScenario(),
         new RiskTimeoutScenario(),
         new HardRiskBreachScenario(),

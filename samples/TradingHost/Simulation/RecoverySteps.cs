@@ -60,7 +60,10 @@ public sealed class InvalidateCachesStep(SimulationCaches caches) : IRecoverySte
         _inner.ExecuteAsync(context, cancellationToken);
 }
 
-/// <summary>VerifyRisk: the library's position reconciliation, book against broker; a difference is fatal (broker.mismatch → Halt).</summary>
+/// <summary>
+/// VerifyRisk: the library's position reconciliation, book against broker; a difference is fatal (broker.mismatch → Halt).
+/// Every comparison raises <see cref="PositionsReconciled"/> (the application's "positions reconciled" event).
+/// </summary>
 public sealed class ReconcilePositionsStep(PositionBook book, SimulatedBroker broker) : IRecoveryStep
 {
     private readonly PositionReconciliationStep _inner = new(
@@ -68,6 +71,13 @@ public sealed class ReconcilePositionsStep(PositionBook book, SimulatedBroker br
         async ct => await broker.GetPositionsAsync(ct).ConfigureAwait(false));
 
     public string Name => _inner.Name;
+
+    /// <summary>positions_reconciled: raised after every comparison with its outcome.</summary>
+    public event Action<PositionReconciliation>? PositionsReconciled
+    {
+        add => _inner.Reconciled += value;
+        remove => _inner.Reconciled -= value;
+    }
 
     public ValueTask<RecoveryStepResult> ExecuteAsync(RecoveryStepContext context, CancellationToken cancellationToken) =>
         _inner.ExecuteAsync(context, cancellationToken);

@@ -18,6 +18,8 @@ internal sealed class DashboardEndpoints
     private readonly Asset _page = Asset.Load("index.html", "text/html; charset=utf-8");
     private readonly Asset _style = Asset.Load("dashboard.css", "text/css; charset=utf-8");
     private readonly Asset _script = Asset.Load("dashboard.js", "text/javascript; charset=utf-8");
+    private readonly Asset _healthScript = Asset.Load("health-report.js", "text/javascript; charset=utf-8");
+    private readonly Asset _healthStyle = Asset.Load("health-report.css", "text/css; charset=utf-8");
 
     public Task PageAsync(HttpContext context)
     {
@@ -34,6 +36,10 @@ internal sealed class DashboardEndpoints
     public Task StyleAsync(HttpContext context) => _style.WriteAsync(context);
 
     public Task ScriptAsync(HttpContext context) => _script.WriteAsync(context);
+
+    public Task HealthReportScriptAsync(HttpContext context) => _healthScript.WriteAsync(context);
+
+    public Task HealthReportStyleAsync(HttpContext context) => _healthStyle.WriteAsync(context);
 
     private sealed class Asset(byte[] content, string contentType, string etag)
     {

@@ -27,10 +27,30 @@ public sealed class CacheInvalidationStep : IRecoveryStep
     /// <inheritdoc />
     public string Name { get; }
 
+    /// <summary>Raised once per cache after it was invalidated, for metrics and logs. A throwing handler is ignored.</summary>
+    public event Action<CacheInvalidation>? Invalidated;
+
     /// <inheritdoc />
     public ValueTask<RecoveryStepResult> ExecuteAsync(RecoveryStepContext context, CancellationToken cancellationToken)
     {
-        var dropped = _caches.Select(c => $"{c.Name}: {c.InvalidateAll()}");
+        var dropped = new List<string>(_caches.Length);
+        foreach (var cache in _caches)
+        {
+            var invalidation = new CacheInvalidation(cache.Name, cache.InvalidateAll());
+            dropped.Add($"{invalidation.Cache}: {invalidation.EntriesDropped}");
+            Notify(invalidation);
+        }
         return ValueTask.FromResult(RecoveryStepResult.Success("invalidated " + string.Join(", ", dropped)));
+    }
+
+    private void Notify(in CacheInvalidation invalidation)
+    {
+        var handlers = Invalidated;
+        if (handlers is null) return;
+        foreach (var handler in handlers.GetInvocationList())
+        {
+            try { ((Action<CacheInvalidation>)handler)(invalidation); }
+            catch (Exception) { /* an observer must not fail the invalidation */ }
+        }
     }
 }

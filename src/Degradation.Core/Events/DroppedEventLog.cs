@@ -29,6 +29,24 @@ public sealed class DroppedEventLog
         }
     }
 
+    /// <summary>
+    /// The drops recorded after the first <paramref name="seen"/> ones (a previous <see cref="DroppedEventsSince.Total"/>),
+    /// read atomically with the new total, for a reader that copies drops somewhere durable.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="seen"/> is negative.</exception>
+    public DroppedEventsSince ReadSince(long seen)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(seen);
+        lock (_lock)
+        {
+            var fresh = Math.Max(0, _total - seen);
+            var retained = (int)Math.Min(fresh, _ring.Length);
+            var result = new SystemEvent[retained];
+            for (var i = 0; i < retained; i++) result[i] = _ring[(_total - retained + i) % _ring.Length];
+            return new DroppedEventsSince(result, fresh - retained, _total);
+        }
+    }
+
     /// <summary>The retained drops, oldest first.</summary>
     public IReadOnlyList<SystemEvent> Snapshot()
     {

@@ -17,6 +17,8 @@ public sealed class ComponentFallbackCoordinator : IDisposable
     private readonly Dictionary<ComponentId, string> _active = [];
     private readonly List<IDisposable> _subscriptions = [];
     private long _failures;
+    private long _dataRefreshes;
+    private ITimer? _refreshTimer;
     private bool _disposed;
 
     /// <summary>Creates a coordinator for <paramref name="stateMachine"/>, refreshed by <paramref name="bus"/>'s events.</summary>
@@ -37,6 +39,9 @@ public sealed class ComponentFallbackCoordinator : IDisposable
     /// <summary>Raised after a fallback was activated or deactivated, on the refreshing thread. Handler exceptions are ignored.</summary>
     public event Action<FallbackActivation>? Changed;
 
+    /// <summary>Data refreshes asked of active fallbacks (every <see cref="DegradationOptions.FallbackRefreshSeconds"/> while active).</summary>
+    public long DataRefreshes => Interlocked.Read(ref _dataRefreshes);
+
     /// <summary>Strategy calls that threw.</summary>
     public long Failures => Interlocked.Read(ref _failures);
 
@@ -47,6 +52,13 @@ public sealed class ComponentFallbackCoordinator : IDisposable
     public string? GetActive(ComponentId component)
     {
         lock (_lock) return _active.GetValueOrDefault(component);
+    }
+
+    /// <summary>The strategy registered as <paramref name="name"/>, or null.</summary>
+    public IComponentFallback? GetStrategy(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        lock (_lock) return _strategies.GetValueOrDefault(name);
     }
 
     /// <summary>Registers a strategy under its <see cref="IComponentFallback.Name"/>.</summary>
@@ -71,6 +83,8 @@ public sealed class ComponentFallbackCoordinator : IDisposable
             if (_subscriptions.Count > 0) return;
             _subscriptions.Add(_bus.Subscribe(_ => Refresh()));
             _subscriptions.Add(_stateMachine.SubscribeTransitions(_ => Refresh()));
+            var cadence = TimeSpan.FromSeconds(_stateMachine.Policy.Options.FallbackRefreshSeconds);
+            _refreshTimer = _stateMachine.TimeProvider.CreateTimer(static state => ((ComponentFallbackCoordinator)state!).RefreshActiveData(), this, cadence, cadence);
         }
         Refresh();
     }
@@ -111,6 +125,23 @@ public sealed class ComponentFallbackCoordinator : IDisposable
         }
     }
 
+    /// <summary>
+    /// Asks every active fallback to refresh its data now (<see cref="IComponentFallback.RefreshData"/>); the coordinator
+    /// also does it every <see cref="DegradationOptions.FallbackRefreshSeconds"/> once started. A throwing strategy is counted.
+    /// </summary>
+    public void RefreshActiveData()
+    {
+        lock (_lock)
+        {
+            if (_disposed) return;
+            foreach (var (component, name) in _active)
+            {
+                Interlocked.Increment(ref _dataRefreshes);
+                Call(name, s => s.RefreshData(component));
+            }
+        }
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {
@@ -119,6 +150,8 @@ public sealed class ComponentFallbackCoordinator : IDisposable
         {
             if (_disposed) return;
             _disposed = true;
+            _refreshTimer?.Dispose();
+            _refreshTimer = null;
             subscriptions = [.. _subscriptions];
             _subscriptions.Clear();
         }

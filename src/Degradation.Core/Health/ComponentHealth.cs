@@ -23,4 +23,11 @@ public sealed record ComponentHealth
     public DateTimeOffset? LastReport { get; init; }
     /// <summary>Details of its latest report.</summary>
     public string? LastDetails { get; init; }
+    /// <summary>Its fallback strategy (the active one, else the registered one) with description and impact, or null when it has none.</summary>
+    public FallbackStrategyInfo? Fallback { get; init; }
+    /// <summary>
+    /// True when it is not healthy and its latest probe round found it temporarily unavailable (a transient unhealthy
+    /// result, e.g. HTTP 503) rather than broken: worth an immediate retry, not a panic.
+    /// </summary>
+    public bool ServiceUnavailable { get; init; }
 }

@@ -26,6 +26,10 @@ public sealed record HealthReport
     public required IReadOnlyList<string> CriticalIssues { get; init; }
     /// <summary>Issues of optional components.</summary>
     public required IReadOnlyList<string> OptionalIssues { get; init; }
+    /// <summary>Every tracked circuit breaker (see <see cref="HealthReporter.Track(ComponentCircuitBreaker)"/>), by component.</summary>
+    public IReadOnlyList<BreakerSnapshot> Breakers { get; init; } = [];
+    /// <summary>Every tracked fallback chain (see <see cref="HealthReporter.Track(FallbackChain)"/>), by name.</summary>
+    public IReadOnlyList<FallbackChainStatus> FallbackChains { get; init; } = [];
     /// <summary>When the report was built.</summary>
     public required DateTimeOffset GeneratedAt { get; init; }
 
@@ -41,9 +45,12 @@ public sealed record HealthReport
         {
             text.Append("  ").Append(c.Id).Append(" [").Append(c.Category).Append("] ").Append(c.Level);
             if (c.ActiveFallback is not null) text.Append(" fallback=").Append(c.ActiveFallback);
+            if (c.ServiceUnavailable) text.Append(" (503)");
             if (c.Issues.Count > 0) text.Append(": ").AppendJoin("; ", c.Issues);
             text.AppendLine();
         }
+        foreach (var b in Breakers) text.Append("  breaker ").Append(b.Component).Append(": ").Append(b.State).AppendLine();
+        foreach (var c in FallbackChains) text.Append("  chain ").Append(c.Name).Append(": primary ").Append(c.PrimaryState).Append(", serving ").Append(c.ActiveTier?.Name ?? "none").AppendLine();
         return text.ToString();
     }
 }

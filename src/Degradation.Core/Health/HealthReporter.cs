@@ -1,15 +1,25 @@
 namespace Degradation;
 
 /// <summary>
-/// Builds <see cref="HealthReport"/>s from the state machine's components and the gate (seed 004). Overall status:
-/// Paused when the gate refuses <see cref="ActionType.Send"/>; otherwise Degraded when the mode is not Normal, a fallback
-/// is active, or a component has an issue; otherwise FullyOperational. An optional component that never reported is
-/// listed as Unknown with an issue but does not make the system degraded on its own (nothing says it failed).
+/// Builds <see cref="HealthReport"/>s from the state machine's components and the gate (the operator's health check).
+/// Overall status: Paused when the gate refuses <see cref="ActionType.Send"/>; otherwise Degraded when the mode is not
+/// Normal, a fallback (component strategy or fallback-chain tier) is active, a component has an issue, or a tracked
+/// circuit breaker is not closed; otherwise FullyOperational. An optional component that never reported is listed as
+/// Unknown with an issue but does not make the system degraded on its own (nothing says it failed).
 /// </summary>
+/// <remarks>
+/// Circuit breakers, fallback chains and probe runners the application creates are shown once passed to a
+/// <c>Track</c> overload (the hosting package tracks the probe runner it registers). Tracked probes tell a
+/// "temporarily unavailable" failure (a transient unhealthy probe result, e.g. HTTP 503) apart from others:
+/// <see cref="ComponentHealth.ServiceUnavailable"/>.
+/// </remarks>
 public sealed class HealthReporter
 {
     private readonly DegradationStateMachine _stateMachine;
     private readonly ComponentFallbackCoordinator? _fallbacks;
+    private readonly TrackedParts<ComponentCircuitBreaker> _breakers = new();
+    private readonly TrackedParts<FallbackChain> _chains = new();
+    private readonly TrackedParts<ProbeRunner> _probes = new();
 
     /// <summary>Creates a reporter. With <paramref name="fallbacks"/>, active fallbacks come from it; otherwise a failing component's registered fallback is shown as active.</summary>
     public HealthReporter(DegradationStateMachine stateMachine, ComponentFallbackCoordinator? fallbacks = null)
@@ -25,11 +35,25 @@ public sealed class HealthReporter
     {
     }
 
+    /// <summary>Shows <paramref name="breaker"/>'s state in every report; a breaker that is not closed is an issue of its component.</summary>
+    /// <returns>Dispose to stop showing it.</returns>
+    public IDisposable Track(ComponentCircuitBreaker breaker) => _breakers.Add(breaker);
+
+    /// <summary>Shows <paramref name="chain"/>'s state in every report; a chain serving from a fallback tier is an active fallback.</summary>
+    /// <returns>Dispose to stop showing it.</returns>
+    public IDisposable Track(FallbackChain chain) => _chains.Add(chain);
+
+    /// <summary>Reads <paramref name="probes"/>' latest observations to flag components that are temporarily unavailable.</summary>
+    /// <returns>Dispose to stop reading it.</returns>
+    public IDisposable Track(ProbeRunner probes) => _probes.Add(probes);
+
     /// <summary>Builds a report now.</summary>
     public HealthReport Build()
     {
         var snapshot = _stateMachine.Gate.Snapshot;
         var statuses = _stateMachine.GetComponents();
+        var breakers = _breakers.Items.Select(b => b.GetSnapshot()).OrderBy(b => b.Component.Name, StringComparer.Ordinal).ToList();
+        var chains = _chains.Items.Select(c => c.GetStatus()).OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
         var components = new List<ComponentHealth>(statuses.Count);
         var fallbacks = new List<string>();
         var critical = new List<string>();
@@ -39,6 +63,8 @@ public sealed class HealthReporter
         {
             var category = status.Critical || status.Id == ComponentId.System ? ComponentCategory.Critical : ComponentCategory.Optional;
             var issues = Issues(status);
+            foreach (var breaker in breakers.Where(b => b.Component == status.Id && b.State != BreakerState.Closed))
+                issues.Add(BreakerIssue(breaker));
             var failing = ComponentFallbackCoordinator.IsFailing(status);
             var activeFallback = _fallbacks is { } coordinator ? coordinator.GetActive(status.Id) : failing ? status.Fallback : null;
             if (activeFallback is not null) fallbacks.Add($"{status.Id} -> {activeFallback}");
@@ -50,8 +76,18 @@ public sealed class HealthReporter
                 Id = status.Id, Category = category, Description = status.Category, Level = status.Level,
                 ActiveFallback = activeFallback, RegisteredFallback = status.Fallback, Issues = issues,
                 LastReport = status.LastReport, LastDetails = status.LastDetails,
+                Fallback = Strategy(activeFallback ?? status.Fallback, activeFallback is not null),
+                ServiceUnavailable = status.Level != ComponentLevel.Healthy && IsServiceUnavailable(status.Id),
             });
         }
+        // A breaker of a component the state machine does not know still deserves a line.
+        foreach (var breaker in breakers.Where(b => b.State != BreakerState.Closed && !statuses.Any(s => s.Id == b.Component)))
+        {
+            optional.Add($"{breaker.Component}: {BreakerIssue(breaker)}");
+            anyIssue = true;
+        }
+        foreach (var chain in chains.Where(c => c.IsFallbackActive))
+            fallbacks.Add($"{chain.Name} -> {chain.ActiveTier?.Name ?? "no tier"}");
         var canTrade = snapshot.Allows(ActionType.Send);
         var overall = !canTrade ? OverallHealth.Paused
             : snapshot.Mode != SystemMode.Normal || anyIssue || fallbacks.Count > 0 ? OverallHealth.Degraded
@@ -60,9 +96,32 @@ public sealed class HealthReporter
         {
             Overall = overall, CanTrade = canTrade, Mode = snapshot.Mode, Stage = snapshot.Stage, Reason = snapshot.Reason,
             Components = components, FallbackStrategies = fallbacks, CriticalIssues = critical, OptionalIssues = optional,
+            Breakers = breakers, FallbackChains = chains,
             GeneratedAt = _stateMachine.TimeProvider.GetUtcNow(),
         };
     }
+
+    private FallbackStrategyInfo? Strategy(string? name, bool active)
+    {
+        if (name is null) return null;
+        var strategy = _fallbacks?.GetStrategy(name);
+        return new FallbackStrategyInfo(name, strategy?.Description, strategy?.Impact, active);
+    }
+
+    private bool IsServiceUnavailable(ComponentId component)
+    {
+        foreach (var runner in _probes.Items)
+            if (runner.GetLastObservation(component) is { Status: ProbeStatus.Unhealthy, Transient: true })
+                return true;
+        return false;
+    }
+
+    private static string BreakerIssue(BreakerSnapshot breaker) => breaker.State switch
+    {
+        BreakerState.Isolated => $"circuit breaker isolated{(breaker.IsolatedBy is null ? "" : " by " + breaker.IsolatedBy)}{(breaker.IsolationReason is null ? "" : ": " + breaker.IsolationReason)}",
+        BreakerState.HalfOpen => "circuit breaker half-open (trial calls)",
+        _ => "circuit breaker open",
+    };
 
     private static List<string> Issues(ComponentStatus status)
     {

@@ -15,4 +15,18 @@ public interface IComponentFallback
 
     /// <summary>The component is healthy again: stand down.</summary>
     void Deactivate(ComponentId component);
+
+    /// <summary>
+    /// Refresh the data the fallback serves (e.g. poll the REST snapshot again). Called while the fallback is active, every
+    /// <see cref="DegradationOptions.FallbackRefreshSeconds"/> (30 s by default); does nothing unless implemented.
+    /// </summary>
+    void RefreshData(ComponentId component)
+    {
+    }
+
+    /// <summary>What the strategy does, for health reports (e.g. "Fetches orderbook snapshots over the REST API"); null when not described.</summary>
+    string? Description => null;
+
+    /// <summary>What the application loses while the strategy serves, for health reports (e.g. "Price updates every 30 s instead of real time"); null when not described.</summary>
+    string? Impact => null;
 }

@@ -84,6 +84,13 @@ public sealed class LoadLevelMonitor
     /// <summary>The current level (a single volatile read).</summary>
     public LoadLevel Level => (LoadLevel)Volatile.Read(ref _level);
 
+    /// <summary>
+    /// Raised after every level change (evaluation or reset), under the monitor's lock so changes arrive in
+    /// order: keep handlers short (count, log) and never call back into the monitor. A throwing handler is
+    /// ignored; the change stands.
+    /// </summary>
+    public event Action<LoadLevelChange>? LevelChanged;
+
     /// <summary>Level changes since creation.</summary>
     public long TransitionCount => Interlocked.Read(ref _transitions);
 
@@ -240,6 +247,18 @@ public sealed class LoadLevelMonitor
         _audit?.Append(AuditEntryKind.Load, "load.level_changed", _component.Name, operatorId, from.ToString(), to.ToString(),
             reason: null, details: change.ToString());
         Report(from, to, change);
+        Notify(change);
+    }
+
+    private void Notify(in LoadLevelChange change)
+    {
+        var handlers = LevelChanged;
+        if (handlers is null) return;
+        foreach (var handler in handlers.GetInvocationList())
+        {
+            try { ((Action<LoadLevelChange>)handler)(change); }
+            catch (Exception) { /* an observer must not undo or block a level change */ }
+        }
     }
 
     private void Report(LoadLevel from, LoadLevel to, in LoadLevelChange change)

@@ -11,10 +11,12 @@ namespace Degradation;
 public sealed class LoadShedder
 {
     private const int PriorityCount = 5;
+    private const int LevelCount = 5;
 
     private readonly FrozenDictionary<string, MessagePriority> _symbolPriority;
     private readonly byte[] _lowestProcessed = new byte[5];
-    private readonly long[] _shed = new long[PriorityCount];
+    // One counter per (level, priority): the level is why a message was shed, the priority is its tier.
+    private readonly long[] _shed = new long[LevelCount * PriorityCount];
     private readonly LoadLevelMonitor? _monitor;
 
     /// <summary>Creates a shedder.</summary>
@@ -61,12 +63,12 @@ public sealed class LoadShedder
     {
         var lowest = LowestFor(level);
         if (lowest >= (byte)MessagePriority.Low) return true;
-        return Admit(GetPriority(symbol, kind), lowest);
+        return Admit(GetPriority(symbol, kind), lowest, level);
     }
 
     /// <summary>True to process, false to shed (counted), for a priority the caller already knows (e.g. cached per symbol).</summary>
     /// <exception cref="ArgumentOutOfRangeException">Unknown level.</exception>
-    public bool ShouldProcess(MessagePriority priority, LoadLevel level) => Admit(priority, LowestFor(level));
+    public bool ShouldProcess(MessagePriority priority, LoadLevel level) => Admit(priority, LowestFor(level), level);
 
     /// <summary>As <see cref="ShouldProcess(string, LoadLevel, MarketDataKind)"/> at the attached monitor's current level.</summary>
     /// <exception cref="InvalidOperationException">The shedder was created without a monitor.</exception>
@@ -89,13 +91,30 @@ public sealed class LoadShedder
 
     /// <summary>Messages shed since creation, by priority.</summary>
     public LoadShedderCounters Counters => new(
-        Interlocked.Read(ref _shed[(int)MessagePriority.Critical]), Interlocked.Read(ref _shed[(int)MessagePriority.High]),
-        Interlocked.Read(ref _shed[(int)MessagePriority.Normal]), Interlocked.Read(ref _shed[(int)MessagePriority.Low]));
+        SumOverLevels(MessagePriority.Critical), SumOverLevels(MessagePriority.High),
+        SumOverLevels(MessagePriority.Normal), SumOverLevels(MessagePriority.Low));
 
-    private bool Admit(MessagePriority priority, byte lowest)
+    /// <summary>Messages of <paramref name="priority"/> shed at <paramref name="level"/> since creation (the level is the reason they were shed).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Unknown priority or level.</exception>
+    public long GetShedCount(MessagePriority priority, LoadLevel level)
+    {
+        if ((uint)priority >= PriorityCount || priority == 0)
+            throw new ArgumentOutOfRangeException(nameof(priority), priority, $"Unknown message priority '{(int)priority}'.");
+        if ((uint)level >= LevelCount) ThrowLevel(level);
+        return Interlocked.Read(ref _shed[(int)level * PriorityCount + (int)priority]);
+    }
+
+    private long SumOverLevels(MessagePriority priority)
+    {
+        long total = 0;
+        for (var level = 0; level < LevelCount; level++) total += Interlocked.Read(ref _shed[level * PriorityCount + (int)priority]);
+        return total;
+    }
+
+    private bool Admit(MessagePriority priority, byte lowest, LoadLevel level)
     {
         if ((byte)priority <= lowest) return true;
-        if ((uint)priority < PriorityCount) Interlocked.Increment(ref _shed[(int)priority]);
+        if ((uint)priority < PriorityCount) Interlocked.Increment(ref _shed[(int)level * PriorityCount + (int)priority]);
         return false;
     }
 

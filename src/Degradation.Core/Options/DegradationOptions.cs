@@ -29,7 +29,7 @@ public sealed class DegradationOptions
     /// a critical component that has never reported (naming the two fixes: add a probe, or mark it optional).
     /// </summary>
     public double NeverReportedWarningSeconds { get; set; } = 30;
-    /// <summary>Send a warning alert when a component becomes unstable.</summary>
+    /// <summary>Send a warning alert when a component becomes unstable (the hosting package routes it to the registered alert sinks).</summary>
     public bool AlertOnUnstable { get; set; } = true;
 
     // Component timeouts
@@ -51,6 +51,13 @@ public sealed class DegradationOptions
     public int RecoveryBackoffBaseMs { get; set; } = 1000;
     /// <summary>Cap of the recovery backoff, in milliseconds.</summary>
     public int RecoveryBackoffMaxMs { get; set; } = 30000;
+    /// <summary>
+    /// A fixed schedule of recovery retry delays in milliseconds (the last one repeats), e.g. 10000, 20000, 30000, 60000.
+    /// Empty (the default): exponential backoff from <see cref="RecoveryBackoffBaseMs"/> capped at <see cref="RecoveryBackoffMaxMs"/>.
+    /// </summary>
+    public List<int> RecoveryBackoffScheduleMs { get; set; } = [];
+    /// <summary>How often, in seconds, an active component fallback refreshes its data (<see cref="IComponentFallback.RefreshData"/>).</summary>
+    public double FallbackRefreshSeconds { get; set; } = 30;
     /// <summary>Timeout of one recovery stage, in milliseconds.</summary>
     public int RecoveryStageTimeoutMs { get; set; } = 30000;
     /// <summary>Recovering/Ready moves to Normal by itself after <see cref="RecoveryStableSeconds"/>; otherwise an operator completes it.</summary>
@@ -63,8 +70,6 @@ public sealed class DegradationOptions
     public long DbBufferMaxBytes { get; set; } = 10_000_000;
     /// <summary>Oldest age, in seconds, of a buffered entry before the buffer counts as overflowing.</summary>
     public double DbBufferMaxSeconds { get; set; } = 60;
-    /// <summary>Buffer writes in a durable write-ahead log.</summary>
-    public bool DbWalEnabled { get; set; } = true;
 
     // Event bus
     /// <summary>Capacity of the event bus for non-critical events.</summary>
@@ -129,10 +134,13 @@ public sealed class DegradationOptions
     /// <summary>Components beyond (or overriding) the well-known ones, by name.</summary>
     public Dictionary<string, ComponentOptions> Components { get; set; } = new(StringComparer.Ordinal);
 
-    /// <summary>Per-mode trading limits. Defaults: Degraded caps order quantity at 50 (seed 004).</summary>
+    /// <summary>
+    /// Per-mode trading limits. Defaults: Degraded caps order quantity at 50, keeps a cash reserve of 1,000 and prefers
+    /// closing positions (see <see cref="Degradation.TradingLimits.Check"/>).
+    /// </summary>
     public Dictionary<SystemMode, TradingLimits> TradingLimits { get; set; } = new()
     {
-        [SystemMode.Degraded] = new TradingLimits { MaxOrderQuantity = 50 },
+        [SystemMode.Degraded] = new TradingLimits { MaxOrderQuantity = 50, MinCashReserve = 1000, PreferClosing = true },
     };
 
     /// <summary>Tightens the permission matrix: actions refused in a mode on top of the seed's matrix. Nothing can be loosened.</summary>
@@ -155,6 +163,16 @@ public sealed class DegradationOptions
         Positive(errors, nameof(MaxRecoveryAttempts), MaxRecoveryAttempts);
         Positive(errors, nameof(RecoveryBackoffBaseMs), RecoveryBackoffBaseMs);
         Positive(errors, nameof(RecoveryBackoffMaxMs), RecoveryBackoffMaxMs);
+        if (RecoveryBackoffScheduleMs is null) errors.Add($"{nameof(RecoveryBackoffScheduleMs)} must not be null.");
+        else
+        {
+            if (RecoveryBackoffScheduleMs.Count > 100) errors.Add($"{nameof(RecoveryBackoffScheduleMs)} has {Format(RecoveryBackoffScheduleMs.Count)} delays; at most 100.");
+            for (var i = 0; i < RecoveryBackoffScheduleMs.Count; i++)
+                if (RecoveryBackoffScheduleMs[i] <= 0)
+                    errors.Add($"{nameof(RecoveryBackoffScheduleMs)}[{Format(i)}] must be > 0 (was {Format(RecoveryBackoffScheduleMs[i])}).");
+        }
+        if (!(FallbackRefreshSeconds > 0) || !double.IsFinite(FallbackRefreshSeconds))
+            errors.Add($"{nameof(FallbackRefreshSeconds)} must be > 0 (was {FallbackRefreshSeconds.ToString(CultureInfo.InvariantCulture)}).");
         if (RecoveryBackoffMaxMs < RecoveryBackoffBaseMs && RecoveryBackoffBaseMs > 0 && RecoveryBackoffMaxMs > 0)
             errors.Add($"{nameof(RecoveryBackoffMaxMs)} ({Format(RecoveryBackoffMaxMs)}) must not be below {nameof(RecoveryBackoffBaseMs)} ({Format(RecoveryBackoffBaseMs)}).");
         Positive(errors, nameof(RecoveryStageTimeoutMs), RecoveryStageTimeoutMs);
@@ -214,6 +232,8 @@ public sealed class DegradationOptions
                 errors.Add($"{nameof(TradingLimits)}:{mode}:{nameof(Degradation.TradingLimits.MaxOrderQuantity)} must be > 0 (was {q.ToString(CultureInfo.InvariantCulture)}).");
             if (limits.MaxOpenPositions is { } p && p < 0)
                 errors.Add($"{nameof(TradingLimits)}:{mode}:{nameof(Degradation.TradingLimits.MaxOpenPositions)} must be >= 0 (was {Format(p)}).");
+            if (limits.MinCashReserve is { } r && r < 0)
+                errors.Add($"{nameof(TradingLimits)}:{mode}:{nameof(Degradation.TradingLimits.MinCashReserve)} must be >= 0 (was {r.ToString(CultureInfo.InvariantCulture)}).");
         }
         foreach (var (mode, actions) in DeniedActions ?? [])
         {

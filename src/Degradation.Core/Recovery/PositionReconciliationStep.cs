@@ -36,15 +36,36 @@ public sealed class PositionReconciliationStep : IRecoveryStep
     /// <inheritdoc />
     public string Name { get; }
 
+    /// <summary>
+    /// Raised after every comparison (reconciled or not) with its outcome, before the step returns: the
+    /// application's "positions reconciled" signal, and the source of the divergence metric. A throwing handler
+    /// is ignored.
+    /// </summary>
+    public event Action<PositionReconciliation>? Reconciled;
+
     /// <inheritdoc />
     public async ValueTask<RecoveryStepResult> ExecuteAsync(RecoveryStepContext context, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(context);
         var local = await _local(cancellationToken).ConfigureAwait(false);
         var broker = await _broker(cancellationToken).ConfigureAwait(false);
         var mismatches = Compare(local, broker, _tolerance);
+        var instruments = local.Keys.Union(broker.Keys, StringComparer.Ordinal).Count();
+        Notify(new PositionReconciliation(instruments, mismatches, context.TimeProvider.GetUtcNow()));
         if (mismatches.Count == 0)
             return RecoveryStepResult.Success(string.Create(CultureInfo.InvariantCulture, $"{broker.Count} position(s) match the broker"));
         return RecoveryStepResult.Fatal(ComponentId.Broker, ReasonCode.BrokerMismatch, "positions differ from the broker: " + string.Join("; ", mismatches));
+    }
+
+    private void Notify(PositionReconciliation reconciliation)
+    {
+        var handlers = Reconciled;
+        if (handlers is null) return;
+        foreach (var handler in handlers.GetInvocationList())
+        {
+            try { ((Action<PositionReconciliation>)handler)(reconciliation); }
+            catch (Exception) { /* an observer must not change the reconciliation's verdict */ }
+        }
     }
 
     /// <summary>Describes every instrument whose quantities differ by more than <paramref name="tolerance"/> (a missing side counts as 0).</summary>

@@ -8,7 +8,8 @@ namespace Degradation;
 /// operator's command).
 /// A failed stage attempt (a step failed or threw, or the stage exceeded <see cref="DegradationOptions.RecoveryStageTimeoutMs"/>)
 /// is retried from the failed step after an exponential backoff (<see cref="DegradationOptions.RecoveryBackoffBaseMs"/>,
-/// doubling, capped at <see cref="DegradationOptions.RecoveryBackoffMaxMs"/>), up to
+/// doubling, capped at <see cref="DegradationOptions.RecoveryBackoffMaxMs"/>; or the fixed
+/// <see cref="DegradationOptions.RecoveryBackoffScheduleMs"/> when one is configured), up to
 /// <see cref="DegradationOptions.MaxRecoveryAttempts"/> attempts per stage; then <see cref="DegradationStateMachine.FailRecovery"/>
 /// raises <c>recovery.failed</c> → Halt. A fatal step result (e.g. a position mismatch) publishes its event at once.
 /// Runs are discovered from the state machine's transitions (any trigger: cold start, automatic, manual); a run that
@@ -23,6 +24,7 @@ public sealed class RecoveryOrchestrator : IAsyncDisposable
     private readonly EventBus _bus;
     private readonly TimeProvider _time;
     private readonly ExponentialBackoff _backoff;
+    private readonly BackoffSchedule? _schedule;
     private readonly TimeSpan _stageTimeout;
     private readonly int _maxAttempts;
     private readonly List<IRecoveryStep>[] _steps = [[], [], [], []];
@@ -46,6 +48,7 @@ public sealed class RecoveryOrchestrator : IAsyncDisposable
         _time = stateMachine.TimeProvider;
         var options = stateMachine.Policy.Options;
         _backoff = ExponentialBackoff.ForRecovery(options);
+        _schedule = BackoffSchedule.ForRecovery(options);
         _stageTimeout = TimeSpan.FromMilliseconds(options.RecoveryStageTimeoutMs);
         _maxAttempts = options.MaxRecoveryAttempts;
         Progress += new RecoveryTracing().OnProgress;
@@ -62,6 +65,9 @@ public sealed class RecoveryOrchestrator : IAsyncDisposable
 
     /// <summary>The backoff between stage attempts.</summary>
     public ExponentialBackoff Backoff => _backoff;
+
+    /// <summary>The fixed retry schedule (<see cref="DegradationOptions.RecoveryBackoffScheduleMs"/>) that replaces <see cref="Backoff"/>, or null.</summary>
+    public BackoffSchedule? Schedule => _schedule;
 
     /// <summary>The run being worked on, if any.</summary>
     public RecoveryRunId? CurrentRun { get { lock (_lock) return _currentRun; } }
@@ -284,7 +290,7 @@ public sealed class RecoveryOrchestrator : IAsyncDisposable
                     ? (StageStatus.Failed, details)
                     : (StageStatus.Superseded, $"{run} is no longer the active run; {details}");
             }
-            var delay = _backoff.DelayBeforeRetry(attempt);
+            var delay = _schedule?.DelayBeforeRetry(attempt) ?? _backoff.DelayBeforeRetry(attempt);
             var wait = Task.Delay(delay, _time, token);
             Report(new RecoveryProgress(run, RecoveryProgressKind.BackoffScheduled, stage, failure.Value.Step, attempt, delay, details));
             await wait.ConfigureAwait(false);

@@ -59,6 +59,9 @@ internal static partial class DegradationLog
     [LoggerMessage(EventId = 1021, Level = LogLevel.Information, Message = "Degradation system stopped in {Mode}; {Processed} events processed, {Dropped} dropped")]
     public static partial void Stopped(ILogger logger, SystemMode mode, long processed, long dropped);
 
+    [LoggerMessage(EventId = 1040, Level = LogLevel.Error, Message = "Could not write dropped events to {Path}; retrying at the next report")]
+    public static partial void DroppedEventFileFailed(ILogger logger, Exception exception, string path);
+
     [LoggerMessage(EventId = 1022, Level = LogLevel.Error, Message = "Degradation shutdown step {Step} failed")]
     public static partial void ShutdownStepFailed(ILogger logger, Exception exception, string step);
 

@@ -4,8 +4,15 @@ namespace Degradation.Hosting;
 
 /// <summary>
 /// Instruments of the meter <c>"Degradation"</c> (OpenTelemetry semantic-convention style names). Counters
-/// that the hot path owns (bus, gate) are observed, so recording them costs the hot path nothing.
+/// that the hot path owns (bus, gate, load shedder) are observed, so recording them costs the hot path nothing.
 /// </summary>
+/// <remarks>
+/// Mode, transitions, bus and gate instruments are always there. The hosted service also tracks the registered
+/// <see cref="ProbeRunner"/>, <see cref="RecoveryOrchestrator"/> and write-buffer replay step; parts the
+/// application creates itself (load monitors and shedders, circuit breakers, idempotent retries, reconciliation
+/// and cache-invalidation steps) report once passed to a <c>Track</c> overload. Disposing what <c>Track</c>
+/// returns stops reporting that part.
+/// </remarks>
 public sealed class DegradationMetrics : IDisposable
 {
     /// <summary>The meter name.</summary>
@@ -14,6 +21,10 @@ public sealed class DegradationMetrics : IDisposable
     private readonly Meter _meter;
     private readonly bool _ownsMeter;
     private readonly Counter<long> _transitions;
+    private readonly LoadInstruments _load;
+    private readonly BreakerInstruments _breakers;
+    private readonly ProbeInstruments _probes;
+    private readonly RecoveryInstruments _recovery;
 
     /// <summary>Creates the instruments for <paramref name="system"/>, on a meter from <paramref name="meterFactory"/> when given.</summary>
     public DegradationMetrics(DegradationSystem system, IMeterFactory? meterFactory = null)
@@ -35,6 +46,10 @@ public sealed class DegradationMetrics : IDisposable
         _meter.CreateObservableUpDownCounter("degradation.events.pending", () => (long)bus.PendingCount, "{event}", "Events waiting in the bus.");
         if (gate.CountsDenials)
             _meter.CreateObservableCounter("degradation.gate.denials", () => ObserveDenials(gate), "{decision}", "Gate refusals by action and mode (DegradationOptions.CountGateDenials).");
+        _load = new LoadInstruments(_meter);
+        _breakers = new BreakerInstruments(_meter);
+        _probes = new ProbeInstruments(_meter);
+        _recovery = new RecoveryInstruments(_meter);
     }
 
     /// <summary>The meter.</summary>
@@ -65,6 +80,46 @@ public sealed class DegradationMetrics : IDisposable
         ArgumentNullException.ThrowIfNull(observe);
         _meter.CreateObservableCounter(name, observe, unit, description);
     }
+
+    /// <summary>Reports <paramref name="monitor"/>'s level (<c>degradation.load.level</c>) and its changes (<c>degradation.load.transitions</c>).</summary>
+    /// <returns>Dispose to stop reporting the monitor.</returns>
+    public IDisposable Track(LoadLevelMonitor monitor) => _load.Track(monitor);
+
+    /// <summary>Reports messages <paramref name="shedder"/> shed, by priority tier and by the load level that shed them (<c>degradation.load.shed</c>).</summary>
+    /// <param name="shedder">The shedder.</param>
+    /// <param name="name">Tells several shedders apart (tag <c>degradation.shedder</c>).</param>
+    /// <returns>Dispose to stop reporting the shedder.</returns>
+    public IDisposable Track(LoadShedder shedder, string name = "default") => _load.Track(shedder, name);
+
+    /// <summary>Reports <paramref name="breaker"/>'s state (<c>degradation.breaker.state</c>) and its changes (<c>degradation.breaker.transitions</c>).</summary>
+    /// <returns>Dispose to stop reporting the breaker.</returns>
+    public IDisposable Track(ComponentCircuitBreaker breaker) => _breakers.Track(breaker);
+
+    /// <summary>Reports <paramref name="runner"/>'s failed rounds (<c>degradation.probe.failures</c>) and round latency (<c>degradation.probe.latency</c>).</summary>
+    /// <returns>Dispose to stop reporting the runner.</returns>
+    public IDisposable Track(ProbeRunner runner) => _probes.Track(runner);
+
+    /// <summary>Reports the stage retries <paramref name="orchestrator"/> schedules (<c>degradation.retry.attempts</c>, source <c>recovery</c>).</summary>
+    /// <returns>Dispose to stop reporting the orchestrator.</returns>
+    public IDisposable Track(RecoveryOrchestrator orchestrator) => _recovery.Track(orchestrator);
+
+    /// <summary>Reports the retries <paramref name="retry"/> schedules (<c>degradation.retry.attempts</c>, source <c>operation</c>).</summary>
+    /// <param name="retry">The retry policy.</param>
+    /// <param name="operation">The operation it retries (tag <c>degradation.operation</c>), e.g. <c>"submit_order"</c>.</param>
+    /// <returns>Dispose to stop reporting the retries.</returns>
+    public IDisposable Track(IdempotentRetry retry, string operation) => _recovery.Track(retry, operation);
+
+    /// <summary>Reports the replays <paramref name="step"/> runs (<c>degradation.replay.duration</c>, <c>degradation.replay.entries</c>).</summary>
+    /// <returns>Dispose to stop reporting the step.</returns>
+    public IDisposable Track(WriteBufferReplayStep step) => _recovery.Track(step);
+
+    /// <summary>Reports how many instruments diverged at each of <paramref name="step"/>'s reconciliations (<c>degradation.reconciliation.divergence</c>).</summary>
+    /// <returns>Dispose to stop reporting the step.</returns>
+    public IDisposable Track(PositionReconciliationStep step) => _recovery.Track(step);
+
+    /// <summary>Reports the caches <paramref name="step"/> invalidates (<c>degradation.cache.invalidations</c>, <c>degradation.cache.invalidated_entries</c>).</summary>
+    /// <returns>Dispose to stop reporting the step.</returns>
+    public IDisposable Track(CacheInvalidationStep step) => _recovery.Track(step);
 
     private static IEnumerable<Measurement<long>> ObserveDenials(TradingGate gate)
     {

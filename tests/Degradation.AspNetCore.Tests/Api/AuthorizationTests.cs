@@ -20,6 +20,7 @@ public sealed class AuthorizationTests
     {
         "/degradation/status", "/degradation/permissions", "/degradation/components", "/degradation/history",
         "/degradation/events", "/degradation/me", "/degradation/", "/degradation/dashboard.js", "/degradation/dashboard.css",
+        "/degradation/health-report", "/degradation/health-report.js", "/degradation/health-report.css",
     };
 
     [Theory]

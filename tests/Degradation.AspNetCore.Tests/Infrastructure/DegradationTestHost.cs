@@ -34,6 +34,7 @@ public sealed class DegradationTestHost : IAsyncDisposable
     public DegradationSystem System { get; }
     public Uri BaseAddress { get; }
     public InMemoryAuditStore Audit { get; }
+    public IServiceProvider Services => _app.Services;
     public Uri Dashboard => new(BaseAddress, Prefix + "/");
 
     /// <summary>Options that reach Normal at once once every critical component has reported and recovery passed.</summary>
@@ -51,7 +52,8 @@ public sealed class DegradationTestHost : IAsyncDisposable
         Action<AuthorizationOptions>? authorization = null,
         bool bringUpToNormal = true,
         DegradationOptions? systemOptions = null,
-        Action<WebApplication>? map = null)
+        Action<WebApplication>? map = null,
+        Action<IServiceCollection>? services = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
         builder.Logging.ClearProviders();
@@ -63,6 +65,7 @@ public sealed class DegradationTestHost : IAsyncDisposable
         if (authorization is null) builder.Services.AddAuthorization();
         else builder.Services.AddAuthorization(authorization);
         builder.Services.AddDegradationEndpoints();
+        services?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.Urls.Add("http://127.0.0.1:0");

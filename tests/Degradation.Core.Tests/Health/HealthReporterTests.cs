@@ -116,4 +116,71 @@ public class HealthReporterTests
         Assert.IsType<InvalidOperationException>(changes.Single(c => c.Component == Fills).Error);
         Assert.Throws<ArgumentException>(() => coordinator.Register(new DelegateComponentFallback("order_status_polling", (_, _) => { }, _ => { })));
     }
+
+    [Fact]
+    public async Task An_active_fallback_refreshes_its_data_every_30_s_and_stops_once_deactivated()
+    {
+        await using var system = Create();
+        TestSystems.DriveToNormal(system, _time);
+        using var coordinator = new ComponentFallbackCoordinator(system);
+        var refreshes = new List<string>();
+        coordinator.Register(new DelegateComponentFallback("order_status_polling", (_, _) => { }, _ => { },
+            "Polls order status over REST", "Fills arrive up to 30 s late", c => refreshes.Add(c.Name)));
+        coordinator.Start();
+        Assert.Equal(30, system.Options.FallbackRefreshSeconds);
+
+        _time.Advance(TimeSpan.FromSeconds(30));
+        Assert.Empty(refreshes); // nothing active: nothing to refresh
+
+        system.ReportFailure(Fills, new ReasonCode("fills.disconnected"));
+        system.Bus.ProcessPending();
+        _time.Advance(TimeSpan.FromSeconds(29));
+        var before = refreshes.Count;
+        _time.Advance(TimeSpan.FromSeconds(31));
+        Assert.True(refreshes.Count > before, "no refresh within 30 s of activity");
+        Assert.All(refreshes, r => Assert.Equal("fills-ws", r));
+
+        system.ReportRecovered(Fills);
+        system.Bus.ProcessPending();
+        Assert.Null(coordinator.GetActive(Fills));
+        var afterRecovery = refreshes.Count;
+        _time.Advance(TimeSpan.FromSeconds(90));
+        Assert.Equal(afterRecovery, refreshes.Count);
+        Assert.Equal(refreshes.Count, coordinator.DataRefreshes);
+    }
+
+    [Fact]
+    public async Task The_report_describes_fallbacks_and_shows_tracked_breakers_and_chains()
+    {
+        await using var system = Create();
+        TestSystems.DriveToNormal(system, _time);
+        using var coordinator = new ComponentFallbackCoordinator(system);
+        coordinator.Register(new DelegateComponentFallback("order_status_polling", (_, _) => { }, _ => { }, "Polls order status over REST", "Fills arrive late"));
+        coordinator.Start();
+        var reporter = new HealthReporter(system, coordinator);
+        using var breaker = system.CreateCircuitBreaker(ComponentId.Db);
+        var chain = new FallbackChainBuilder<int>("quotes").Primary(_ => new ValueTask<int>(1)).Cache(_ => new ValueTask<int>(2)).Build(_time);
+        using var trackedBreaker = reporter.Track(breaker);
+        using var trackedChain = reporter.Track(chain);
+        system.Heartbeat(Fills);
+        system.Bus.ProcessPending();
+        Assert.Equal(OverallHealth.FullyOperational, reporter.Build().Overall);
+
+        breaker.Isolate("ops-1", "maintenance");
+        chain.FailOver("ops-1", "feed down");
+        system.Bus.ProcessPending();
+        var report = reporter.Build();
+
+        Assert.Equal(OverallHealth.Degraded, report.Overall);
+        Assert.Equal(BreakerState.Isolated, Assert.Single(report.Breakers).State);
+        Assert.Equal(PrimaryTierState.Broken, Assert.Single(report.FallbackChains).PrimaryState);
+        Assert.Contains("quotes -> cache", report.FallbackStrategies);
+        Assert.Contains(report.OptionalIssues, i => i.StartsWith("db: circuit breaker isolated by ops-1", StringComparison.Ordinal));
+        var fills = report.GetComponent(Fills)!;
+        Assert.Equal(new FallbackStrategyInfo("order_status_polling", "Polls order status over REST", "Fills arrive late", Active: false), fills.Fallback);
+
+        trackedBreaker.Dispose();
+        trackedChain.Dispose();
+        Assert.Empty(reporter.Build().Breakers);
+    }
 }

@@ -67,6 +67,82 @@ public sealed class RecoveryOrchestratorTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task The_plan_tracker_shows_each_phase_its_steps_retries_and_overall_progress()
+    {
+        Create(o => o.RecoveryStableSeconds = 10);
+        var failures = 1;
+        Step(RecoveryStage.ConnectBroker, "reconnect", _ => failures-- > 0 ? RecoveryStepResult.Failure("broker refuses connections") : RecoveryStepResult.Success());
+        Step(RecoveryStage.CatchupMarketData, "invalidate-caches");
+        Step(RecoveryStage.VerifyRisk, "verify-risk");
+        using var tracker = new RecoveryPlanTracker(_orchestrator);
+        var retrying = new TaskCompletionSource<RecoveryPlan>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var finished = new TaskCompletionSource<RecoveryPlan>(TaskCreationOptions.RunContinuationsAsynchronously);
+        tracker.Updated += plan =>
+        {
+            if (plan.Phases[0].Status == RecoveryPhaseStatus.Retrying) retrying.TrySetResult(plan);
+            if (plan.Finished is not null) finished.TrySetResult(plan);
+        };
+        Assert.Null(tracker.GetPlan().Run);
+        var run = _system.StateMachine.ActiveRecoveryRun!.Value;
+        HeartbeatCritical();
+
+        _orchestrator.Start();
+        var plan = await retrying.Task.Within();
+
+        Assert.Equal(run, plan.Run);
+        Assert.Equal([RecoveryStage.ConnectBroker, RecoveryStage.CatchupMarketData, RecoveryStage.VerifyRisk, RecoveryStage.Ready], plan.Phases.Select(p => p.Stage));
+        Assert.Equal(1, plan.Phases[0].Attempt);
+        Assert.Equal(new RecoveryPlanStep("reconnect", RecoveryPlanStepStatus.Failed), plan.Phases[0].Steps.Single());
+        Assert.Equal(RecoveryPhaseStatus.Pending, plan.Phases[1].Status);
+        Assert.Equal(0, plan.PercentComplete);
+        Assert.Null(plan.Finished);
+        Assert.NotEqual(SystemMode.Normal, _system.Gate.Mode);
+
+        _time.Advance((await _progress.WaitForBackoff(1)).Delay!.Value);
+        plan = await finished.Task.Within();
+
+        Assert.Equal(RecoveryRunStatus.Completed, plan.Finished);
+        Assert.Equal(100, plan.PercentComplete);
+        Assert.All(plan.Phases, p => Assert.Equal(RecoveryPhaseStatus.Completed, p.Status));
+        Assert.Equal(2, plan.Phases[0].Attempt);
+        Assert.All(plan.Phases.SelectMany(p => p.Steps), s => Assert.Equal(RecoveryPlanStepStatus.Succeeded, s.Status));
+    }
+
+    [Fact]
+    public async Task A_configured_backoff_schedule_replaces_the_exponential_series_and_its_last_delay_repeats()
+    {
+        Create(o => { o.MaxRecoveryAttempts = 6; o.RecoveryBackoffScheduleMs = [10_000, 20_000, 30_000, 60_000]; });
+        Step(RecoveryStage.ConnectBroker, "reconnect", _ => RecoveryStepResult.Failure("broker refuses connections"));
+        var run = _system.StateMachine.ActiveRecoveryRun!.Value;
+
+        _orchestrator.Start();
+        var delays = new List<TimeSpan>();
+        for (var i = 1; i <= 5; i++)
+        {
+            var backoff = await _progress.WaitForBackoff(i);
+            delays.Add(backoff.Delay!.Value);
+            Assert.NotEqual(SystemMode.Normal, _system.Gate.Mode); // retrying never opens the gate
+            _time.Advance(backoff.Delay.Value);
+        }
+        var outcome = await _orchestrator.WhenRunFinishedAsync(run).Within();
+
+        Assert.Equal([10, 20, 30, 60, 60], delays.Select(d => d.TotalSeconds));
+        Assert.Equal([10, 20, 30, 60], _orchestrator.Schedule!.Delays.Select(d => d.TotalSeconds));
+        Assert.Equal(RecoveryRunStatus.Failed, outcome.Status);
+        Assert.Equal(SystemMode.Halt, _system.Gate.Mode);
+    }
+
+    [Fact]
+    public void A_backoff_schedule_with_a_non_positive_delay_is_refused_naming_its_position()
+    {
+        var options = new DegradationOptions { RecoveryBackoffScheduleMs = [10_000, 0] };
+        var error = Assert.Throws<DegradationOptionsException>(() => DegradationSystem.Create(options));
+        Assert.Contains("RecoveryBackoffScheduleMs[1] must be > 0 (was 0)", error.Message);
+        Assert.Null(BackoffSchedule.ForRecovery(new DegradationOptions())); // default: exponential, as before
+        Assert.Throws<ArgumentException>(() => new BackoffSchedule([]));
+    }
+
+    [Fact]
     public async Task Stage_backoff_delays_are_exactly_the_configured_series_then_recovery_failed_halts()
     {
         Create(o => { o.MaxRecoveryAttempts = 4; o.RecoveryBackoffBaseMs = 1000; o.RecoveryBackoffMaxMs = 2500; });
