@@ -15,12 +15,11 @@ public sealed class ScenarioReportTests(AllScenariosFixture run, ITestOutputHelp
     private static readonly string[] MustDeliverScenarios = ["broker-outage", "risk-breach", "position-mismatch"];
 
     [Fact]
-    public void Every_scenario_ran_and_the_run_stayed_within_budget()
+    public void Every_scenario_ran()
     {
         output.WriteLine($"{run.Results.Count} scenarios in {run.Elapsed.TotalSeconds:0.0} s real at x{AllScenariosFixture.Speed}");
         output.WriteLine(ReportWriter.Table(run.Results));
         Assert.Equal(ScenarioRunner.All.Select(s => s.Name), run.Results.Select(r => r.Name));
-        Assert.True(run.Elapsed < TimeSpan.FromSeconds(90), $"the run took {run.Elapsed.TotalSeconds:0.0} s");
     }
 
     [Theory]

@@ -20,7 +20,10 @@ public static class SimulationDefaults
         o.RiskTimeoutConsecutiveCount = 3;
         o.RecoveryBackoffBaseMs = 500;
         o.RecoveryBackoffMaxMs = 2000;
-        o.RecoveryStageTimeoutMs = 5000;
+        // Generous in simulated time: at x20-x40 a recovery step's real work (fsync'd replay, reconciliation) on a busy
+        // machine would otherwise outlast a short stage timeout and halt a scenario that tests something else.
+        o.RecoveryStageTimeoutMs = 60_000;
+        o.DbBufferMaxSeconds = 600;
         o.ComponentStatusTtlSeconds = 10;
         o.TickIntervalMs = 200;
         // Workaround: AddProbe registers a bare ComponentOptions for a well-known component when none exists, which
