@@ -51,7 +51,7 @@ public sealed class EventStreamTests
         var second = await events.NextAsync(timeout.Token);
         Assert.Equal(missed, [long.Parse(first.Id!, System.Globalization.CultureInfo.InvariantCulture), long.Parse(second.Id!, System.Globalization.CultureInfo.InvariantCulture)]);
         Assert.Equal("safe_mode_disconnected", first.Json.Str("to_mode"));
-        Assert.Equal("halt", second.Json.Str("to_mode"));
+        Assert.Equal("degraded", second.Json.Str("to_mode"));
     }
 
     [Fact]
@@ -66,7 +66,7 @@ public sealed class EventStreamTests
         var flood = Task.Run(() =>
         {
             for (var i = 0; i < 1000; i++)
-                host.System.StateMachine.ForceMode(i % 2 == 0 ? SystemMode.SafeModeDisconnected : SystemMode.SafeMode, TimeSpan.FromSeconds(60), "alice", "flood " + i);
+                host.System.StateMachine.ForceMode(i % 2 == 0 ? SystemMode.SafeMode : SystemMode.Degraded, TimeSpan.FromSeconds(60), "alice", "flood " + i);
         });
         await flood;
         SseReader.Event next;

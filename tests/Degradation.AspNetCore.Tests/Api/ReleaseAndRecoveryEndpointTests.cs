@@ -42,9 +42,6 @@ public sealed class ReleaseAndRecoveryEndpointTests
         await client.PostRawAsync("/degradation/force", """{"mode":"normal","ttl_seconds":600,"reason":"trust me","acknowledge":["broker.disconnect"]}""");
         Assert.Equal(SystemMode.Normal, host.System.Gate.Mode);
 
-        await client.PostRawAsync("/degradation/force", """{"mode":"halt","ttl_seconds":600,"reason":"stop"}""");
-        Assert.True(host.System.StateMachine.ReleaseHalt("alice", "go on").Accepted);
-        await client.PostRawAsync("/degradation/force", """{"mode":"safe_mode_disconnected","ttl_seconds":600,"reason":"hold"}""");
         var body = await (await client.PostRawAsync("/degradation/release", """{"target":"override","reason":"done"}""")).JsonAsync();
         Assert.Equal("safe_mode_disconnected", body.GetProperty("status").Str("mode"));
     }
@@ -65,12 +62,6 @@ public sealed class ReleaseAndRecoveryEndpointTests
         await using var host = await DegradationTestHost.StartAsync();
         host.System.ReportFailure(ComponentId.Broker, ReasonCode.BrokerMismatch);
         Assert.Equal(SystemMode.Halt, host.System.Gate.Mode);
-        // An automatic Halt needs its reasons acknowledged, which this API does not take yet: a conflict.
-        using var refused = await host.OperatorClient().PostRawAsync("/degradation/release", """{"target":"halt","reason":"positions reconciled by hand"}""");
-        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
-        Assert.Contains("broker.mismatch", (await refused.JsonAsync()).Str("detail"));
-        Assert.True(host.System.StateMachine.ReleaseHalt("bob", "reconciled", acknowledge: [ReasonCode.BrokerMismatch]).Accepted);
-        host.System.StateMachine.Halt("bob", "kill switch drill"); // an operator's own Halt releases without acknowledgement
 
         using var response = await host.OperatorClient().PostRawAsync("/degradation/release", """{"target":"halt","reason":"positions reconciled by hand","acknowledge":["broker.mismatch"]}""");
 
@@ -82,7 +73,7 @@ public sealed class ReleaseAndRecoveryEndpointTests
         Assert.Equal("connect_broker", body.GetProperty("status").Str("stage"));
 
         await host.System.StateMachine.FlushObserversAsync();
-        var released = Assert.Single(host.Audit.Entries, t => t.Kind == TransitionKind.HaltReleased && t.OperatorId == "alice");
+        var released = Assert.Single(host.Audit.Entries, t => t.Kind == TransitionKind.HaltReleased);
         Assert.Equal("alice", released.OperatorId);
         Assert.Equal("positions reconciled by hand", released.Details);
     }

@@ -53,7 +53,7 @@ public sealed partial class DashboardBrowserTests(ChromiumBrowser browser, ITest
         browser.WaitFor(_ => browser.Element("override-banner").Displayed, "the override banner");
         Assert.Contains("forced by alice", browser.Element("override-text").Text);
         Assert.Contains("broker failover drill", browser.Element("override-text").Text);
-        browser.WaitFor(_ => Mode == "safe_mode_disconnected", "the forced mode's badge");
+        browser.WaitFor(_ => Mode == "degraded", "the forced Degraded badge");
         Assert.True(browser.Element("override-tag").Displayed);
         var first = Remaining();
         Assert.InRange(first, 100, 120);
