@@ -57,7 +57,7 @@ public sealed class AuditAcrossOutageTests(PostgresServer server, ITestOutputHel
 
         await server.StopAsync();
         await modes.WaitForAsync(SystemMode.SafeMode, Wait); // the lost policy channel fails closed
-        sm.ForceMode(SystemMode.Halt, TimeSpan.FromSeconds(30), "op-during", "halt during the outage");
+        sm.ForceMode(SystemMode.SafeModeDisconnected, TimeSpan.FromSeconds(30), "op-during", "hold during the outage"); // a forced Halt would be the kill switch, released only by ReleaseHalt
         sm.ReleaseOverride("op-during", "done");
         await sm.FlushObserversAsync();
         var audit = postgres.AuditStore!;
