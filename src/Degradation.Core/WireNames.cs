@@ -3,9 +3,9 @@ using System.Globalization;
 namespace Degradation;
 
 /// <summary>
-/// The wire names (JSON, metrics tags, audit and database text) of the core enums: the seed's snake_case strings (<c>safe_mode_disconnected</c>,
+/// The wire names (JSON, metrics tags, audit and database text) of the core enums: snake_case strings (<c>safe_mode_disconnected</c>,
 /// <c>catchup_marketdata</c>, <c>reduce_only</c>, …). Written by hand rather than derived from a naming
-/// policy because the seed's names are not a mechanical transform (<c>CatchupMarketData</c> is
+/// policy because the names are not a mechanical transform (<c>CatchupMarketData</c> is
 /// <c>catchup_marketdata</c>).
 /// </summary>
 public static class WireNames

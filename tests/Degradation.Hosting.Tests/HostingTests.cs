@@ -38,7 +38,7 @@ public class HostingTests
         Assert.Equal(2, system.Options.RecoveryStableSeconds);
         Assert.Equal(SystemMode.Degraded, system.Policy.DecisionMatrix["orderbook.gap"]);
         Assert.True(system.Policy.IsMustDeliver(new ReasonCode("venue.kill_switch")));
-        Assert.True(system.Policy.IsMustDeliver(ReasonCode.BrokerDisconnect), "the seed's must-deliver reasons stay");
+        Assert.True(system.Policy.IsMustDeliver(ReasonCode.BrokerDisconnect), "the default must-deliver reasons stay");
         Assert.Equal("rest-polling", system.Policy.GetComponent(new ComponentId("orderbook-ws"))!.Fallback);
         Assert.Equal(25m, system.Policy.GetLimits(SystemMode.Degraded)!.MaxOrderQuantity);
         Assert.Same(system.Gate, host.Services.GetRequiredService<ITradingGate>());

@@ -2,7 +2,7 @@ using BenchmarkDotNet.Attributes;
 
 namespace Degradation.Benchmarks.Load;
 
-/// <summary>Target: level evaluation ≤ 50 ns (SPEC §11). Caller-supplied heap load (no GC query).</summary>
+/// <summary>Target: level evaluation ≤ 50 ns. Caller-supplied heap load (no GC query).</summary>
 [MemoryDiagnoser]
 public class LoadLevelBenchmarks
 {

@@ -2,7 +2,7 @@ using BenchmarkDotNet.Attributes;
 
 namespace Degradation.Benchmarks.Load;
 
-/// <summary>Target: ShouldProcess ≤ 5 ns and 0 B (SPEC §11).</summary>
+/// <summary>Target: ShouldProcess ≤ 5 ns and 0 B.</summary>
 [MemoryDiagnoser]
 public class LoadShedderBenchmarks
 {
@@ -14,7 +14,7 @@ public class LoadShedderBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        // Seed 002's ASX tiers.
+        // The example ASX symbol tiers.
         _shedder = new LoadShedder(new LoadSheddingOptions
         {
             Tier1Symbols = ["BHP", "CBA", "CSL", "NAB", "WBC", "ANZ", "WES", "MQG", "RIO", "TLS", "WOW", "FMG", "NCM", "STO", "WPL", "AMC", "GMG", "TCL", "COL", "ALL"],

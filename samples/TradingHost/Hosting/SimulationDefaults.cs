@@ -29,7 +29,7 @@ public static class SimulationDefaults
         // Workaround: AddProbe registers a bare ComponentOptions for a well-known component when none exists, which
         // replaces the policy's built-in registration and loses its TimeoutReason (a broker probe failure would then
         // report "broker.unavailable" → SafeMode instead of broker.disconnect → SafeModeDisconnected, and a hanging
-        // risk service "risk.unavailable" instead of risk.timeout). Registering them explicitly keeps the seed's reasons.
+        // risk service "risk.unavailable" instead of risk.timeout). Registering them explicitly keeps the documented reasons.
         Register(o, ComponentId.Broker, ReasonCode.BrokerDisconnect, "broker");
         Register(o, ComponentId.MarketData, ReasonCode.MarketDataStale, "market data");
         Register(o, ComponentId.Risk, ReasonCode.RiskTimeout, "risk");

@@ -4,7 +4,7 @@ namespace TradingHost.Simulation;
 
 /// <summary>
 /// Sends orders to the broker through <see cref="IdempotentRetry"/>: a submission whose response is lost is looked up
-/// by client order id before any retry, so it is never sent twice (seed 003, chaos test 2).
+/// by client order id before any retry, so it is never sent twice (chaos test 2).
 /// </summary>
 public sealed class OrderRouter
 {

@@ -69,7 +69,7 @@ public sealed class OrderbookProbe(SimulatedOrderbookFeed feed) : IProbe
         ValueTask.FromResult(feed.Fault.IsDown ? ProbeResult.Unhealthy(details: "websocket closed") : ProbeResult.Healthy());
 }
 
-/// <summary>Seed 004's fallback: poll the order book over REST while the websocket is down.</summary>
+/// <summary>The order-book fallback: poll the order book over REST while the websocket is down.</summary>
 public sealed class RestPollingFallback(SimulatedOrderbookFeed feed) : IComponentFallback
 {
     public const string StrategyName = "rest-polling";

@@ -1,6 +1,6 @@
 namespace TradingHost.Simulation;
 
-/// <summary>An optional websocket order-book feed with a REST polling fallback (seed 004).</summary>
+/// <summary>An optional websocket order-book feed with a REST polling fallback.</summary>
 public sealed class SimulatedOrderbookFeed
 {
     private long _webSocketReads;

@@ -1,6 +1,6 @@
 namespace Degradation.AspNetCore.Contracts;
 
-/// <summary>Answer of POST <c>force</c>: the seed's <c>ForceOverrideResponse</c> plus the transition and status.</summary>
+/// <summary>Answer of POST <c>force</c>: the override outcome plus the transition and status.</summary>
 public sealed class ForceResponse
 {
     /// <summary>The forced mode.</summary>

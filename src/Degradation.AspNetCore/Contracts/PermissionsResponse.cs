@@ -9,7 +9,7 @@ public sealed class PermissionsResponse
     public string? Stage { get; init; }
     /// <summary>Sequence number of the snapshot.</summary>
     public required long Sequence { get; init; }
-    /// <summary>The seed's shape: action → allowed.</summary>
+    /// <summary>Action → allowed.</summary>
     public required IReadOnlyDictionary<string, bool> Permissions { get; init; }
     /// <summary>Every action with its decision and advice.</summary>
     public required IReadOnlyList<ActionPermissionResponse> Actions { get; init; }

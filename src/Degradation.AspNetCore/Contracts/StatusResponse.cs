@@ -1,6 +1,6 @@
 namespace Degradation.AspNetCore.Contracts;
 
-/// <summary>The system status (GET <c>status</c>): the seed's <c>SystemStatus</c> plus override details and recovery run.</summary>
+/// <summary>The system status (GET <c>status</c>): mode, stage and components plus override details and recovery run.</summary>
 public sealed class StatusResponse
 {
     /// <summary>The mode: <c>normal</c>, <c>degraded</c>, <c>safe_mode</c>, <c>safe_mode_disconnected</c>, <c>halt</c> or <c>recovering</c>.</summary>

@@ -1,6 +1,6 @@
 namespace Degradation.AspNetCore.Contracts;
 
-/// <summary>One recorded transition (the seed's <c>ModeTransition</c> plus sequence, kind, stages and run).</summary>
+/// <summary>One recorded transition (from, to, reason, component and times, plus sequence, kind, stages and run).</summary>
 public sealed class TransitionResponse
 {
     /// <summary>Strictly increasing sequence number (also the Server-Sent Events id).</summary>

@@ -9,6 +9,6 @@ public static class AlertAudiences
     public const string Risk = "risk";
     /// <summary>Engineers on call.</summary>
     public const string OnCall = "oncall";
-    /// <summary>Those who approve degraded operation (seed 001: approvals go to management).</summary>
+    /// <summary>Those who approve degraded operation (by default, approvals go to management).</summary>
     public const string Management = "management";
 }

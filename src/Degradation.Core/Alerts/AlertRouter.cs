@@ -3,7 +3,7 @@ using System.Threading.Channels;
 namespace Degradation;
 
 /// <summary>
-/// Routes <see cref="Alert"/>s to <see cref="IAlertSink"/>s by audience and severity (SPEC §12) without ever
+/// Routes <see cref="Alert"/>s to <see cref="IAlertSink"/>s by audience and severity without ever
 /// blocking the publisher: <see cref="Publish(Alert)"/> writes to a bounded queue (drops are counted) and one
 /// background loop delivers, each attempt bounded by a timeout. A sink that fails goes down: it is reported
 /// once to the state machine as <c>alerts.channel_down</c> on <see cref="ComponentId.Alerts"/>, a

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Degradation;
 
 /// <summary>
-/// A tamper-evident, in-memory audit trail (SPEC §12): every entry is chained to the previous one by SHA-256.
+/// A tamper-evident, in-memory audit trail: every entry is chained to the previous one by SHA-256.
 /// Attach it to the state machine with <c>stateMachine.AddAuditStore(trail)</c> to record every transition,
 /// override and release; operators' approvals and other commands are appended with
 /// <see cref="AppendApproval"/> and <see cref="AppendOperatorAction"/>. Bounded: when full, the oldest entries

@@ -1,7 +1,7 @@
 namespace Degradation;
 
 /// <summary>
-/// Durable, ordered storage for buffered writes (SPEC §9). Implementations: in-memory (tests), the file WAL
+/// Durable, ordered storage for buffered writes (docs/RULES.md, Write buffer). Implementations: in-memory (tests), the file WAL
 /// (embedded default, package Degradation.Storage.File) and PostgreSQL. Thread-safe.
 /// </summary>
 public interface IWalStore : IAsyncDisposable

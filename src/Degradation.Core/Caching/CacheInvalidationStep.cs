@@ -1,7 +1,7 @@
 namespace Degradation;
 
 /// <summary>
-/// A recovery step that invalidates caches after a reconnect (seed 003: no stale cache is served once the source is
+/// A recovery step that invalidates caches after a reconnect (no stale cache is served once the source is
 /// back). Register it on the stage after the reconnect, e.g. <see cref="RecoveryStage.CatchupMarketData"/>.
 /// </summary>
 public sealed class CacheInvalidationStep : IRecoveryStep

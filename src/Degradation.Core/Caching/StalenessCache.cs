@@ -1,7 +1,7 @@
 namespace Degradation;
 
 /// <summary>
-/// A thread-safe keyed cache whose entries carry their source and monotonic capture time (SPEC §10). Readings say
+/// A thread-safe keyed cache whose entries carry their source and monotonic capture time (docs/RULES.md, Caches). Readings say
 /// how old they are and whether they are stale; <see cref="Answer"/> says so in words for queries answered while the
 /// broker is disconnected. <see cref="InvalidateAll"/> (run on reconnect) drops everything and refuses values
 /// captured before it, so a load that started before the reconnect cannot bring stale data back.

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Degradation;
 
-/// <summary>Thresholds of the <see cref="FailureClassifier"/> (seed 001's failure detector). A signal breaches a threshold when it is strictly above it.</summary>
+/// <summary>Thresholds of the <see cref="FailureClassifier"/>. A signal breaches a threshold when it is strictly above it.</summary>
 public sealed class FailureClassificationOptions
 {
     /// <summary>Latency (ms) above which quality is degraded (seed: 500).</summary>

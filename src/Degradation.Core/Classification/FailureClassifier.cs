@@ -1,7 +1,7 @@
 namespace Degradation;
 
 /// <summary>
-/// Classifies a dependency's latency, error rate and queue depth (SPEC §12, seed 001) and turns the verdict
+/// Classifies a dependency's latency, error rate and queue depth and turns the verdict
 /// into a <see cref="SystemEvent"/>. The table, strictly-above thresholds:
 /// <list type="table">
 /// <item><term>error rate &gt; critical</term><description><see cref="FailureKind.ErrorSpike"/>, Critical, failure</description></item>
@@ -11,11 +11,11 @@ namespace Degradation;
 /// <item><term>error rate &gt; warning</term><description><see cref="FailureKind.ErrorsElevated"/>, quality degraded</description></item>
 /// <item><term>queue depth &gt; warning</term><description><see cref="FailureKind.QueueElevated"/>, quality degraded</description></item>
 /// </list>
-/// The first matching row wins, so the most severe breach is reported (the seed checked latency before the
-/// error rate and so reported a CRITICAL error spike as a HIGH latency problem). A failure becomes a
+/// The first matching row wins, so the most severe breach is reported (checking latency before the
+/// error rate would report a CRITICAL error spike as a HIGH latency problem). A failure becomes a
 /// <see cref="EventType.FailCritical"/> event for a critical component and <see cref="EventType.FailSupport"/>
 /// otherwise; a warning becomes <see cref="EventType.QualityDegraded"/>; a healthy sample makes no event.
-/// Classification is instantaneous: hysteresis (N bad samples in a row) belongs to the caller's detector (SPEC rule 3).
+/// Classification is instantaneous: hysteresis (N bad samples in a row) belongs to the caller's detector (rule 3 in docs/RULES.md).
 /// Stateless and thread-safe.
 /// </summary>
 public sealed class FailureClassifier
@@ -23,7 +23,7 @@ public sealed class FailureClassifier
     private readonly FailureClassificationOptions _options;
 
     /// <summary>Creates a classifier.</summary>
-    /// <param name="options">Thresholds; seed 001's when null.</param>
+    /// <param name="options">Thresholds; the defaults when null.</param>
     /// <exception cref="DegradationOptionsException">A threshold is invalid; the message names it.</exception>
     public FailureClassifier(FailureClassificationOptions? options = null)
     {

@@ -11,10 +11,10 @@ public enum FailureKind : byte
     ErrorsElevated = 2,
     /// <summary>Queue depth above its warning threshold (quality degraded).</summary>
     QueueElevated = 3,
-    /// <summary>Latency above its critical threshold (failure, seed severity HIGH).</summary>
+    /// <summary>Latency above its critical threshold (failure, severity Warning).</summary>
     HighLatency = 4,
-    /// <summary>Error rate above its critical threshold (failure, seed severity CRITICAL).</summary>
+    /// <summary>Error rate above its critical threshold (failure, severity Critical).</summary>
     ErrorSpike = 5,
-    /// <summary>Queue depth above its critical threshold (failure, seed severity HIGH).</summary>
+    /// <summary>Queue depth above its critical threshold (failure, severity Warning).</summary>
     CapacityExceeded = 6,
 }

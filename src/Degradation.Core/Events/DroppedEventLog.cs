@@ -1,7 +1,7 @@
 namespace Degradation;
 
 /// <summary>
-/// The fallback record of events the bus dropped (SPEC §6): the most recent drops, bounded, so an
+/// The fallback record of events the bus dropped: the most recent drops, bounded, so an
 /// overwhelmed bus still leaves evidence of what it lost. Thread-safe.
 /// </summary>
 public sealed class DroppedEventLog

@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace Degradation;
 
 /// <summary>
-/// Carries events from detectors to the state machine and to subscribers (SPEC §6). Bounded for
+/// Carries events from detectors to the state machine and to subscribers (docs/RULES.md, Event bus). Bounded for
 /// non-critical events; <see cref="Publish(in SystemEvent)"/> never blocks. A must-deliver event is applied to the state
 /// machine before <see cref="Publish(in SystemEvent)"/> returns (the gate already reflects it) and is never dropped; it is
 /// also queued so the state machine processes it again in order. Subscribers see events in order on one
@@ -174,7 +174,7 @@ public sealed class EventBus : IAsyncDisposable
     private bool PublishMustDeliver(in SystemEvent systemEvent)
     {
         Interlocked.Increment(ref _mustDelivered);
-        // Emergency path (SPEC rule 7): the gate reflects the event before Publish returns, whatever the queue holds.
+        // Emergency path (rule 7 in docs/RULES.md): the gate reflects the event before Publish returns, whatever the queue holds.
         var epoch = _stateMachine.ApplyEmergency(systemEvent);
         if (Volatile.Read(ref _state) == Stopped) return true;
         Interlocked.Increment(ref _pending); // never refused: must-deliver events are kept beyond capacity

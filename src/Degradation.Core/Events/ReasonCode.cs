@@ -4,7 +4,7 @@ namespace Degradation;
 
 /// <summary>
 /// Why an event happened or a transition was made. Extensible: the well-known codes below carry
-/// the seed's string forms, and applications define their own (map them to a mode in
+/// their documented snake_case string forms, and applications define their own (map them to a mode in
 /// <see cref="DegradationOptions.DecisionMatrix"/>). Compared by ordinal string value.
 /// </summary>
 public readonly struct ReasonCode : IEquatable<ReasonCode>

@@ -3,7 +3,7 @@ using System.Text;
 namespace Degradation;
 
 /// <summary>
-/// The governance shared by every <see cref="FallbackChain{T}"/> (SPEC §12, seed 001): ordered tiers with
+/// The governance shared by every <see cref="FallbackChain{T}"/> (docs/RULES.md, Fallback governance): ordered tiers with
 /// per-tier consecutive-failure breakers, automatic failover except into tiers that need an operator's
 /// approval, and the gradual restoration of the primary — a ramp of traffic shares, each step validated
 /// (consecutive passes, p99 latency, error rate, throughput) and rolled back on an error spike. Every

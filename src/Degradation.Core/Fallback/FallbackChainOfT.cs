@@ -1,7 +1,7 @@
 namespace Degradation;
 
 /// <summary>
-/// A fallback chain that produces a <typeparamref name="T"/> (SPEC §12): <see cref="ExecuteAsync"/> tries the
+/// A fallback chain that produces a <typeparamref name="T"/>: <see cref="ExecuteAsync"/> tries the
 /// tiers in order and tells the caller which tier answered and at what quality. While the primary is active
 /// a call costs one volatile read more than calling the primary directly (and allocates nothing when the
 /// primary completes synchronously); governance (see <see cref="FallbackChain"/>) runs only when something

@@ -3,12 +3,12 @@ using System.Globalization;
 namespace Degradation;
 
 /// <summary>
-/// Governance of a <see cref="FallbackChain{T}"/> (SPEC §12, seed 001): per-tier breaking, failover, approval,
+/// Governance of a <see cref="FallbackChain{T}"/> (docs/RULES.md, Fallback governance): per-tier breaking, failover, approval,
 /// and the validated, gradual restoration of the primary with rollback on an error spike.
 /// </summary>
 public sealed class FallbackChainOptions
 {
-    /// <summary>Consecutive failures that break a tier (seed 001: 3).</summary>
+    /// <summary>Consecutive failures that break a tier (default 3).</summary>
     public int FailureThreshold { get; set; } = 3;
 
     /// <summary>
@@ -24,7 +24,7 @@ public sealed class FallbackChainOptions
     /// <summary>Start restoring the primary by itself after <see cref="BreakDurationSeconds"/>. When false, an operator starts it (<see cref="FallbackChain.BeginRestoration"/>).</summary>
     public bool AutoRestore { get; set; } = true;
 
-    /// <summary>The restoration ramp (seed 001: 10 % for 5 min, 25 % for 5 min, 50 % for 10 min, then 100 %). Percentages rise strictly and the last is 100.</summary>
+    /// <summary>The restoration ramp (default 10 % for 5 min, 25 % for 5 min, 50 % for 10 min, then 100 %). Percentages rise strictly and the last is 100.</summary>
     public List<RestorationRampStep> RestorationRamp { get; set; } =
     [
         new(10, 300),
@@ -33,19 +33,19 @@ public sealed class FallbackChainOptions
         new(100, 0),
     ];
 
-    /// <summary>Validation: consecutive successful primary calls needed at the end of a step (seed 001: 3).</summary>
+    /// <summary>Validation: consecutive successful primary calls needed at the end of a step (default 3).</summary>
     public int MinConsecutivePasses { get; set; } = 3;
 
-    /// <summary>Validation: highest p99 latency of the step's primary calls, in milliseconds (seed 001: 500).</summary>
+    /// <summary>Validation: highest p99 latency of the step's primary calls, in milliseconds (default 500).</summary>
     public double MaxP99LatencyMs { get; set; } = 500;
 
-    /// <summary>Validation: highest error rate of the step's primary calls, 0–1 (seed 001: 0.01).</summary>
+    /// <summary>Validation: highest error rate of the step's primary calls, 0–1 (default 0.01).</summary>
     public double MaxErrorRate { get; set; } = 0.01;
 
-    /// <summary>Validation: lowest rate of primary calls per second during the step; 0 disables the check (seed 001 used 100 rps, a workload-specific figure).</summary>
+    /// <summary>Validation: lowest rate of primary calls per second during the step; 0 disables the check (default 0: a floor such as 100 rps is workload-specific, so the check is off unless set).</summary>
     public double MinThroughputPerSecond { get; set; }
 
-    /// <summary>Rollback: an error rate of the step's primary calls above this rolls the restoration back (seed 001: 0.05) ...</summary>
+    /// <summary>Rollback: an error rate of the step's primary calls above this rolls the restoration back (default 0.05) ...</summary>
     public double RollbackErrorRate { get; set; } = 0.05;
 
     /// <summary>... once the step has at least this many primary calls. (<see cref="FailureThreshold"/> consecutive failures roll back at any count.)</summary>
@@ -60,7 +60,7 @@ public sealed class FallbackChainOptions
     /// <summary>Audience of failover, rollback and restoration alerts.</summary>
     public string AlertAudience { get; set; } = AlertAudiences.Operators;
 
-    /// <summary>Audience of approval requests (seed 001: management).</summary>
+    /// <summary>Audience of approval requests (default: management).</summary>
     public string ApprovalAudience { get; set; } = AlertAudiences.Management;
 
     private static readonly double MaxBreakDurationSeconds = BreakerTime.MaxTimerDelay.TotalSeconds;

@@ -1,6 +1,6 @@
 namespace Degradation;
 
-/// <summary>Seed 001's per-kind defaults for fallback tiers.</summary>
+/// <summary>The per-kind defaults for fallback tiers.</summary>
 public static class FallbackTierDefaults
 {
     /// <summary>Expected quality in percent: primary 100, secondary 90, cache 80, degraded 60, static 30, error 0.</summary>

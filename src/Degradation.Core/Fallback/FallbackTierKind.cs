@@ -1,6 +1,6 @@
 namespace Degradation;
 
-/// <summary>The role of a tier in a fallback chain (seed 001). Each kind has a default quality and approval rule (see <see cref="FallbackTierDefaults"/>).</summary>
+/// <summary>The role of a tier in a fallback chain. Each kind has a default quality and approval rule (see <see cref="FallbackTierDefaults"/>).</summary>
 public enum FallbackTierKind : byte
 {
     /// <summary>The normal source (quality 100).</summary>

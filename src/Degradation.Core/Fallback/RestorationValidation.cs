@@ -1,6 +1,6 @@
 namespace Degradation;
 
-/// <summary>The outcome of validating a restoration step (seed 001's recovery checks).</summary>
+/// <summary>The outcome of validating a restoration step.</summary>
 /// <param name="AllPassed">True when every check passed.</param>
 /// <param name="Checks">Each check.</param>
 /// <param name="Metrics">What was measured.</param>

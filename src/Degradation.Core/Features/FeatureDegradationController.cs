@@ -3,9 +3,9 @@ using System.Collections.Frozen;
 namespace Degradation;
 
 /// <summary>
-/// Feature toggles per degradation level (SPEC §12, seed 001). The state of a feature is computed from the
+/// Feature toggles per degradation level. The state of a feature is computed from the
 /// current level's rule — never accumulated — so returning to a milder level re-enables what the harsher one
-/// switched off (seed 001 left them disabled). <see cref="IsFeatureAvailable"/> is a lock-free dictionary
+/// switched off, instead of leaving them disabled. <see cref="IsFeatureAvailable"/> is a lock-free dictionary
 /// lookup. Level changes are recorded, audited and, when users must be told, raised as alerts. Thread-safe.
 /// </summary>
 public sealed class FeatureDegradationController
@@ -20,7 +20,7 @@ public sealed class FeatureDegradationController
     private int _level;
 
     /// <summary>Creates a controller at <see cref="FeatureDegradationLevel.Normal"/>.</summary>
-    /// <param name="options">The rules; seed 001's when null.</param>
+    /// <param name="options">The rules; the defaults when null.</param>
     /// <param name="timeProvider">Clock for the history; <see cref="TimeProvider.System"/> when null.</param>
     /// <param name="audit">When given, level changes are appended to it.</param>
     /// <param name="alerts">When given, a change to a level that requires notifying users raises an alert (audience operators).</param>

@@ -1,6 +1,6 @@
 namespace Degradation;
 
-/// <summary>Service degradation levels that decide which features stay available (seed 001). Higher = fewer features.</summary>
+/// <summary>Service degradation levels that decide which features stay available. Higher = fewer features.</summary>
 public enum FeatureDegradationLevel : byte
 {
     /// <summary>Everything available.</summary>

@@ -3,9 +3,9 @@ using System.Globalization;
 namespace Degradation;
 
 /// <summary>
-/// The preserve / reduce / disable rule of every <see cref="FeatureDegradationLevel"/>. Defaults are seed 001's
+/// The preserve / reduce / disable rule of every <see cref="FeatureDegradationLevel"/>. Defaults are the standard
 /// table (authentication, core_read, core_write, response_quality, feature_richness, analytics,
-/// recommendations, search, notifications), completed for the levels the seed left without a rule:
+/// recommendations, search, notifications), completed for the levels that have no standard rule:
 /// Emergency keeps only authentication and Offline disables everything.
 /// </summary>
 public sealed class FeatureDegradationOptions
@@ -13,7 +13,7 @@ public sealed class FeatureDegradationOptions
     /// <summary>The rule of each level; every level needs one.</summary>
     public Dictionary<FeatureDegradationLevel, FeatureLevelRule> Rules { get; set; } = CreateDefaultRules();
 
-    /// <summary>Seed 001's rules (see the class summary).</summary>
+    /// <summary>The default rules (see the class summary).</summary>
     public static Dictionary<FeatureDegradationLevel, FeatureLevelRule> CreateDefaultRules() => new()
     {
         [FeatureDegradationLevel.Normal] = FeatureLevelRule.Of(),

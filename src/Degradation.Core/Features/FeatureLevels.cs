@@ -1,6 +1,6 @@
 namespace Degradation;
 
-/// <summary>Seed 001's facts about each <see cref="FeatureDegradationLevel"/>.</summary>
+/// <summary>The fixed facts about each <see cref="FeatureDegradationLevel"/>.</summary>
 public static class FeatureLevels
 {
     /// <summary>Share of features available: 1.0, 0.8, 0.5, 0.2, 0.1, 0.</summary>

@@ -2,7 +2,7 @@ namespace Degradation;
 
 /// <summary>
 /// One immutable, consistent view of mode, stage and permissions. The state machine publishes a new
-/// snapshot with a single reference write; readers never see a torn combination (SPEC rule 10).
+/// snapshot with a single reference write; readers never see a torn combination (rule 10 in docs/RULES.md).
 /// </summary>
 public sealed class GateSnapshot
 {

@@ -1,6 +1,6 @@
 namespace Degradation;
 
-/// <summary>The seed's permission matrix (SPEC §3) and its preallocated advice texts.</summary>
+/// <summary>The default permission matrix (docs/RULES.md, Permissions) and its preallocated advice texts.</summary>
 public static class PermissionMatrix
 {
     private const byte All = 0b111111;
@@ -44,7 +44,7 @@ public static class PermissionMatrix
         _ => 0,
     };
 
-    /// <summary>Whether the seed's matrix allows <paramref name="action"/> in the mode and stage.</summary>
+    /// <summary>Whether the default matrix allows <paramref name="action"/> in the mode and stage.</summary>
     public static bool IsAllowed(SystemMode mode, RecoveryStage? stage, ActionType action) =>
         (uint)action < 6 && ((AllowedMask(mode, stage) >> (int)action) & 1) != 0;
 

@@ -1,6 +1,6 @@
 namespace Degradation;
 
-/// <summary>Whether a component can stop trading (seed 004).</summary>
+/// <summary>Whether a component can stop trading.</summary>
 public enum ComponentCategory : byte
 {
     /// <summary>Trading needs it: its failure may pause trading.</summary>

@@ -3,7 +3,7 @@ namespace Degradation;
 /// <summary>
 /// Activates a component's registered fallback strategy (<see cref="ComponentOptions.Fallback"/>) while the component
 /// is failing (Unstable, Tripped, or Unknown after it had reported) and deactivates it once the component is healthy
-/// again (seed 004). The state machine already caps an optional component's failure at Degraded, so trading goes on
+/// again. The state machine already caps an optional component's failure at Degraded, so trading goes on
 /// with the fallback. The component state is re-read after every event the bus processes and every transition; call
 /// <see cref="Refresh"/> to re-read it at any other time. A fallback named in the options but not registered is still
 /// reported active (the application may handle it itself). A throwing strategy is isolated and counted.

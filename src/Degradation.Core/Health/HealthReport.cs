@@ -3,7 +3,7 @@ using System.Text;
 namespace Degradation;
 
 /// <summary>
-/// The system's health at a glance (seed 004's health check): overall status, whether trading is possible, and every
+/// The system's health at a glance: overall status, whether trading is possible, and every
 /// component's level, category, active fallback and issues.
 /// </summary>
 public sealed record HealthReport

@@ -1,7 +1,7 @@
 namespace Degradation;
 
 /// <summary>
-/// A fallback strategy that takes over while a component is down (seed 004: orderbook WebSocket down → REST polling).
+/// A fallback strategy that takes over while a component is down (for example: orderbook WebSocket down → REST polling).
 /// Name it in <see cref="ComponentOptions.Fallback"/> and register it with a <see cref="ComponentFallbackCoordinator"/>.
 /// Activate and Deactivate should be quick (start or stop a loop, flip a switch); they run on the coordinator's thread.
 /// </summary>

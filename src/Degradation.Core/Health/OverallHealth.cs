@@ -1,6 +1,6 @@
 namespace Degradation;
 
-/// <summary>The one-word state of the whole system in a <see cref="HealthReport"/> (seed 004).</summary>
+/// <summary>The one-word state of the whole system in a <see cref="HealthReport"/>.</summary>
 public enum OverallHealth : byte
 {
     /// <summary>Trading in Normal mode with every component healthy.</summary>

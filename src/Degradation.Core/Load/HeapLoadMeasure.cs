@@ -6,7 +6,7 @@ public enum HeapLoadMeasure : byte
     /// <summary>
     /// The memory load the GC observed (<see cref="GCMemoryInfo.MemoryLoadBytes"/>) as a percentage of the memory
     /// available to the process (<see cref="GCMemoryInfo.TotalAvailableMemoryBytes"/>, which honours container limits).
-    /// The closest match to the seed's machine-wide memory percentage.
+    /// The closest match to a machine-wide memory percentage.
     /// </summary>
     MemoryLoad = 0,
     /// <summary>The managed heap size (<see cref="GCMemoryInfo.HeapSizeBytes"/>) as a percentage of the memory available to the process.</summary>

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Degradation;
 
 /// <summary>
-/// Thresholds and behaviour of the <see cref="LoadLevelMonitor"/> (SPEC §11). Defaults are seed 002's: lag
+/// Thresholds and behaviour of the <see cref="LoadLevelMonitor"/>. Defaults: lag
 /// 100K / 500K / 1M / 5M messages, heap 70 / 80 / 90 / 95 %, recovery below lag ×0.5 and heap ×0.9 of the
 /// level's trigger, and a 30 s cooldown after any level change before the level may step down.
 /// A level is entered when lag or heap reaches its trigger (<c>&gt;=</c>).

@@ -1,7 +1,7 @@
 namespace Degradation;
 
 /// <summary>
-/// How hard the process is shedding work because of its own load (SPEC §11, seed 002). The value is the
+/// How hard the process is shedding work because of its own load (docs/RULES.md, Load). The value is the
 /// level's rank: a higher level degrades more.
 /// </summary>
 public enum LoadLevel : byte

@@ -3,7 +3,7 @@ using System.Collections.Frozen;
 namespace Degradation;
 
 /// <summary>
-/// Turns consumer lag and heap load into a <see cref="LoadLevel"/> (SPEC §11, seed 002). Escalation is
+/// Turns consumer lag and heap load into a <see cref="LoadLevel"/> (docs/RULES.md, Load). Escalation is
 /// immediate; stepping down is earned twice over: the level's recovery thresholds (trigger × recovery factor,
 /// for lag <em>and</em> heap) must hold, and no level change may have happened within the cooldown. The level
 /// steps down only through levels whose own recovery thresholds hold, so a signal oscillating around any
@@ -41,7 +41,7 @@ public sealed class LoadLevelMonitor
     private long _transitions;
 
     /// <summary>Creates a monitor at <see cref="LoadLevel.Normal"/>.</summary>
-    /// <param name="options">Thresholds; seed 002's defaults when null.</param>
+    /// <param name="options">Thresholds; the defaults when null.</param>
     /// <param name="timeProvider">Clock for the cooldown and history; <see cref="TimeProvider.System"/> when null.</param>
     /// <param name="bus">When given (and <see cref="LoadDegradationOptions.ReportToStateMachine"/>), level changes are reported to the state machine.</param>
     /// <param name="audit">When given, every level change and reset is appended to it.</param>

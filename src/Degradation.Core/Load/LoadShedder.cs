@@ -3,7 +3,7 @@ using System.Collections.Frozen;
 namespace Degradation;
 
 /// <summary>
-/// Priority load shedding (SPEC §11, seed 002): a message's priority comes from its symbol's tier and its
+/// Priority load shedding (docs/RULES.md, Load): a message's priority comes from its symbol's tier and its
 /// kind (reference data is always Low), and each <see cref="LoadLevel"/> processes priorities down to a
 /// configured lowest one. <see cref="ShouldProcess(string, LoadLevel, MarketDataKind)"/> allocates nothing,
 /// takes no lock, and only touches a counter when it sheds. Thread-safe.
@@ -20,7 +20,7 @@ public sealed class LoadShedder
     private readonly LoadLevelMonitor? _monitor;
 
     /// <summary>Creates a shedder.</summary>
-    /// <param name="options">Tiers and table; empty tiers and seed 002's table when null.</param>
+    /// <param name="options">Tiers and table; empty tiers and the default table when null.</param>
     /// <param name="monitor">Supplies the level for the overloads that take none.</param>
     /// <exception cref="DegradationOptionsException">An option is invalid; the message names it.</exception>
     public LoadShedder(LoadSheddingOptions? options = null, LoadLevelMonitor? monitor = null)

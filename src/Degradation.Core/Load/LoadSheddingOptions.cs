@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Degradation;
 
-/// <summary>Symbol tiers and the level → priority table of the <see cref="LoadShedder"/> (seed 002).</summary>
+/// <summary>Symbol tiers and the level → priority table of the <see cref="LoadShedder"/>.</summary>
 public sealed class LoadSheddingOptions
 {
     /// <summary>Tier-1 symbols (<see cref="MessagePriority.Critical"/>). Empty by default: configure yours.</summary>
@@ -12,13 +12,13 @@ public sealed class LoadSheddingOptions
     public HashSet<string> Tier2Symbols { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// The least important priority still processed at each level. Seed 002's table: Normal and Soft process
+    /// The least important priority still processed at each level. The default table: Normal and Soft process
     /// everything (Low), Graceful drops Low (Normal), Aggressive keeps Critical and High (High), CircuitBreak
-    /// keeps only Critical. A level missing here keeps the seed's entry.
+    /// keeps only Critical. A level missing here keeps the default entry.
     /// </summary>
     public Dictionary<LoadLevel, MessagePriority> LowestPriorityProcessed { get; set; } = new(DefaultTable);
 
-    /// <summary>Seed 002's level → lowest processed priority table.</summary>
+    /// <summary>The default level → lowest processed priority table.</summary>
     public static IReadOnlyDictionary<LoadLevel, MessagePriority> DefaultTable { get; } = new Dictionary<LoadLevel, MessagePriority>
     {
         [LoadLevel.Normal] = MessagePriority.Low,

@@ -1,6 +1,6 @@
 namespace Degradation;
 
-/// <summary>How important a message is to the load shedder (seed 002). Lower value = more important.</summary>
+/// <summary>How important a message is to the load shedder. Lower value = more important.</summary>
 public enum MessagePriority : byte
 {
     /// <summary>Tier-1 symbols: processed at every level.</summary>

@@ -1,6 +1,6 @@
 namespace Degradation;
 
-/// <summary>What a load level would shed from a set of symbols (seed 002's <c>get_shed_stats</c>).</summary>
+/// <summary>What a load level would shed from a set of symbols.</summary>
 /// <param name="Total">Symbols considered.</param>
 /// <param name="Processed">Symbols that would be processed.</param>
 /// <param name="Shed">Symbols that would be shed.</param>

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Degradation;
 
 /// <summary>
-/// Every threshold of the degradation system (seed 000's configuration, PascalCase, same defaults), the
+/// Every threshold of the degradation system (with the documented defaults, see docs/CONFIGURATION.md), the
 /// decision matrix, the must-deliver set, per-mode limits and the component registry.
 /// No threshold is hard-coded anywhere else. Call <see cref="Validate"/> (done for you by
 /// <see cref="DegradationSystem.Create(DegradationOptions?, TimeProvider?)"/> and the hosting package) to reject bad values.
@@ -128,7 +128,7 @@ public sealed class DegradationOptions
     /// </summary>
     public HashSet<string> AllowLoosening { get; set; } = new(StringComparer.Ordinal);
 
-    /// <summary>Reasons that take the must-deliver path (fail closed before <c>Publish</c> returns, never dropped). Extra reasons add to the seed's four.</summary>
+    /// <summary>Reasons that take the must-deliver path (fail closed before <c>Publish</c> returns, never dropped). Extra reasons add to the four built-in ones.</summary>
     public HashSet<string> MustDeliverReasons { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>Components beyond (or overriding) the well-known ones, by name.</summary>
@@ -143,7 +143,7 @@ public sealed class DegradationOptions
         [SystemMode.Degraded] = new TradingLimits { MaxOrderQuantity = 50, MinCashReserve = 1000, PreferClosing = true },
     };
 
-    /// <summary>Tightens the permission matrix: actions refused in a mode on top of the seed's matrix. Nothing can be loosened.</summary>
+    /// <summary>Tightens the permission matrix: actions refused in a mode on top of the default matrix. Nothing can be loosened.</summary>
     public Dictionary<SystemMode, List<ActionType>> DeniedActions { get; set; } = new();
 
     /// <summary>Checks every value and returns one message per invalid option (empty when valid).</summary>

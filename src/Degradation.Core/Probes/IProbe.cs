@@ -1,7 +1,7 @@
 namespace Degradation;
 
 /// <summary>
-/// An asynchronous health check of one component (SPEC §7). The <see cref="ProbeRunner"/> schedules it, applies a
+/// An asynchronous health check of one component (docs/RULES.md, Detection). The <see cref="ProbeRunner"/> schedules it, applies a
 /// timeout (a hung probe is abandoned and counted as a failure), isolates its exceptions (a throw is a failure, not a
 /// crash) and turns results into events with hysteresis. Implementations should honour the cancellation token and
 /// must not block the calling thread.

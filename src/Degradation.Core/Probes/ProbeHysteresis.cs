@@ -1,7 +1,7 @@
 namespace Degradation;
 
 /// <summary>
-/// Hysteresis of one component's probe results (SPEC rule 3): a failure verdict after
+/// Hysteresis of one component's probe results (rule 3 in docs/RULES.md): a failure verdict after
 /// <see cref="DegradationOptions.FailThresholdCount"/> failures or <see cref="DegradationOptions.FailThresholdSeconds"/>
 /// of failing, a Recovered verdict after <see cref="DegradationOptions.RecoveryStableSeconds"/> of success.
 /// Not thread-safe: the runner serializes rounds per component.

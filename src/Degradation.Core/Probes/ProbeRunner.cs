@@ -1,12 +1,12 @@
 namespace Degradation;
 
 /// <summary>
-/// Schedules <see cref="IProbe"/>s (SPEC §7): each probe has its own loop and interval (shorter while unhealthy), a
+/// Schedules <see cref="IProbe"/>s: each probe has its own loop and interval (shorter while unhealthy), a
 /// timeout (a timeout is a failure with the component's timeout reason), exception isolation (a throwing or hung probe
 /// is a failure, never a crash, and never holds up other probes), immediate retries of transient failures, and
 /// hysteresis (<see cref="DegradationOptions.FailThresholdCount"/> / <see cref="DegradationOptions.FailThresholdSeconds"/>
 /// before a failure event, <see cref="DegradationOptions.RecoveryStableSeconds"/> before a Recovered event). Every
-/// round without a new verdict publishes a heartbeat, keeping the component's status fresh (SPEC rule 9).
+/// round without a new verdict publishes a heartbeat, keeping the component's status fresh (rule 9 in docs/RULES.md).
 /// Time comes only from the <see cref="TimeProvider"/>, so tests drive it with a manual clock;
 /// <see cref="ProbeNowAsync"/> and <see cref="RunOnceAsync"/> run rounds deterministically.
 /// </summary>

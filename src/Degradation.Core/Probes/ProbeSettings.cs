@@ -10,7 +10,7 @@ public sealed class ProbeSettings
     /// <summary>Time between the end of one probe round and the start of the next while the component is healthy.</summary>
     public TimeSpan Interval { get; set; }
 
-    /// <summary>Shorter interval used while the component is failing or degraded (seed 004 checks twice as often); half of <see cref="Interval"/> when null.</summary>
+    /// <summary>Shorter interval used while the component is failing or degraded (twice as often by default); half of <see cref="Interval"/> when null.</summary>
     public TimeSpan? UnhealthyInterval { get; set; }
 
     /// <summary>
@@ -24,7 +24,7 @@ public sealed class ProbeSettings
     /// <summary>How many immediate retries a transient failure (e.g. HTTP 503) gets within one round.</summary>
     public int TransientRetries { get; set; } = 1;
 
-    /// <summary>Pause before a transient retry (zero: retry at once, as seed 004 does for 503s).</summary>
+    /// <summary>Pause before a transient retry (zero: retry at once, e.g. for a 503).</summary>
     public TimeSpan TransientRetryDelay { get; set; } = TimeSpan.Zero;
 
     /// <summary>

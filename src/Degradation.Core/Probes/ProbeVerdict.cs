@@ -1,9 +1,9 @@
 namespace Degradation;
 
-/// <summary>What the probe runner published after a round (events are verdicts, SPEC rule 3).</summary>
+/// <summary>What the probe runner published after a round (events are verdicts, rule 3 in docs/RULES.md).</summary>
 public enum ProbeVerdict : byte
 {
-    /// <summary>Nothing changed: a heartbeat keeps the component's status fresh (SPEC rule 9).</summary>
+    /// <summary>Nothing changed: a heartbeat keeps the component's status fresh (rule 9 in docs/RULES.md).</summary>
     Heartbeat = 0,
     /// <summary>The failure threshold was reached: a failure event was published.</summary>
     Failure = 1,

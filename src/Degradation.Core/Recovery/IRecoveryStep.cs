@@ -1,7 +1,7 @@
 namespace Degradation;
 
 /// <summary>
-/// One piece of work of a recovery stage (SPEC §8): reconnect, reconcile positions, invalidate caches, replay the write
+/// One piece of work of a recovery stage (docs/RULES.md, Recovery): reconnect, reconcile positions, invalidate caches, replay the write
 /// buffer, verify risk… Register it for a stage with <see cref="RecoveryOrchestrator.AddStep(RecoveryStage, IRecoveryStep)"/>.
 /// Steps must be idempotent: a failed stage is retried from its failed step, and a new run repeats every step.
 /// Honour the cancellation token: it fires when the stage times out or the run is superseded or aborted.

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Degradation;
 
 /// <summary>
-/// A recovery step that compares local positions with the broker's after a reconnect (seed 003). A difference beyond
+/// A recovery step that compares local positions with the broker's after a reconnect. A difference beyond
 /// the tolerance is fatal: it reports <c>broker.mismatch</c> (must-deliver, Halt) naming every differing instrument.
 /// Failing to load either side is an ordinary, retryable failure.
 /// </summary>

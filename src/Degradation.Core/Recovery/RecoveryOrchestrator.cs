@@ -1,7 +1,7 @@
 namespace Degradation;
 
 /// <summary>
-/// Drives recovery runs through their stages (SPEC §8): ConnectBroker → CatchupMarketData → VerifyRisk → Ready, running
+/// Drives recovery runs through their stages (docs/RULES.md, Recovery): ConnectBroker → CatchupMarketData → VerifyRisk → Ready, running
 /// the <see cref="IRecoveryStep"/>s registered for each stage while the system is in it, then asking the state machine
 /// for the next stage with the run's <see cref="RecoveryRunId"/> (a stale run is refused and its work stops). The state
 /// machine moves Ready → Normal itself when stable and <see cref="DegradationOptions.AutoRecoveryToNormal"/> (or on an

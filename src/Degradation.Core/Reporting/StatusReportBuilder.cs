@@ -4,7 +4,7 @@ using System.Text;
 namespace Degradation;
 
 /// <summary>
-/// Builds the plain-text status report for consoles and logs (SPEC §12): the mode, stage, gate permissions,
+/// Builds the plain-text status report for consoles and logs: the mode, stage, gate permissions,
 /// override and recovery run, every component with its conditions, then each registered
 /// <see cref="IStatusSection"/> (load, fallbacks, features, alerts, and what other subsystems contribute —
 /// breakers, the write buffer ...). ASCII only. A section that throws is shown as unavailable; the report is

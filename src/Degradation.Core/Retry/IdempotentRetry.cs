@@ -1,7 +1,7 @@
 namespace Degradation;
 
 /// <summary>
-/// Retries an operation such as an order submission with bounded exponential backoff (seed 003), checking before
+/// Retries an operation such as an order submission with bounded exponential backoff, checking before
 /// every retry whether an earlier attempt already took effect, so a retried order is never sent twice. A failed
 /// idempotency check blocks the retry (the order might exist): the next attempt checks again after the backoff.
 /// Thread-safe; one instance can run many executions.

@@ -1,6 +1,6 @@
 namespace Degradation;
 
-/// <summary>Settings of <see cref="IdempotentRetry"/>. Defaults are seed 003's: 3 attempts, delays 1 s then 2 s (capped at 4 s).</summary>
+/// <summary>Settings of <see cref="IdempotentRetry"/>. Defaults: 3 attempts, delays 1 s then 2 s (capped at 4 s).</summary>
 public sealed class IdempotentRetryOptions
 {
     /// <summary>Total attempts, the first one included. At least 1.</summary>

@@ -2,7 +2,7 @@ using System.Collections.Frozen;
 
 namespace Degradation;
 
-/// <summary>The seed's decision matrix (reason → target mode) and must-deliver set, before options are merged in.</summary>
+/// <summary>The default decision matrix (reason → target mode) and must-deliver set, before options are merged in.</summary>
 public static class DefaultDecisionMatrix
 {
     /// <summary>Reason string → mode: the built-in rows (see docs/OPERATIONS.md for how configuration may change them).</summary>

@@ -70,7 +70,7 @@ public sealed class DegradationPolicy
 
     /// <summary>
     /// A fresh copy of the default registration of a well-known component (broker, market_data and risk
-    /// critical; db and alerts optional; each with its seed timeout reason), or null for any other name.
+    /// critical; db and alerts optional; each with its default timeout reason), or null for any other name.
     /// </summary>
     public static ComponentOptions? DefaultComponentOptions(string name) => name switch
     {

@@ -1,7 +1,7 @@
 namespace Degradation;
 
 /// <summary>
-/// The single writer of the system mode (SPEC §5). Applies events at once through the decision matrix,
+/// The single writer of the system mode (docs/RULES.md, State machine rules). Applies events at once through the decision matrix,
 /// holds each component's active conditions, resolves conflicts to the most severe mode, earns
 /// de-escalation (dwell, stability, staged recovery), keeps Halt sticky, handles operator overrides, and
 /// publishes every change as one immutable gate snapshot plus a sequenced transition record.
@@ -235,7 +235,7 @@ public sealed partial class DegradationStateMachine : IAsyncDisposable
 
     /// <summary>
     /// Subscribes an observer to transitions. It runs on its own loop, off the state machine's path: a slow
-    /// or throwing observer never blocks or breaks the state machine (SPEC rule 11). Dispose to unsubscribe.
+    /// or throwing observer never blocks or breaks the state machine (rule 11 in docs/RULES.md). Dispose to unsubscribe.
     /// </summary>
     public IDisposable SubscribeTransitions(Func<ModeTransition, CancellationToken, ValueTask> observer) => _dispatcher.Subscribe(observer);
 
@@ -264,7 +264,7 @@ public sealed partial class DegradationStateMachine : IAsyncDisposable
     /// <summary>Completes when every transition so far has been delivered to every observer.</summary>
     public Task FlushObserversAsync(CancellationToken cancellationToken = default) => _dispatcher.FlushAsync(cancellationToken);
 
-    /// <summary>Applies one event at once (SPEC rule 3) and re-evaluates the mode.</summary>
+    /// <summary>Applies one event at once (rule 3 in docs/RULES.md) and re-evaluates the mode.</summary>
     public void Apply(in SystemEvent systemEvent)
     {
         if (systemEvent.Component.IsEmpty) throw new ArgumentException("The event has no component.", nameof(systemEvent));
@@ -272,7 +272,7 @@ public sealed partial class DegradationStateMachine : IAsyncDisposable
     }
 
     /// <summary>
-    /// The bus's emergency path (SPEC rule 7): applies a must-deliver event at once and returns the operator-command
+    /// The bus's emergency path (rule 7 in docs/RULES.md): applies a must-deliver event at once and returns the operator-command
     /// epoch it was applied in, so the queued copy can be told apart later (see <see cref="ApplyQueuedCopy"/>).
     /// </summary>
     internal long ApplyEmergency(in SystemEvent systemEvent)
@@ -623,7 +623,7 @@ public sealed partial class DegradationStateMachine : IAsyncDisposable
         {
             if (_override is not null || _mode != SystemMode.Recovering || _stage != RecoveryStage.Ready)
                 throw new InvalidOperationException($"Recovery can be completed only in Recovering/Ready without an override (now {_mode}{(_stage is { } s ? "/" + s : "")}).");
-            // SPEC §5a: an Unknown critical component blocks leaving Recovering, whoever asks.
+            // Rule 9: an Unknown critical component blocks leaving Recovering, whoever asks.
             if (CriticalUnknown())
                 throw new InvalidOperationException($"Critical components are Unknown (never reported or stale): {DescribeUnknownCritical()}.");
             _commandEpoch++;
@@ -703,7 +703,7 @@ public sealed partial class DegradationStateMachine : IAsyncDisposable
         }
         if (reason == ReasonCode.RecoveryComplete)
         {
-            // Refused (not remembered) while a critical component is Unknown: SPEC §5a.
+            // Refused (not remembered) while a critical component is Unknown (rule 9).
             _completionRequested = _mode == SystemMode.Recovering && _stage == RecoveryStage.Ready && !CriticalUnknown();
             return;
         }
@@ -731,7 +731,7 @@ public sealed partial class DegradationStateMachine : IAsyncDisposable
             _pendingRun = (RecoveryTrigger.Auto, reason, e.Component);
             return;
         }
-        // Seed 004: an optional component degrades at most to Degraded, unless the reason is must-deliver or a Halt.
+        // An optional component degrades at most to Degraded, unless the reason is must-deliver or a Halt.
         if (!component.Critical && !component.IsInternal && mode > SystemMode.Degraded && mode != SystemMode.Halt && !_policy.IsMustDeliver(reason))
             mode = SystemMode.Degraded;
         AddCondition(component, reason, mode, e.Source, e.WallTime, now);
@@ -858,7 +858,7 @@ public sealed partial class DegradationStateMachine : IAsyncDisposable
     {
         var run = _activeRun;
         _completionRequested = false;
-        // A Degraded condition raised during recovery is kept: the run lands in Degraded (SPEC §5a).
+        // A Degraded condition raised during recovery is kept: the run lands in Degraded (docs/RULES.md, Recovery).
         var target = worst == SystemMode.Degraded ? SystemMode.Degraded : SystemMode.Normal;
         return Transition(now, target, null, ReasonCode.RecoveryComplete, ComponentId.System, kind, operatorId, details, null, run);
     }

@@ -1,7 +1,7 @@
 namespace Degradation;
 
 /// <summary>
-/// Durable record of every transition, override and release (SPEC rule 1). Called off the hot path by the
+/// Durable record of every transition, override and release (rule 1 in docs/RULES.md). Called off the hot path by the
 /// transition dispatcher, in sequence order; a failing store never blocks the state machine.
 /// </summary>
 public interface IAuditStore

@@ -1,6 +1,6 @@
 namespace Degradation;
 
-/// <summary>An immutable record of one change made by the state machine (SPEC rule 1).</summary>
+/// <summary>An immutable record of one change made by the state machine (rule 1 in docs/RULES.md).</summary>
 public sealed record ModeTransition
 {
     /// <summary>Strictly increasing sequence number, starting at 1.</summary>

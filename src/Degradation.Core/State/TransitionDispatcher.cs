@@ -3,7 +3,7 @@ using System.Threading.Channels;
 namespace Degradation;
 
 /// <summary>
-/// Delivers transitions to observers off the state machine's path (SPEC rule 11): each observer has its own
+/// Delivers transitions to observers off the state machine's path (rule 11 in docs/RULES.md): each observer has its own
 /// unbounded queue and loop, so a slow or throwing observer delays only itself and never the state machine.
 /// </summary>
 internal sealed class TransitionDispatcher : IAsyncDisposable

@@ -1,12 +1,12 @@
 namespace Degradation.Storage.Postgres;
 
 /// <summary>
-/// The snake_case text forms stored in the tables (seed 000's spellings, <see cref="WireNames"/>), strict:
+/// The snake_case text forms stored in the tables (the <see cref="WireNames"/> spellings), strict:
 /// an undefined value is an error rather than a number written to the database.
 /// </summary>
 internal static class DbText
 {
-    /// <summary>The values the mode CHECK constraints accept, in SQL literal form (seed 000's order: migration text never changes).</summary>
+    /// <summary>The values the mode CHECK constraints accept, in SQL literal form (in their original order: migration text never changes).</summary>
     public const string ModeList = "'normal', 'degraded', 'safe_mode', 'safe_mode_disconnected', 'halt', 'recovering'";
 
     public static string Mode(SystemMode mode) => Enum.IsDefined(mode)

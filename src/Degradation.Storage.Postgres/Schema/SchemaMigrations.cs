@@ -8,7 +8,7 @@ internal static class SchemaMigrations
 {
     public static IReadOnlyList<SchemaMigration> All { get; } =
     [
-        new(1, "mode_transitions audit and db_buffer_wal write-ahead log (seed 000 Task 13)", AuditAndWal),
+        new(1, "mode_transitions audit and db_buffer_wal write-ahead log", AuditAndWal),
         new(2, "fleet_policy commands and fleet_policy_applied acknowledgements", FleetPolicy),
         new(3, "operator_state: durable operator Halt and override per state key", OperatorState),
     ];

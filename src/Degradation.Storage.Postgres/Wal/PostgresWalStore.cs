@@ -5,7 +5,7 @@ using NpgsqlTypes;
 namespace Degradation.Storage.Postgres;
 
 /// <summary>
-/// An <see cref="IWalStore"/> over seed 000's <c>db_buffer_wal</c> table. An append commits (so it is as
+/// An <see cref="IWalStore"/> over the <c>db_buffer_wal</c> table. An append commits (so it is as
 /// durable as the server's <c>synchronous_commit</c> setting makes it) before it returns.
 /// <para>
 /// Payloads: the exact bytes are kept in <c>payload</c>/<c>old_payload</c> (<c>bytea</c>) and returned

@@ -225,7 +225,7 @@ public sealed class ReadEndpointTests
         Assert.Contains("EventSource", await script.Content.ReadAsStringAsync());
         using var style = await noRedirect.GetAsync("/degradation/dashboard.css");
         Assert.Equal("text/css", style.Content.Headers.ContentType?.MediaType);
-        Assert.Contains("#ef4444", await style.Content.ReadAsStringAsync()); // the seed's red-500 for safe_mode_disconnected
+        Assert.Contains("#ef4444", await style.Content.ReadAsStringAsync()); // Tailwind red-500 for safe_mode_disconnected
 
         using var conditional = new HttpRequestMessage(HttpMethod.Get, "/degradation/dashboard.js");
         conditional.Headers.IfNoneMatch.Add(script.Headers.ETag!);

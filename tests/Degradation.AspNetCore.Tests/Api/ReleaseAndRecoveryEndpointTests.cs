@@ -20,7 +20,7 @@ public sealed class ReleaseAndRecoveryEndpointTests
         Assert.Equal("override_ended", transition.Str("kind"));
         Assert.Equal("override.released", transition.Str("reason_code"));
         Assert.Equal("alice", transition.Str("operator_id"));
-        // Leaving a forced safe mode is earned like any other: through a recovery run (SPEC rule 5).
+        // Leaving a forced safe mode is earned like any other: through a recovery run (rule 5 in docs/RULES.md).
         Assert.Equal("recovering", body.GetProperty("status").Str("mode"));
         Assert.Equal("connect_broker", body.GetProperty("status").Str("stage"));
         Assert.False(body.GetProperty("status").GetProperty("is_override").GetBoolean());

@@ -23,7 +23,7 @@ public sealed partial class DashboardBrowserTests(ChromiumBrowser browser, ITest
         browser.WaitFor(_ => browser.Element("live-indicator").GetAttribute("data-state") == "live", "the live event feed");
         browser.WaitFor(_ => browser.Element("operator").Text.Contains("alice", StringComparison.Ordinal), "the operator name");
         Assert.Equal("true", driver.FindElement(By.CssSelector("#permissions-grid [data-action='send']")).GetAttribute("data-allowed"));
-        Assert.Equal("rgba(34, 197, 94, 1)", browser.Element("mode-badge").GetCssValue("background-color")); // the seed's green-500
+        Assert.Equal("rgba(34, 197, 94, 1)", browser.Element("mode-badge").GetCssValue("background-color")); // Tailwind green-500
         ((IJavaScriptExecutor)driver).ExecuteScript("window.__notReloaded = true;");
 
         // A broker disconnect published in-process appears without a reload, through the live feed.

@@ -7,7 +7,7 @@ public class FailureClassifierTests
     private readonly ManualTimeProvider _time = new();
     private readonly FailureClassifier _classifier = new();
 
-    // Seed 001's thresholds: latency 500 / 2000 ms, error rate 0.01 / 0.05, queue depth 100 / 500; strictly above.
+    // The default thresholds: latency 500 / 2000 ms, error rate 0.01 / 0.05, queue depth 100 / 500; strictly above.
     [Theory]
     [InlineData(100, 0.0, 10, FailureKind.None, Severity.Info)]
     [InlineData(500, 0.01, 100, FailureKind.None, Severity.Info)]              // exactly at every warning threshold
@@ -18,7 +18,7 @@ public class FailureClassifierTests
     [InlineData(2001, 0.0, 0, FailureKind.HighLatency, Severity.Warning)]
     [InlineData(0, 0.051, 0, FailureKind.ErrorSpike, Severity.Critical)]
     [InlineData(0, 0.0, 501, FailureKind.CapacityExceeded, Severity.Warning)]
-    [InlineData(3000, 0.10, 600, FailureKind.ErrorSpike, Severity.Critical)]   // the seed's "simulate" sample: most severe wins
+    [InlineData(3000, 0.10, 600, FailureKind.ErrorSpike, Severity.Critical)]   // every signal critical: most severe wins
     [InlineData(3000, 0.02, 600, FailureKind.HighLatency, Severity.Warning)]   // latency before queue depth
     [InlineData(600, 0.0, 600, FailureKind.CapacityExceeded, Severity.Warning)] // a failure outranks a warning
     public void Classification_table(double latencyMs, double errorRate, long queueDepth, FailureKind kind, Severity severity)

@@ -3,7 +3,7 @@ using Degradation.Tests.State;
 
 namespace Degradation.Tests.Events;
 
-/// <summary>SPEC §6, rule 7 and §5a "Publish result" / "Bus vs observers".</summary>
+/// <summary>The event bus (docs/RULES.md, Event bus), rule 7, the publish result and bus vs observers.</summary>
 public class EventBusTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60); // hang guard only, never a timing assertion

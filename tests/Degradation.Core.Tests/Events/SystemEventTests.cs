@@ -67,7 +67,7 @@ public class SystemEventTests
     }
 
     [Fact]
-    public void Well_known_reason_codes_have_the_seed_string_forms()
+    public void Well_known_reason_codes_have_their_documented_string_forms()
     {
         var expected = new Dictionary<string, ReasonCode>
         {

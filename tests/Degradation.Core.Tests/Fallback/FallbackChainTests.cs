@@ -36,7 +36,7 @@ public class FallbackChainTests
     }
 
     [Fact]
-    public void Tiers_carry_seed_001_qualities_and_approval_rules()
+    public void Tiers_carry_default_qualities_and_approval_rules()
     {
         var chain = Chain();
         Assert.Equal([100, 90, 80, 30, 0], chain.Tiers.Select(t => t.Quality));

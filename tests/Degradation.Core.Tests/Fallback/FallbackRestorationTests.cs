@@ -47,7 +47,7 @@ public class FallbackRestorationTests
     }
 
     [Fact]
-    public void Seed_001_ramp_is_the_default()
+    public void Standard_ramp_is_the_default()
     {
         var ramp = new FallbackChainOptions().RestorationRamp;
         Assert.Equal([(10, 300.0), (25, 300.0), (50, 600.0), (100, 0.0)], ramp.Select(s => (s.TrafficPercent, s.DurationSeconds)));
@@ -245,10 +245,10 @@ public class FallbackRestorationTests
     }
 
     [Fact]
-    public void Validation_checks_follow_seed_001()
+    public void Validation_checks_follow_the_defaults()
     {
         var options = new FallbackChainOptions { MinThroughputPerSecond = 100 };
-        // The seed's sample metrics: 3 health passes, p99 200 ms, error rate 0.005, 150 rps: all pass.
+        // Typical healthy metrics: 3 health passes, p99 200 ms, error rate 0.005, 150 rps: all pass.
         var passing = RestorationValidation.Evaluate(new RestorationMetrics(1500, 7, 3, 200, TimeSpan.FromSeconds(10)), options);
         Assert.True(passing.AllPassed, passing.ToString());
         Assert.Equal(["consecutive_passes", "latency_p99_ms", "error_rate", "throughput_rps"], passing.Checks.Select(c => c.Name));

@@ -6,7 +6,7 @@ public class FeatureDegradationControllerTests
 {
     private readonly ManualTimeProvider _time = new();
 
-    // Seed 001's DEGRADATION_RULES, completed for Emergency and Offline.
+    // The default degradation rules, completed for Emergency and Offline.
     [Theory]
     [InlineData(FeatureDegradationLevel.Normal, "analytics", FeatureState.Enabled)]
     [InlineData(FeatureDegradationLevel.Normal, "anything", FeatureState.Enabled)]
@@ -26,7 +26,7 @@ public class FeatureDegradationControllerTests
     [InlineData(FeatureDegradationLevel.Emergency, "authentication", FeatureState.Enabled)]
     [InlineData(FeatureDegradationLevel.Emergency, "anything", FeatureState.Disabled)]
     [InlineData(FeatureDegradationLevel.Offline, "authentication", FeatureState.Disabled)]
-    public void Default_rules_are_seed_001s(FeatureDegradationLevel level, string feature, FeatureState expected)
+    public void Default_rules_per_level_and_feature(FeatureDegradationLevel level, string feature, FeatureState expected)
     {
         var controller = new FeatureDegradationController(timeProvider: _time);
         Assert.Equal(expected, controller.GetFeatureState(feature, level));
@@ -81,7 +81,7 @@ public class FeatureDegradationControllerTests
     }
 
     [Fact]
-    public void Seed_facts_per_level()
+    public void Fixed_facts_per_level()
     {
         Assert.Equal([1.0, 0.8, 0.5, 0.2, 0.1, 0.0], Enum.GetValues<FeatureDegradationLevel>().Select(FeatureLevels.Availability));
         Assert.Equal([false, false, true, true, true, true], Enum.GetValues<FeatureDegradationLevel>().Select(FeatureLevels.UserNotificationRequired));

@@ -2,10 +2,10 @@ using Degradation.Tests.State;
 
 namespace Degradation.Tests.Gate;
 
-/// <summary>SPEC §3: every cell of the permission matrix, reached through real transitions, plus advice and limits.</summary>
+/// <summary>docs/RULES.md, Permissions: every cell of the permission matrix, reached through real transitions, plus advice and limits.</summary>
 public class PermissionMatrixTests
 {
-    // SPEC §3 verbatim: mode/stage → Open, Send, Amend, Cancel, ReduceOnly, Query.
+    // The table in docs/RULES.md, Permissions: mode/stage → Open, Send, Amend, Cancel, ReduceOnly, Query.
     private static readonly (SystemMode Mode, RecoveryStage? Stage, bool[] Allowed)[] Rows =
     [
         (SystemMode.Normal, null, [true, true, true, true, true, true]),

@@ -11,7 +11,7 @@ public class LoadLevelMonitorTests(ITestOutputHelper output)
         new(options, _time, bus, audit);
 
     [Fact]
-    public void Defaults_are_seed_002_thresholds()
+    public void Defaults_are_the_documented_thresholds()
     {
         var o = new LoadDegradationOptions();
         Assert.Equal((100_000, 500_000, 1_000_000, 5_000_000), (o.LagSoft, o.LagGraceful, o.LagAggressive, o.LagCircuitBreak));
@@ -196,7 +196,7 @@ public class LoadLevelMonitorTests(ITestOutputHelper output)
     [InlineData(LoadLevel.Graceful, true, false, false, true)]
     [InlineData(LoadLevel.Aggressive, true, false, true, true)]
     [InlineData(LoadLevel.CircuitBreak, true, false, true, false)]
-    public void Helpers_follow_the_seed(LoadLevel level, bool skipEnrichment, bool processesOrdinarySymbol, bool spill, bool accepting)
+    public void Helpers_follow_the_level_table(LoadLevel level, bool skipEnrichment, bool processesOrdinarySymbol, bool spill, bool accepting)
     {
         var monitor = Create(new LoadDegradationOptions { CriticalSymbols = ["BHP", "CBA"] });
         var lag = level switch

@@ -10,14 +10,14 @@ public class LoadShedderTests
         Tier2Symbols = ["REA", "QAN", "CBA"], // CBA in both: tier 1 wins
     };
 
-    // Seed 002's table: which priorities each level processes.
+    // The default table: which priorities each level processes.
     [Theory]
     [InlineData(LoadLevel.Normal, true, true, true, true)]
     [InlineData(LoadLevel.Soft, true, true, true, true)]
     [InlineData(LoadLevel.Graceful, true, true, true, false)]
     [InlineData(LoadLevel.Aggressive, true, true, false, false)]
     [InlineData(LoadLevel.CircuitBreak, true, false, false, false)]
-    public void Level_to_priority_table_is_the_seeds(LoadLevel level, bool critical, bool high, bool normal, bool low)
+    public void Level_to_priority_table_is_the_default(LoadLevel level, bool critical, bool high, bool normal, bool low)
     {
         var shedder = new LoadShedder(Tiers);
         Assert.Equal(critical, shedder.ShouldProcess(MessagePriority.Critical, level));
@@ -83,7 +83,7 @@ public class LoadShedderTests
         Assert.Equal(MessagePriority.Normal, shedder.LowestProcessed(LoadLevel.Soft));
         Assert.False(shedder.ShouldProcess("BHP", LoadLevel.Soft, MarketDataKind.ReferenceData));
         Assert.True(shedder.ShouldProcess(MessagePriority.High, LoadLevel.CircuitBreak));
-        Assert.Equal(MessagePriority.Normal, shedder.LowestProcessed(LoadLevel.Graceful)); // untouched entries keep the seed's
+        Assert.Equal(MessagePriority.Normal, shedder.LowestProcessed(LoadLevel.Graceful)); // untouched entries keep the default
     }
 
     [Fact]

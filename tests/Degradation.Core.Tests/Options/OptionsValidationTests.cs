@@ -2,7 +2,7 @@ using Degradation.Testing;
 
 namespace Degradation.Tests.Options;
 
-/// <summary>SPEC §2: every bad option value is rejected at construction with a message naming the option.</summary>
+/// <summary>Every bad option value is rejected at construction with a message naming the option.</summary>
 public class OptionsValidationTests
 {
     // name → (mutation, text the single error message must contain)

@@ -1,7 +1,7 @@
 namespace Degradation.Tests.Scenarios;
 
 /// <summary>
-/// Seed 004: an optional component (the orderbook WebSocket) failing degrades the system but trading goes on with its
+/// An optional component (the orderbook WebSocket) failing degrades the system but trading goes on with its
 /// fallback (REST polling) active; a critical component (the exchange/broker) failing pauses trading; both recover.
 /// </summary>
 public sealed class CriticalOptionalScenarioTests : IAsyncDisposable

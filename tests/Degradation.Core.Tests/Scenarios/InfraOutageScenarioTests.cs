@@ -1,7 +1,7 @@
 namespace Degradation.Tests.Scenarios;
 
 /// <summary>
-/// Seed 003's infrastructure outage, end to end: trading loop → broker probe fails → gate closes within the detection
+/// An infrastructure outage, end to end: trading loop → broker probe fails → gate closes within the detection
 /// bound → orders refused, cancels per the matrix → broker back → reconnect, reconcile, cache invalidation and ordered
 /// replay in stage order → Normal. Variants: a reconciliation mismatch halts; recovery failing every attempt halts.
 /// </summary>

@@ -4,7 +4,7 @@ using Degradation.Tests.Recovery;
 namespace Degradation.Tests.Scenarios;
 
 /// <summary>
-/// The seed 003 setting, on a manual clock: a fake broker, probes for the broker, market data and risk, a recovery
+/// The outage setting, on a manual clock: a fake broker, probes for the broker, market data and risk, a recovery
 /// orchestrator with reconnect / reconcile / cache invalidation / ordered replay / risk check steps, a position cache
 /// and a trading loop that asks the gate before every order. The bus is not started: each <see cref="Step"/> advances
 /// the clock (probe rounds run inside), processes the bus, ticks the state machine and runs one trading iteration.

@@ -1,6 +1,6 @@
 namespace Degradation.Tests.State;
 
-/// <summary>SPEC rules 2–4 and the conditions answer of §5a.</summary>
+/// <summary>Rules 2–4 in docs/RULES.md and how conditions resolve.</summary>
 public class ColdStartAndConflictTests
 {
     [Fact]
@@ -55,7 +55,7 @@ public class ColdStartAndConflictTests
     }
 
     [Fact]
-    public void Seed_conflict_resolution_alerts_then_market_data_gives_SafeMode()
+    public void Conflict_resolution_alerts_then_market_data_gives_SafeMode()
     {
         var driver = SystemDriver.Create().ToNormal();
         driver.Fail(ComponentId.Alerts, ReasonCode.AlertsChannelDown);

@@ -1,6 +1,6 @@
 namespace Degradation.Tests.State;
 
-/// <summary>SPEC rule 5 and §5a "dwell and stability": escalation is immediate, de-escalation is earned.</summary>
+/// <summary>Rule 5 in docs/RULES.md, dwell and stability: escalation is immediate, de-escalation is earned.</summary>
 public class DeEscalationTests
 {
     private static readonly TimeSpan Epsilon = TimeSpan.FromMilliseconds(1);
@@ -103,8 +103,8 @@ public class DeEscalationTests
     [Fact]
     public void Broker_reconnected_is_reachable_from_SafeModeDisconnected()
     {
-        // Seed 000's _can_transition rejected every de-escalation but Normal, so broker.reconnected
-        // (→ Recovering) could never fire from SafeModeDisconnected. SPEC rule 5 fixes that.
+        // Rejecting every de-escalation but to Normal would mean broker.reconnected (→ Recovering) could never fire
+        // from SafeModeDisconnected. Rule 5 routes de-escalation through Recovering instead.
         var driver = SystemDriver.Create().ToSafeModeDisconnected();
         driver.Advance(driver.MinSafeMode);
         driver.Apply(EventType.Recovered, ComponentId.Broker, ReasonCode.BrokerReconnected);

@@ -1,12 +1,12 @@
 namespace Degradation.Tests.State;
 
-/// <summary>SPEC §4: every row of the decision matrix, the must-deliver set, and their configuration.</summary>
+/// <summary>docs/RULES.md, Decision matrix: every row of the decision matrix, the must-deliver set, and their configuration.</summary>
 public class DecisionMatrixTests
 {
     private static readonly ComponentId OrderBook = new("orderbook-ws");
 
     [Fact]
-    public void Seed_matrix_is_exactly_the_spec_table()
+    public void Default_matrix_is_exactly_the_documented_table()
     {
         var expected = new Dictionary<string, SystemMode>
         {
@@ -25,7 +25,7 @@ public class DecisionMatrixTests
             ["recovery.complete"] = SystemMode.Normal,
             ["all.healthy"] = SystemMode.Normal,
             ["cold_start"] = SystemMode.Recovering,
-            ["component.stale"] = SystemMode.SafeMode, // SPEC §5a: well-known reason beyond the seed
+            ["component.stale"] = SystemMode.SafeMode, // well-known reason for a stale critical component (rule 9)
         };
         Assert.Equal(expected.OrderBy(p => p.Key), DefaultDecisionMatrix.Entries.OrderBy(p => p.Key));
         var policy = new DegradationPolicy(new DegradationOptions());
@@ -190,7 +190,7 @@ public class DecisionMatrixTests
     }
 
     [Fact]
-    public void Options_may_tighten_a_seed_row()
+    public void Options_may_tighten_a_default_row()
     {
         var driver = SystemDriver.Create(o => o.DecisionMatrix["market_data.quality_low"] = SystemMode.SafeMode).ToNormal();
         driver.Fail(ComponentId.MarketData, ReasonCode.MarketDataQualityLow);

@@ -1,6 +1,6 @@
 namespace Degradation.Tests.State;
 
-/// <summary>SPEC rule 6 and §5a "Release": Halt is sticky; only an operator leaves it, into Recovering.</summary>
+/// <summary>Rule 6 in docs/RULES.md and release: Halt is sticky; only an operator leaves it, into Recovering.</summary>
 public class HaltTests
 {
     [Theory]

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 
 namespace Degradation.Tests.State;
 
-/// <summary>SPEC rule 1: one transition path, every change recorded (history and audit store), sequenced.</summary>
+/// <summary>Rule 1 in docs/RULES.md: one transition path, every change recorded (history and audit store), sequenced.</summary>
 public class HistoryAndAuditTests
 {
     [Fact]

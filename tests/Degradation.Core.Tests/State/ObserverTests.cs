@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 
 namespace Degradation.Tests.State;
 
-/// <summary>SPEC rule 11: observers run off the hot path; a slow or throwing observer never blocks or breaks the state machine.</summary>
+/// <summary>Rule 11 in docs/RULES.md: observers run off the hot path; a slow or throwing observer never blocks or breaks the state machine.</summary>
 public class ObserverTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60); // hang guard only, never a timing assertion

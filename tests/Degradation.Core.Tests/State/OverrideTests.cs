@@ -63,7 +63,7 @@ public class OverrideTests
     }
 
     [Fact]
-    public void Seed_force_mode_with_ttl_sets_the_mode_and_flags_the_override()
+    public void Force_mode_with_ttl_sets_the_mode_and_flags_the_override()
     {
         var driver = SystemDriver.Create();
         // At cold start no critical component has reported: forcing Normal loosens and must acknowledge that.
@@ -98,7 +98,7 @@ public class OverrideTests
     [Fact]
     public void On_expiry_the_mode_is_re_derived_from_current_component_state()
     {
-        // Seed 000 left the forced mode in place after expiry; SPEC rule 8 re-derives it.
+        // Expiry does not leave the forced mode in place; rule 8 re-derives it.
         var driver = SystemDriver.Create().ToNormal();
         driver.Fail(ComponentId.MarketData, ReasonCode.MarketDataStale);
         var forced = driver.Machine.ForceMode(SystemMode.Normal, FiveMinutes, SystemDriver.Operator, "keep trading", acknowledge: [ReasonCode.MarketDataStale]);

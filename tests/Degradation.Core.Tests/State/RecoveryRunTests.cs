@@ -1,6 +1,6 @@
 namespace Degradation.Tests.State;
 
-/// <summary>Staged recovery (SPEC rule 5, §5a "Recovering vs Degraded", §8 run ids).</summary>
+/// <summary>Staged recovery (rule 5 and Recovery in docs/RULES.md: Recovering vs Degraded, run ids).</summary>
 public class RecoveryRunTests
 {
     private static readonly TimeSpan Epsilon = TimeSpan.FromMilliseconds(1);

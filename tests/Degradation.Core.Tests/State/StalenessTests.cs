@@ -1,6 +1,6 @@
 namespace Degradation.Tests.State;
 
-/// <summary>SPEC rule 9 and §5a "TTL and staleness": stale status is not health.</summary>
+/// <summary>Rule 9 in docs/RULES.md, TTL and staleness: stale status is not health.</summary>
 public class StalenessTests
 {
     private static readonly TimeSpan Epsilon = TimeSpan.FromMilliseconds(1);
@@ -138,7 +138,7 @@ public class StalenessTests
     [Fact]
     public void An_operator_cannot_complete_recovery_while_a_critical_component_is_Unknown()
     {
-        // SPEC §5a: Unknown blocks leaving Recovering for Normal, the operator's completion command included.
+        // Rule 9: Unknown blocks leaving Recovering for Normal, the operator's completion command included.
         var driver = SystemDriver.Create(o => o.AutoRecoveryToNormal = false);
         driver.Heartbeat(ComponentId.Broker).Heartbeat(ComponentId.Risk).AdvanceTo(RecoveryStage.Ready);
         var error = Assert.Throws<InvalidOperationException>(() => driver.Machine.CompleteRecovery(SystemDriver.Operator));

@@ -4,7 +4,7 @@ using Npgsql;
 
 namespace Degradation.Tests.Postgres;
 
-/// <summary>Every transition of a state machine lands in seed 000's mode_transitions table, with process, host and sequence.</summary>
+/// <summary>Every transition of a state machine lands in the mode_transitions table, with process, host and sequence.</summary>
 [Collection(PostgresCollection.Name)]
 public sealed class PostgresAuditStoreTests(PostgresServer server) : IAsyncLifetime
 {

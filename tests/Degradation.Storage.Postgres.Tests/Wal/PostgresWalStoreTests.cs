@@ -4,7 +4,7 @@ using Npgsql;
 
 namespace Degradation.Tests.Postgres;
 
-/// <summary>What the PostgreSQL WAL adds to the shared contract: the seed's table, jsonb copies, idempotent keys, streams, commit order.</summary>
+/// <summary>What the PostgreSQL WAL adds to the shared contract: the db_buffer_wal table, jsonb copies, idempotent keys, streams, commit order.</summary>
 [Collection(PostgresCollection.Name)]
 public sealed class PostgresWalStoreTests(PostgresServer server) : IAsyncLifetime
 {

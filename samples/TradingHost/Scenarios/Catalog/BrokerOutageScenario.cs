@@ -3,11 +3,11 @@ using TradingHost.Simulation;
 
 namespace TradingHost.Scenarios.Catalog;
 
-/// <summary>Seed 003 chaos test 1: the broker connection drops, trading stops at once, reconnect runs a full recovery.</summary>
+/// <summary>Chaos test 1: the broker connection drops, trading stops at once, reconnect runs a full recovery.</summary>
 public sealed class BrokerOutageScenario : Scenario
 {
     public override string Name => "broker-outage";
-    public override string Description => "broker connection lost, then reconnect (seed 003 chaos test 1)";
+    public override string Description => "broker connection lost, then reconnect (chaos test 1)";
     public override IReadOnlyList<string> ExpectedTransitions { get; } =
         ["SafeModeDisconnected:broker.disconnect", "Recovering/ConnectBroker:broker.reconnected", .. ScenarioCatalog.RecoveryToNormal];
 

@@ -2,13 +2,13 @@ using Degradation;
 
 namespace TradingHost.Scenarios.Catalog;
 
-/// <summary>Seed 002: consumer lag spikes; the load monitor climbs through the shedding levels and the shedder drops low-priority symbols first.</summary>
+/// <summary>Load spike: consumer lag spikes; the load monitor climbs through the shedding levels and the shedder drops low-priority symbols first.</summary>
 public sealed class LoadSpikeScenario : Scenario
 {
     private static readonly string[] Symbols = ["ES", "NQ", "CL", "GC", "ZB", "6E"];
 
     public override string Name => "load-spike";
-    public override string Description => "market-data lag spike: shedding levels Soft → CircuitBreak and back (seed 002)";
+    public override string Description => "market-data lag spike: shedding levels Soft → CircuitBreak and back";
     public override IReadOnlyList<string> ExpectedTransitions { get; } = ["Degraded:load.circuit_break", "Normal:all.healthy"];
 
     public override async Task RunAsync(ScenarioContext c, CancellationToken ct)

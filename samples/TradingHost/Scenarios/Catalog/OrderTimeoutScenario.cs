@@ -2,7 +2,7 @@ using Degradation;
 
 namespace TradingHost.Scenarios.Catalog;
 
-/// <summary>Seed 003 chaos test 2: the broker accepts orders but the responses time out; retries must not duplicate them.</summary>
+/// <summary>Chaos test 2: the broker accepts orders but the responses time out; retries must not duplicate them.</summary>
 public sealed class OrderTimeoutScenario : Scenario
 {
     private const int Orders = 20;

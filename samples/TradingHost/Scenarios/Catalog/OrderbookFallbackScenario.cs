@@ -3,11 +3,11 @@ using TradingHost.Simulation;
 
 namespace TradingHost.Scenarios.Catalog;
 
-/// <summary>Seed 004: the optional order-book websocket fails; the system only degrades and REST polling takes over.</summary>
+/// <summary>Optional component failure: the optional order-book websocket fails; the system only degrades and REST polling takes over.</summary>
 public sealed class OrderbookFallbackScenario : Scenario
 {
     public override string Name => "orderbook-fallback";
-    public override string Description => "optional order-book websocket down: Degraded, REST polling fallback (seed 004)";
+    public override string Description => "optional order-book websocket down: Degraded, REST polling fallback";
     public override IReadOnlyList<string> ExpectedTransitions { get; } = ["Degraded:orderbook-ws.unavailable", "Normal:all.healthy"];
 
     public override async Task RunAsync(ScenarioContext c, CancellationToken ct)

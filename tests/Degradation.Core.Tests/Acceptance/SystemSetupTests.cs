@@ -1,12 +1,12 @@
 using Degradation.Testing;
 
-namespace Degradation.Tests.Seeds;
+namespace Degradation.Tests.Acceptance;
 
 /// <summary>
-/// C# version of seed 000 Task 11 (backend/tests/degradation/test_setup.py). The seed's init_degradation() and
-/// module-level getters become <see cref="DegradationSystem.Create"/> and its properties (no global singletons).
+/// Setting up a whole system: initialisation and the service getters are <see cref="DegradationSystem.Create"/> and its
+/// properties (no global singletons).
 /// </summary>
-public class Seed000Task11SetupTests
+public class SystemSetupTests
 {
     [Fact]
     public async Task test_init_creates_all_services()

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Hosting;
 namespace Degradation.Tests;
 
 /// <summary>AlertOnUnstable and the durable dropped-event file.</summary>
-public sealed class SeedRulesHostingTests : IDisposable
+public sealed class AlertAndDropFileHostingTests : IDisposable
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "degradation-drops-" + Guid.NewGuid().ToString("N")[..12]);
 

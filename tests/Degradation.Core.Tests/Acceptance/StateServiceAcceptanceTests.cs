@@ -1,9 +1,9 @@
 using Degradation.Tests.State;
 
-namespace Degradation.Tests.Seeds;
+namespace Degradation.Tests.Acceptance;
 
-/// <summary>C# version of seed 000 Task 5 (backend/tests/degradation/test_state_service.py).</summary>
-public class Seed000Task5StateServiceTests
+/// <summary>The state machine as a service: cold start, escalation, most severe wins, earned de-escalation and forced modes.</summary>
+public class StateServiceAcceptanceTests
 {
     [Fact]
     public void test_cold_start_is_recovering()
@@ -39,7 +39,7 @@ public class Seed000Task5StateServiceTests
         Assert.Equal(SystemMode.SafeMode, service.Machine.Mode);
         service.Apply(EventType.Recovered, ComponentId.MarketData, ReasonCode.AllHealthy);
         Assert.Contains(service.Machine.Mode, new[] { SystemMode.SafeMode, SystemMode.Recovering });
-        Assert.Equal(SystemMode.SafeMode, service.Machine.Mode); // SPEC: MinSafeModeSeconds has not passed yet
+        Assert.Equal(SystemMode.SafeMode, service.Machine.Mode); // MinSafeModeSeconds has not passed yet (rule 5)
     }
 
     [Fact]
@@ -65,8 +65,8 @@ public class Seed000Task5StateServiceTests
     [Fact]
     public void test_force_override_expiry_re_derives_the_mode()
     {
-        // Adapted (seed bug resolved by SPEC rule 8): the seed's is_force_override only flips a flag on expiry and
-        // leaves the forced mode in place. Here expiry re-derives the mode from the component state.
+        // Rule 8 in docs/RULES.md: expiry does not just flip a flag and leave the forced mode in place; it re-derives
+        // the mode from the component state.
         var service = SystemDriver.Create();
         service.Machine.ForceMode(SystemMode.Normal, TimeSpan.FromSeconds(300), "admin", "Testing");
         service.Apply(EventType.FailSupport, ComponentId.Alerts, ReasonCode.AlertsChannelDown);

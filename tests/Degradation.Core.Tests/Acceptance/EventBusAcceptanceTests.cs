@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using Degradation.Tests.State;
 
-namespace Degradation.Tests.Seeds;
+namespace Degradation.Tests.Acceptance;
 
-/// <summary>C# version of seed 000 Task 3 (backend/tests/degradation/test_event_bus.py).</summary>
-public class Seed000Task3EventBusTests
+/// <summary>The event bus: non-blocking publish, dropping on a full queue, the must-deliver path, subscribers and the drop log.</summary>
+public class EventBusAcceptanceTests
 {
     private static SystemDriver Bus(int size, bool dropOnFull = true) =>
         SystemDriver.Create(o => { o.EventBusQueueSize = size; o.EventBusDropOnFull = dropOnFull; });
@@ -42,8 +42,8 @@ public class Seed000Task3EventBusTests
     [Fact]
     public void test_critical_event_triggers_local_fallback()
     {
-        // Adapted (seed bug resolved by SPEC rule 7 and §5a "Publish result"): the seed returns False for a critical
-        // event on a full queue and only then degrades locally. Here a must-deliver event always applies locally
+        // Rule 7 in docs/RULES.md: returning false for a critical event on a full queue and only then degrading
+        // locally would leave the gate open too long. Here a must-deliver event always applies locally
         // before Publish returns, is kept (not dropped) and Publish returns true.
         var d = Bus(1);
         d.Bus.Publish(MakeEvent(d));

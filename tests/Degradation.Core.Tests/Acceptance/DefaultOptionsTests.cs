@@ -1,9 +1,9 @@
 using Degradation.Testing;
 
-namespace Degradation.Tests.Seeds;
+namespace Degradation.Tests.Acceptance;
 
-/// <summary>C# version of seed 000 Task 2 (backend/tests/degradation/test_config.py).</summary>
-public class Seed000Task2ConfigTests
+/// <summary>The default option values, and how options are frozen into a policy and owned per system.</summary>
+public class DefaultOptionsTests
 {
     [Fact]
     public void test_default_values()
@@ -31,11 +31,11 @@ public class Seed000Task2ConfigTests
         // EventBus
         Assert.Equal(10000, config.EventBusQueueSize);
         Assert.True(config.EventBusDropOnFull);
-        // Caches and status (SPEC §2)
+        // Caches and status
         Assert.Equal(30000, config.PositionCacheStaleMs);
         Assert.Equal(10000, config.MarketDataCacheStaleMs);
         Assert.Equal(30, config.ComponentStatusTtlSeconds);
-        // Overrides (SPEC §5a)
+        // Overrides (rule 8 in docs/RULES.md)
         Assert.Equal(1, config.MinOverrideSeconds);
         Assert.Equal(3600, config.MaxOverrideSeconds);
         Assert.True(config.MustDeliverBreaksOverride);
@@ -45,7 +45,7 @@ public class Seed000Task2ConfigTests
     [Fact]
     public void test_config_immutable()
     {
-        // The seed's config is a frozen dataclass. Here options are bindable POCOs; what the system runs on is the
+        // Options are bindable POCOs, not a frozen record; what the system runs on is the
         // compiled DegradationPolicy, whose matrix, must-deliver set and registry are frozen copies.
         var options = new DegradationOptions();
         var system = DegradationSystem.Create(options, new ManualTimeProvider());
@@ -62,7 +62,7 @@ public class Seed000Task2ConfigTests
     [Fact]
     public void test_get_config_returns_singleton()
     {
-        // Adapted: the seed's module-level singleton is forbidden here (no global state). Each system owns its
+        // No module-level singleton (no global state). Each system owns its
         // options; two systems never share state.
         var a = DegradationSystem.Create(new DegradationOptions { RecoveryStableSeconds = 1 }, new ManualTimeProvider());
         var b = DegradationSystem.Create(new DegradationOptions(), new ManualTimeProvider());

@@ -1,13 +1,13 @@
 using Degradation.Tests.State;
 
-namespace Degradation.Tests.Seeds;
+namespace Degradation.Tests.Acceptance;
 
 /// <summary>
-/// C# version of seed 000 Task 4 (backend/tests/degradation/test_trading_gate.py). The seed sets the mode with
-/// gate.update_mode(); here only the state machine writes the gate (SPEC rule 1), so each test reaches its mode
+/// The trading gate's permissions in every mode and recovery stage. The gate has no setter: only the state machine
+/// writes it (rule 1 in docs/RULES.md), so each test reaches its mode
 /// through real transitions.
 /// </summary>
-public class Seed000Task4TradingGateTests
+public class TradingGateAcceptanceTests
 {
     private static TradingGate GateIn(SystemMode mode, RecoveryStage? stage = null) => SystemDriver.Create().To(mode, stage).Gate;
 

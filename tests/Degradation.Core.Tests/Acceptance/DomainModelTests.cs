@@ -1,9 +1,9 @@
 using Degradation.Testing;
 
-namespace Degradation.Tests.Seeds;
+namespace Degradation.Tests.Acceptance;
 
-/// <summary>C# version of seed 000 Task 1 (backend/tests/degradation/test_models.py).</summary>
-public class Seed000Task1ModelsTests
+/// <summary>The domain model: modes and their severity order, component levels, recovery stages, events and the must-deliver reasons.</summary>
+public class DomainModelTests
 {
     [Fact]
     public void test_all_modes_defined()
@@ -15,7 +15,7 @@ public class Seed000Task1ModelsTests
     [Fact]
     public void test_priority_order()
     {
-        // SPEC §2: the enum value is the seed's MODE_PRIORITY.
+        // The enum value is the mode's severity (docs/RULES.md, Modes).
         Assert.Equal(0, (int)SystemMode.Normal);
         Assert.Equal(1, (int)SystemMode.Recovering);
         Assert.Equal(2, (int)SystemMode.Degraded);
@@ -34,7 +34,7 @@ public class Seed000Task1ModelsTests
     [Fact]
     public void test_all_levels_defined()
     {
-        // The seed has three levels; SPEC §2 adds Unknown (stale status is not health, rule 9).
+        // Three health levels plus Unknown (stale status is not health, rule 9 in docs/RULES.md).
         Assert.Equal(["Healthy", "Unstable", "Tripped", "Unknown"], Enum.GetNames<ComponentLevel>());
     }
 
@@ -69,7 +69,7 @@ public class Seed000Task1ModelsTests
     [Fact]
     public void test_is_critical_whitelist()
     {
-        // The seed's SystemEvent.is_critical() is the policy's must-deliver check here (the set is configurable).
+        // Whether an event is critical is the policy's must-deliver check (the set is configurable).
         var policy = new DegradationPolicy(new DegradationOptions());
         Assert.True(policy.IsMustDeliver(ReasonCode.BrokerDisconnect));
         Assert.False(policy.IsMustDeliver(ReasonCode.AlertsChannelDown));

@@ -1,14 +1,14 @@
 using Degradation.Testing;
 
-namespace Degradation.Tests.Seeds;
+namespace Degradation.Tests.Acceptance;
 
-/// <summary>C# version of seed 000 Task 20 (backend/tests/degradation/test_integration.py).</summary>
-public class Seed000Task20IntegrationTests
+/// <summary>End to end: cold start to Normal, a broker disconnect, and a full event bus.</summary>
+public class EndToEndTests
 {
     [Fact]
     public async Task test_cold_start_to_normal_flow()
     {
-        // The seed leaves "... recovery steps ..." open; here they are the SPEC §8 stages.
+        // The recovery steps are the staged recovery run (docs/RULES.md, Recovery).
         var time = new ManualTimeProvider();
         await using var services = DegradationSystem.Create(new DegradationOptions(), time);
         Assert.Equal(SystemMode.Recovering, services.StateMachine.Mode);
