@@ -38,8 +38,8 @@ internal sealed class ChildProcess : IDisposable
     /// <summary>Completes when the child printed READY (its WAL is open).</summary>
     public async Task WaitReadyAsync(TimeSpan timeout)
     {
-        var done = await Task.WhenAny(_ready.Task, _pump, Task.Delay(timeout));
-        if (done != _ready.Task)
+        await Task.WhenAny(_ready.Task, _pump, Task.Delay(timeout));
+        if (!_ready.Task.IsCompleted)
             throw new TimeoutException($"The child did not report READY within {timeout} (exited: {_process.HasExited}). Output: {Encoding.ASCII.GetString(Snapshot())}");
     }
 
@@ -52,8 +52,10 @@ internal sealed class ChildProcess : IDisposable
             _waiters.Add((prefix, seen));
             Match();
         }
-        var done = await Task.WhenAny(seen.Task, _pump, Task.Delay(timeout));
-        if (done != seen.Task)
+        await Task.WhenAny(seen.Task, _pump, Task.Delay(timeout));
+        // Ask the task, not which one WhenAny saw first: the line's completion runs its continuations asynchronously,
+        // so the pump ending right after it (the child exited) can win the race inside WhenAny.
+        if (!seen.Task.IsCompleted)
             throw new TimeoutException($"The child did not print '{prefix}' within {timeout} (exited: {_process.HasExited}). Output: {Encoding.ASCII.GetString(Snapshot())}");
         return await seen.Task;
     }
@@ -76,8 +78,8 @@ internal sealed class ChildProcess : IDisposable
     /// </summary>
     public async Task WaitFirstAcknowledgementAsync(TimeSpan timeout)
     {
-        var done = await Task.WhenAny(_acknowledged.Task, _pump, Task.Delay(timeout));
-        if (done != _acknowledged.Task)
+        await Task.WhenAny(_acknowledged.Task, _pump, Task.Delay(timeout));
+        if (!_acknowledged.Task.IsCompleted)
             throw new TimeoutException($"The child acknowledged no append within {timeout} (exited: {_process.HasExited}). Output: {Encoding.ASCII.GetString(Snapshot())}");
     }
 
