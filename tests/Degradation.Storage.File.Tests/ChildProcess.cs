@@ -38,9 +38,7 @@ internal sealed class ChildProcess : IDisposable
     /// <summary>Completes when the child printed READY (its WAL is open).</summary>
     public async Task WaitReadyAsync(TimeSpan timeout)
     {
-        await Task.WhenAny(_ready.Task, _pump, Task.Delay(timeout));
-        if (!_ready.Task.IsCompleted)
-            throw new TimeoutException($"The child did not report READY within {timeout} (exited: {_process.HasExited}). Output: {Encoding.ASCII.GetString(Snapshot())}");
+        await WaitAsync(_ready.Task, timeout, "report READY");
     }
 
     /// <summary>Completes with the first complete line starting with <paramref name="prefix"/> the child printed.</summary>
@@ -52,12 +50,18 @@ internal sealed class ChildProcess : IDisposable
             _waiters.Add((prefix, seen));
             Match();
         }
-        await Task.WhenAny(seen.Task, _pump, Task.Delay(timeout));
-        // Ask the task, not which one WhenAny saw first: the line's completion runs its continuations asynchronously,
-        // so the pump ending right after it (the child exited) can win the race inside WhenAny.
-        if (!seen.Task.IsCompleted)
-            throw new TimeoutException($"The child did not print '{prefix}' within {timeout} (exited: {_process.HasExited}). Output: {Encoding.ASCII.GetString(Snapshot())}");
+        await WaitAsync(seen.Task, timeout, $"print '{prefix}'");
         return await seen.Task;
+    }
+
+    // Waits for what the child signals, its exit, or the timeout. Ask the task, not which one WhenAny saw first: the
+    // signals complete their continuations asynchronously, so the pump ending right after (the child exited) can win
+    // the race inside WhenAny.
+    private async Task WaitAsync(Task signal, TimeSpan timeout, string what)
+    {
+        await Task.WhenAny(signal, _pump, Task.Delay(timeout));
+        if (!signal.IsCompleted)
+            throw new TimeoutException($"The child did not {what} within {timeout} (exited: {_process.HasExited}). Output: {Encoding.ASCII.GetString(Snapshot())}");
     }
 
     // Under the output lock: completes the waiters whose line has arrived.
@@ -78,9 +82,7 @@ internal sealed class ChildProcess : IDisposable
     /// </summary>
     public async Task WaitFirstAcknowledgementAsync(TimeSpan timeout)
     {
-        await Task.WhenAny(_acknowledged.Task, _pump, Task.Delay(timeout));
-        if (!_acknowledged.Task.IsCompleted)
-            throw new TimeoutException($"The child acknowledged no append within {timeout} (exited: {_process.HasExited}). Output: {Encoding.ASCII.GetString(Snapshot())}");
+        await WaitAsync(_acknowledged.Task, timeout, "acknowledge an append");
     }
 
     /// <summary>SIGKILL on Unix (TerminateProcess on Windows): no cleanup code runs in the child.</summary>

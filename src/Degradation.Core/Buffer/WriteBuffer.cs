@@ -34,7 +34,6 @@ public sealed class WriteBuffer : IAsyncDisposable
 {
     private readonly IWalStore _store;
     private readonly IBufferedWriteTarget _target;
-    private static readonly TimeSpan UntilChanged = TimeSpan.MaxValue;
     private readonly EventBus _events;
     private readonly TimeProvider _time;
     private readonly int _maxEntries;
@@ -407,27 +406,26 @@ public sealed class WriteBuffer : IAsyncDisposable
 
     // Publishes the difference between the buffer's state and what it last told the state machine. Called under the
     // lock so that reports are published in the order the state changed; a dropped event is retried on the next change.
-    // The buffer speaks only when its state changes, in process: its word holds until it says otherwise, so its reports
-    // never expire (a report with the default TTL would make the database Unknown, holding Degraded, once it went quiet).
+    // The buffer speaks only when its state changes: its reports never expire (SystemEvent.UntilChanged).
     private void PublishLocked()
     {
         if (_overflowing && !_overflowReported)
         {
-            _overflowReported = _events.Publish(EventType.FailCritical, ComponentId.WriteBuffer, ReasonCode.DbBufferOverflow, _overflowDetails, UntilChanged, source: ConditionSource.WriteBuffer);
+            _overflowReported = _events.Publish(EventType.FailCritical, ComponentId.WriteBuffer, ReasonCode.DbBufferOverflow, _overflowDetails, SystemEvent.UntilChanged, source: ConditionSource.WriteBuffer);
         }
         else if (!_overflowing && _overflowReported)
         {
-            _overflowReported = !_events.Publish(EventType.Recovered, ComponentId.WriteBuffer, ReasonCode.ComponentRecovered, "write buffer below its bounds again", UntilChanged, source: ConditionSource.WriteBuffer);
+            _overflowReported = !_events.Publish(EventType.Recovered, ComponentId.WriteBuffer, ReasonCode.ComponentRecovered, "write buffer below its bounds again", SystemEvent.UntilChanged, source: ConditionSource.WriteBuffer);
         }
 
         if (_pending.Count > 0 && !_dbFailureReported)
         {
-            _dbFailureReported = _events.Publish(EventType.FailSupport, ComponentId.Db, ReasonCode.DbWriteFailBuffered, ttl: UntilChanged, source: ConditionSource.WriteBuffer, details:
+            _dbFailureReported = _events.Publish(EventType.FailSupport, ComponentId.Db, ReasonCode.DbWriteFailBuffered, ttl: SystemEvent.UntilChanged, source: ConditionSource.WriteBuffer, details:
                 string.Create(CultureInfo.InvariantCulture, $"{_pending.Count} database writes buffered"));
         }
         else if (_pending.Count == 0 && _reservedEntries == 0 && _dbFailureReported)
         {
-            _dbFailureReported = !_events.Publish(EventType.Recovered, ComponentId.Db, ReasonCode.ComponentRecovered, "write buffer drained", UntilChanged, source: ConditionSource.WriteBuffer);
+            _dbFailureReported = !_events.Publish(EventType.Recovered, ComponentId.Db, ReasonCode.ComponentRecovered, "write buffer drained", SystemEvent.UntilChanged, source: ConditionSource.WriteBuffer);
         }
     }
 

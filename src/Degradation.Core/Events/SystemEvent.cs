@@ -48,6 +48,13 @@ public readonly struct SystemEvent
     public string? Details { get; }
     /// <summary>How long this information stays valid; null means the component's status TTL.</summary>
     public TimeSpan? Ttl { get; }
+
+    /// <summary>
+    /// The TTL of a report from an in-process source that speaks only when its state changes (the write buffer, the load
+    /// monitor): its last word holds until its next one, so it never expires (with the default TTL a quiet source would
+    /// go Unknown and hold the system at Degraded).
+    /// </summary>
+    internal static readonly TimeSpan UntilChanged = TimeSpan.MaxValue;
     /// <summary>
     /// Who reports it (probe, breaker, write buffer, ...); <see cref="ConditionSource.Application"/> unless set.
     /// The conditions it raises carry this source, and a <see cref="EventType.Recovered"/> clears only its own source's.

@@ -271,11 +271,10 @@ public sealed class LoadLevelMonitor
         // Stepping down between reported levels clears the milder-than-before condition first, so a more
         // severe condition never lingers in the state machine.
         if (!before.IsEmpty && (after.IsEmpty || to < from))
-            _bus.Publish(EventType.Recovered, _component, LoadReasons.Recovered, details, ttl: TimeSpan.MaxValue);
-        // The monitor reports only when the level changes: its last word holds until the next change, so it never goes
-        // stale (the default TTL would make the load component Unknown, holding Degraded, on a quiet machine).
+            _bus.Publish(EventType.Recovered, _component, LoadReasons.Recovered, details, ttl: SystemEvent.UntilChanged);
+        // The monitor reports only when the level changes: its reports never expire (SystemEvent.UntilChanged).
         if (!after.IsEmpty)
-            _bus.Publish(EventType.FailSupport, _component, after, details, severity: to == LoadLevel.CircuitBreak ? Severity.Critical : Severity.Warning, ttl: TimeSpan.MaxValue);
+            _bus.Publish(EventType.FailSupport, _component, after, details, severity: to == LoadLevel.CircuitBreak ? Severity.Critical : Severity.Warning, ttl: SystemEvent.UntilChanged);
     }
 
     private static void ThrowLag(long lag) =>
