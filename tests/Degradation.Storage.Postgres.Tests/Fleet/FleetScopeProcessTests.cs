@@ -60,7 +60,7 @@ public sealed class FleetScopeProcessTests(PostgresServer server, ITestOutputHel
             Assert.Contains($"PROBE scope={Sibling} send=True mode=Normal own=Normal", probe);
             Assert.Contains("PROBE scope= send=True mode=Normal own=Normal", probe);
         }
-        var acks = await commands.GetAcknowledgementsAsync(halt.CommandId);
+        var acks = await WaitForAcknowledgementsAsync(commands, halt.CommandId, 3);
         Assert.Equal(3, acks.Count);
         Assert.All(acks, a => Assert.Equal(FleetCommandOutcome.Applied, a.Outcome));
 
@@ -76,7 +76,8 @@ public sealed class FleetScopeProcessTests(PostgresServer server, ITestOutputHel
             Assert.Contains($"PROBE scope={Halted} send=True mode=Normal own=Normal", probe);
             Assert.Contains($"PROBE scope={Sibling} send=True mode=Normal own=Normal", probe);
         }
-        Assert.All(await commands.GetAcknowledgementsAsync(release.CommandId), a => Assert.Equal(FleetCommandOutcome.Released, a.Outcome));
+        var releaseAcks = await WaitForAcknowledgementsAsync(commands, release.CommandId, 3);
+        Assert.All(releaseAcks, a => Assert.Equal(FleetCommandOutcome.Released, a.Outcome));
     }
 
     [Fact]
@@ -89,23 +90,23 @@ public sealed class FleetScopeProcessTests(PostgresServer server, ITestOutputHel
         await using var commands = new FleetCommands(server.ConnectionString, _schema);
         var halt = await commands.HaltScopeAsync(Halted, "op-scope", "runaway account");
         await child.WaitForLineAsync(l => l.StartsWith("APPLIED ", StringComparison.Ordinal) && l.Contains($" id={halt.CommandId} ", StringComparison.Ordinal), CommandWait, what: "applied");
-        var ack = Assert.Single(await WaitForAcknowledgementsAsync(commands, halt.CommandId));
+        var ack = Assert.Single(await WaitForAcknowledgementsAsync(commands, halt.CommandId, 1));
         Assert.Equal(FleetCommandOutcome.ScopeNotConfigured, ack.Outcome);
         Assert.Contains(Halted, ack.Details);
         var probe = await ProbeAsync(child);
         Assert.Contains("PROBE scope= send=True mode=Normal own=Normal", probe);
     }
 
-    private static async Task<IReadOnlyList<FleetAcknowledgement>> WaitForAcknowledgementsAsync(FleetCommands commands, Guid id)
+    private static async Task<IReadOnlyList<FleetAcknowledgement>> WaitForAcknowledgementsAsync(FleetCommands commands, Guid id, int count)
     {
-        // The acknowledgement is written after the APPLIED line; poll the table (a hang guard, not a latency bound).
+        // Acknowledgements are written after the APPLIED line; poll the table (a hang guard, not a latency bound).
         for (var attempt = 0; attempt < 600; attempt++)
         {
             var acks = await commands.GetAcknowledgementsAsync(id);
-            if (acks.Count > 0) return acks;
+            if (acks.Count >= count) return acks;
             await Task.Delay(100);
         }
-        throw new TimeoutException($"no acknowledgement of {id}");
+        throw new TimeoutException($"fewer than {count} acknowledgements of {id}");
     }
 
     private static async Task<List<string>> ProbeAsync(FleetCliProcess child)
