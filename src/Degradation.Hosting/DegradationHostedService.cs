@@ -1,3 +1,12 @@
+using Degradation.Alerts;
+using Degradation.Audit;
+using Degradation.Buffering;
+using Degradation.Events;
+using Degradation.Health;
+using Degradation.KillSwitches;
+using Degradation.Probes;
+using Degradation.Recovery;
+using Degradation.State;
 using Degradation.Storage.File;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -33,11 +42,9 @@ internal sealed class DegradationHostedService(
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _subscriptions.Add(system.StateMachine.SubscribeTransitions(t =>
-        {
-            DegradationLog.Transition(_logger, t);
-            metrics.RecordTransition(t);
-        }));
+        _subscriptions.Add(system.StateMachine.SubscribeTransitions(t => DegradationLog.Transition(_logger, t)));
+        // Every scope's transitions (the process's included, present and future scopes), tagged with the scope.
+        _subscriptions.Add(system.Scopes.SubscribeTransitions(t => metrics.RecordTransition(t.Transition)));
         foreach (var store in services.GetServices<IAuditStore>()) _subscriptions.Add(system.StateMachine.AddAuditStore(store));
         system.StateMachine.ObserverFailed += OnObserverFailed;
         _auditTrail = services.GetService<AuditTrail>();
