@@ -216,13 +216,38 @@ public class WiringTests
     }
 
     [Fact]
-    public void A_later_store_choice_replaces_the_default_and_the_in_memory_choice()
+    public async Task A_later_store_choice_replaces_the_default_and_the_in_memory_choice()
     {
         var directory = Path.Combine(Path.GetTempPath(), "dg-chosen-" + Guid.NewGuid().ToString("N"));
-        var builder = TestHosts.Builder();
+        var logs = new CapturingLoggerProvider();
+        var builder = TestHosts.Builder(time: new ManualTimeProvider(), logs: logs);
         builder.Services.AddGracefulDegradation().AddWriteBuffer<RecordingTarget>(replayStage: null).UseInMemoryWal().UseFileWal(directory);
-        Assert.Single(builder.Services, d => d.ServiceType == typeof(IWalStore));
-        Assert.DoesNotContain(builder.Services, d => d.ServiceType.Name == "WalStoreChoice");
+        try
+        {
+            using (var host = builder.Build())
+            {
+                await host.StartAsync();
+                var store = Assert.IsType<FileWalStore>(host.Services.GetRequiredService<IWalStore>());
+                Assert.Equal(Path.GetFullPath(directory), store.DirectoryPath);
+                await host.StopAsync();
+            }
+            Assert.DoesNotContain(logs.Entries, e => e.Id.Id is 1030 or 1031); // neither the in-memory warning nor the default
+        }
+        finally
+        {
+            if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void The_write_buffer_cannot_be_resolved_before_the_host_opened_it_and_the_error_says_when()
+    {
+        var builder = TestHosts.Builder(time: new ManualTimeProvider());
+        builder.Services.AddGracefulDegradation().UseInMemoryWal().AddWriteBuffer<RecordingTarget>(replayStage: null);
+        using var host = builder.Build();
+        Assert.NotNull(host.Services.GetRequiredService<ITradingGate>()); // the gate is there at once
+        var error = Assert.Throws<InvalidOperationException>(() => host.Services.GetRequiredService<WriteBuffer>());
+        Assert.Contains("IHost.StartAsync", error.Message);
     }
 
     [Fact]
