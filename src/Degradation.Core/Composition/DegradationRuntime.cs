@@ -261,6 +261,7 @@ public sealed class DegradationRuntime : IAsyncDisposable
         await Step("stop probes", () => Probes.StopAsync()).ConfigureAwait(false);
         await Step("stop recovery", () => Recovery.StopAsync()).ConfigureAwait(false);
         if (_systemStarted) await Step("drain event bus", () => System.StopAsync(cancellationToken)).ConfigureAwait(false);
+        else await Step("flush observers", () => System.StateMachine.FlushObserversAsync(cancellationToken)).ConfigureAwait(false); // the audit sees a failed start
         await Step("stop fallbacks", () => { Fallbacks.Dispose(); return Task.CompletedTask; }).ConfigureAwait(false);
         if (WriteBuffer is { } buffer) await Step("close write buffer", () => buffer.DisposeAsync().AsTask()).ConfigureAwait(false);
         if (WalStore is { } store) await Step("flush write-ahead log", () => store.DisposeAsync().AsTask().WaitAsync(cancellationToken)).ConfigureAwait(false);
