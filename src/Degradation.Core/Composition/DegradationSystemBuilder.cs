@@ -285,8 +285,8 @@ public sealed class DegradationSystemBuilder : IDegradationBuilder
             throw new InvalidOperationException(
                 "The write buffer has no write-ahead log: choose one (UseFileWal from Degradation.Storage.File, UseWalStore, " +
                 "or UseInMemoryWal, which loses buffered writes on a crash).");
+        var system = DegradationSystem.Create(Options, TimeProvider, _operatorStateStore); // validates: a bad option can be fixed and built again
         _built = true;
-        var system = DegradationSystem.Create(Options, TimeProvider, _operatorStateStore);
         // Cannot throw: actions and scope paths were checked when they were added.
         foreach (var action in _killSwitchActions) system.AddKillSwitchAction(action);
         // Parents first: an ancestor added with options after a descendant created it with defaults would be refused.
