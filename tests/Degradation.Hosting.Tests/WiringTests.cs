@@ -138,6 +138,24 @@ public class WiringTests
         var error = Assert.ThrowsAny<Exception>(() => host.StartAsync().GetAwaiter().GetResult());
         Assert.Contains("market_data", error.Message);
         Assert.Contains("risk", error.Message);
+        var gate = host.Services.GetRequiredService<ITradingGate>(); // failed closed, and says why
+        Assert.False(gate.Allows(ActionType.Send));
+        Assert.Equal(SystemMode.SafeMode, gate.Mode);
+        Assert.Contains(host.Services.GetRequiredService<DegradationStateMachine>().GetConditions(), c => c.Reason == RuntimeReasons.StartFailed);
+    }
+
+    [Fact]
+    public void Configure_reaches_the_core_builder_with_the_container_in_registration_order()
+    {
+        var builder = TestHosts.Builder(time: new ManualTimeProvider());
+        builder.Services.AddSingleton(new ScopeOptions());
+        builder.Services.AddGracefulDegradation()
+            .Configure(b => b.AddScope("venue-a/acct-1"))
+            .Configure((b, services) => b.AddScope("venue-b", services.GetRequiredService<ScopeOptions>()));
+        using var host = builder.Build();
+        var system = host.Services.GetRequiredService<DegradationSystem>();
+        Assert.True(system.Scopes.TryResolve("venue-a/acct-1", out _));
+        Assert.True(system.Scopes.TryResolve("venue-b", out _));
     }
 
     [Fact]
