@@ -62,7 +62,8 @@ internal static class OperatorHaltChild
         print($"SENDS {sends}");
         print($"MODE {system.Gate.Mode}");
         var released = system.StateMachine.ReleaseHalt("ops-crash", "drill over");
-        print($"RELEASED {released.Accepted} {system.Gate.Mode}");
+        // The release's own transition: the recovery run may already have moved on by the time this prints.
+        print($"RELEASED {released.Accepted} {released.Transition?.To}");
         return 0;
     }
 }

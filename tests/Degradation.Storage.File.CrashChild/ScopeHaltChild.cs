@@ -71,7 +71,8 @@ internal static class ScopeHaltChild
         print($"OTHER {other.StateMachine.IsHalted}");
         print($"MODE {gate.Mode}");
         var released = account.StateMachine.ReleaseHalt("ops-crash", "drill over");
-        print($"RELEASED {released.Accepted} {account.StateMachine.Mode}");
+        // The release's own transition: the scope's recovery run may already have moved on by the time this prints.
+        print($"RELEASED {released.Accepted} {released.Transition?.To}");
         return 0;
     }
 }

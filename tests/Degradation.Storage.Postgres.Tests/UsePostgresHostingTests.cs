@@ -19,7 +19,9 @@ public sealed class UsePostgresHostingTests(PostgresServer server)
                 o.Schema = schema;
                 o.ProcessId = "hosted-1";
                 o.FleetPolicy = new PostgresFleetPolicyOptions { HeartbeatInterval = TimeSpan.FromMilliseconds(200), QueryTimeout = TimeSpan.FromMilliseconds(500), LossTimeout = TimeSpan.FromSeconds(2) };
-            }, useForWal: true, policyLossMode: SystemMode.SafeMode);
+            }, useForWal: true, policyLossMode: SystemMode.SafeMode)
+            // The WAL store backs a write buffer: without one there is nothing to log and no store is opened.
+            .AddWriteBuffer<DiscardingTarget>(replayStage: null);
         using var host = builder.Build();
         await host.StartAsync();
         var system = host.Services.GetRequiredService<DegradationSystem>();
@@ -46,5 +48,11 @@ public sealed class UsePostgresHostingTests(PostgresServer server)
         var builder = new ServiceCollection().AddGracefulDegradation();
         Assert.Equal("connectionString", Assert.ThrowsAny<ArgumentException>(() => builder.UsePostgres(" ")).ParamName);
         Assert.Equal("lossMode", Assert.ThrowsAny<ArgumentException>(() => builder.UsePostgres("Host=x", policyLossMode: SystemMode.Normal)).ParamName);
+    }
+
+    private sealed class DiscardingTarget : IBufferedWriteTarget
+    {
+        public ValueTask WriteAsync(WalEntry entry, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+        public ValueTask<bool> IsAppliedAsync(WalEntry entry, CancellationToken cancellationToken) => ValueTask.FromResult(false);
     }
 }
