@@ -19,7 +19,8 @@ public sealed class UsePostgresHostingTests(PostgresServer server)
                 o.Schema = schema;
                 o.ProcessId = "hosted-1";
                 o.FleetPolicy = new PostgresFleetPolicyOptions { HeartbeatInterval = TimeSpan.FromMilliseconds(200), QueryTimeout = TimeSpan.FromMilliseconds(500), LossTimeout = TimeSpan.FromSeconds(2) };
-            }, useForWal: true, policyLossMode: SystemMode.SafeMode);
+            }, useForWal: true, policyLossMode: SystemMode.SafeMode)
+            .AddWriteBuffer<NullTarget>(replayStage: null); // the WAL is the write buffer's: it opens with the buffer
         using var host = builder.Build();
         await host.StartAsync();
         var system = host.Services.GetRequiredService<DegradationSystem>();
@@ -38,6 +39,13 @@ public sealed class UsePostgresHostingTests(PostgresServer server)
         var rows = await server.ScalarAsync<long>($"SELECT count(*) FROM {schema}.mode_transitions WHERE process_id = 'hosted-1'");
         Assert.Equal(system.StateMachine.TransitionCount, rows);
         Assert.Equal("op-hosted", await server.ScalarAsync<string>($"SELECT operator_id FROM {schema}.mode_transitions WHERE process_id = 'hosted-1' AND kind = 'operator_halt'"));
+    }
+
+    private sealed class NullTarget : IBufferedWriteTarget
+    {
+        public ValueTask WriteAsync(WalEntry entry, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+        public ValueTask<bool> IsAppliedAsync(WalEntry entry, CancellationToken cancellationToken) => ValueTask.FromResult(false);
     }
 
     [Fact]
