@@ -1,5 +1,6 @@
 using System.Text;
 using Degradation.Hosting;
+using Degradation.Scopes;
 using Degradation.Storage.File;
 using Degradation.Testing;
 using Microsoft.Extensions.DependencyInjection;
