@@ -1,3 +1,8 @@
+using Degradation.Alerts;
+using Degradation.Composition;
+using Degradation.KillSwitches;
+using Degradation.Operator;
+using Degradation.State;
 using Degradation.Storage.File;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

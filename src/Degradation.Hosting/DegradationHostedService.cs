@@ -1,3 +1,9 @@
+using Degradation.Audit;
+using Degradation.Buffering;
+using Degradation.Composition;
+using Degradation.Events;
+using Degradation.KillSwitches;
+using Degradation.State;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -31,11 +37,9 @@ internal sealed class DegradationHostedService(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        _subscriptions.Add(_system.StateMachine.SubscribeTransitions(t =>
-        {
-            DegradationLog.Transition(_logger, t);
-            metrics.RecordTransition(t);
-        }));
+        _subscriptions.Add(_system.StateMachine.SubscribeTransitions(t => DegradationLog.Transition(_logger, t)));
+        // Every scope's transitions (the process's included, present and future scopes), tagged with the scope.
+        _subscriptions.Add(_system.Scopes.SubscribeTransitions(t => metrics.RecordTransition(t.Transition)));
         _system.StateMachine.ObserverFailed += OnObserverFailed;
         _auditTrail = services.GetService<AuditTrail>();
         _system.KillSwitch.OutcomeRecorded += OnKillSwitchOutcome;

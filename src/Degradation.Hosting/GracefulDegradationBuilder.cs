@@ -1,3 +1,12 @@
+using Degradation.Alerts;
+using Degradation.Buffering;
+using Degradation.Composition;
+using Degradation.Events;
+using Degradation.KillSwitches;
+using Degradation.Operator;
+using Degradation.Probes;
+using Degradation.Recovery;
+using Degradation.State;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 

@@ -1,3 +1,4 @@
+using Degradation.Composition;
 using Degradation.Storage.File;
 
 namespace Degradation;

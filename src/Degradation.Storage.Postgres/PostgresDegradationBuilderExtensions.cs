@@ -1,3 +1,5 @@
+using Degradation.Buffering;
+using Degradation.Composition;
 using Degradation.Storage.Postgres;
 
 namespace Degradation;

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Composition;
 
 /// <summary>What a <see cref="DegradationSystemBuilder"/> registered, handed to the <see cref="DegradationRuntime"/> it built.</summary>
 internal sealed record DegradationComposition(

@@ -1,6 +1,6 @@
 using System.Runtime.ExceptionServices;
 
-namespace Degradation;
+namespace Degradation.Composition;
 
 /// <summary>
 /// A degradation system composed by a <see cref="DegradationSystemBuilder"/>, with the parts around it (probe runner,
@@ -210,7 +210,11 @@ public sealed class DegradationRuntime : IAsyncDisposable
     private void StartCore(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        foreach (var store in _composition.AuditStores) _subscriptions.Add(System.StateMachine.AddAuditStore(store));
+        foreach (var store in _composition.AuditStores)
+        {
+            _subscriptions.Add(System.StateMachine.AddAuditStore(store));
+            System.Scopes.AddAuditStore(store); // every scope below the process, present and future, tagged with its path
+        }
         StartAlerts();
         foreach (var registration in _composition.RecoverySteps)
         {

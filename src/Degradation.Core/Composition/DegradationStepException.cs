@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Composition;
 
 /// <summary>
 /// A step of a <see cref="DegradationRuntime"/>'s shutdown that failed (for example flushing the write-ahead log). The

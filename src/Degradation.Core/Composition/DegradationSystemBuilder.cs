@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Composition;
 
 /// <summary>
 /// Composes a degradation system without a DI container — components, probes, recovery steps, the write buffer and its

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Composition;
 
 /// <summary>
 /// Something that composes a degradation system: the <see cref="DegradationSystemBuilder"/> itself, or an adapter over

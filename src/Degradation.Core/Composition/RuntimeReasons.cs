@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Composition;
 
 /// <summary>The reasons a <see cref="DegradationRuntime"/> reports about its own lifecycle.</summary>
 public static class RuntimeReasons

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Composition;
 
 /// <summary>Where a <see cref="DegradationRuntime"/> is in its one-way lifecycle.</summary>
 internal enum RuntimeState

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Composition;
 
 /// <summary>
 /// Tells operators about every change of trading mode through the alert router: Critical when trading is closed

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Composition;
 
 /// <summary>
 /// The write buffer added to a <see cref="DegradationSystemBuilder"/>: its target (created when the runtime opens) and
