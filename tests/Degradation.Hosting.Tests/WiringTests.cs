@@ -1,6 +1,5 @@
 using System.Text;
 using Degradation.Hosting;
-using Degradation.Scopes;
 using Degradation.Storage.File;
 using Degradation.Testing;
 using Microsoft.Extensions.DependencyInjection;
