@@ -20,8 +20,7 @@ public sealed class UsePostgresHostingTests(PostgresServer server)
                 o.ProcessId = "hosted-1";
                 o.FleetPolicy = new PostgresFleetPolicyOptions { HeartbeatInterval = TimeSpan.FromMilliseconds(200), QueryTimeout = TimeSpan.FromMilliseconds(500), LossTimeout = TimeSpan.FromSeconds(2) };
             }, useForWal: true, policyLossMode: SystemMode.SafeMode)
-            // The WAL store backs a write buffer: without one there is nothing to log and no store is opened.
-            .AddWriteBuffer<DiscardingTarget>(replayStage: null);
+            .AddWriteBuffer<NullTarget>(replayStage: null); // the WAL is the write buffer's: it opens with the buffer
         using var host = builder.Build();
         await host.StartAsync();
         var system = host.Services.GetRequiredService<DegradationSystem>();
@@ -42,17 +41,18 @@ public sealed class UsePostgresHostingTests(PostgresServer server)
         Assert.Equal("op-hosted", await server.ScalarAsync<string>($"SELECT operator_id FROM {schema}.mode_transitions WHERE process_id = 'hosted-1' AND kind = 'operator_halt'"));
     }
 
+    private sealed class NullTarget : IBufferedWriteTarget
+    {
+        public ValueTask WriteAsync(WalEntry entry, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+        public ValueTask<bool> IsAppliedAsync(WalEntry entry, CancellationToken cancellationToken) => ValueTask.FromResult(false);
+    }
+
     [Fact]
     public void UsePostgres_rejects_bad_arguments_naming_them()
     {
         var builder = new ServiceCollection().AddGracefulDegradation();
         Assert.Equal("connectionString", Assert.ThrowsAny<ArgumentException>(() => builder.UsePostgres(" ")).ParamName);
         Assert.Equal("lossMode", Assert.ThrowsAny<ArgumentException>(() => builder.UsePostgres("Host=x", policyLossMode: SystemMode.Normal)).ParamName);
-    }
-
-    private sealed class DiscardingTarget : IBufferedWriteTarget
-    {
-        public ValueTask WriteAsync(WalEntry entry, CancellationToken cancellationToken) => ValueTask.CompletedTask;
-        public ValueTask<bool> IsAppliedAsync(WalEntry entry, CancellationToken cancellationToken) => ValueTask.FromResult(false);
     }
 }

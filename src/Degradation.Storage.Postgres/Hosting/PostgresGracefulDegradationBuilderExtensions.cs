@@ -39,7 +39,15 @@ public static class PostgresGracefulDegradationBuilderExtensions
         builder.Services.TryAddSingleton(_ => new PostgresDegradation(options));
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PostgresHostedService>());
         if (useForWal)
-            builder.UseWalStore(sp => sp.GetRequiredService<PostgresDegradation>().CreateWalStore(options.WalStream, sp.GetRequiredService<TimeProvider>()));
+        {
+            builder.Configure((system, services) => system.UseWalStore(async (runtime, cancellationToken) =>
+            {
+                var postgres = services.GetRequiredService<PostgresDegradation>();
+                // The write buffer opens (and reads this table) before the adapter's own hosted service migrates.
+                if (options.MigrateOnStart) await postgres.MigrateAsync(cancellationToken).ConfigureAwait(false);
+                return postgres.CreateWalStore(options.WalStream, runtime.System.TimeProvider);
+            }));
+        }
         return builder;
     }
 }
