@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Audit;
 
 /// <summary>
 /// One audit record that is not a mode transition: a fallback tier change, a load or feature level change, an

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Degradation.Collections;
 
 namespace Degradation.Audit;
 

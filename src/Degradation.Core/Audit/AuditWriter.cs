@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Audit;
 
 /// <summary>
 /// Hands a component's audit records to its <see cref="IAuditStore"/> in order without waiting for the store:

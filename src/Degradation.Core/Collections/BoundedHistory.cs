@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace Degradation;
+namespace Degradation.Collections;
 
 /// <summary>
 /// The newest <see cref="Capacity"/> items of a sequence, oldest evicted first: the one ring buffer behind every

@@ -1,4 +1,5 @@
 using System.Text;
+using Degradation.Collections;
 
 namespace Degradation.Fallback;
 

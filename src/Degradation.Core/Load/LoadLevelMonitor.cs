@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using Degradation.Collections;
 
 namespace Degradation.Load;
 

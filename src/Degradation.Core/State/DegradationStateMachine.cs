@@ -1,3 +1,5 @@
+using Degradation.Collections;
+
 namespace Degradation.State;
 
 /// <summary>
