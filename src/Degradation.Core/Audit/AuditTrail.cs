@@ -1,4 +1,5 @@
 using System.Globalization;
+using Degradation.Collections;
 
 namespace Degradation.Audit;
 
@@ -15,9 +16,7 @@ public sealed class AuditTrail : IAuditStore
 {
     private readonly object _lock = new();
     private readonly TimeProvider _time;
-    private readonly AuditEntry[] _entries;
-    private int _start;
-    private int _count;
+    private readonly BoundedHistory<AuditEntry> _entries;
     private long _sequence;
     private string _lastHash = AuditChainVerifier.GenesisHash;
     private string _anchor = AuditChainVerifier.GenesisHash;
@@ -31,7 +30,7 @@ public sealed class AuditTrail : IAuditStore
     {
         if (capacity <= 0) throw new ArgumentOutOfRangeException(nameof(capacity), capacity, $"capacity must be > 0 (was {capacity}).");
         _time = timeProvider ?? TimeProvider.System;
-        _entries = new AuditEntry[capacity];
+        _entries = new BoundedHistory<AuditEntry>(capacity);
     }
 
     /// <summary>
@@ -69,13 +68,7 @@ public sealed class AuditTrail : IAuditStore
             var entry = unsigned with { Hash = AuditChainVerifier.ComputeHash(unsigned) };
             _sequence = entry.Sequence;
             _lastHash = entry.Hash;
-            if (_count < _entries.Length) _entries[(_start + _count++) % _entries.Length] = entry;
-            else
-            {
-                _anchor = _entries[_start].Hash;
-                _entries[_start] = entry;
-                _start = (_start + 1) % _entries.Length;
-            }
+            if (_entries.Add(entry, out var dropped)) _anchor = dropped.Hash;
             Notify(entry);
             return entry;
         }
@@ -128,15 +121,25 @@ public sealed class AuditTrail : IAuditStore
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>Appends an audit record that is not a transition (its own wall time is kept) and returns it chained.</summary>
+    public AuditEntry Append(AuditRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return Append(record.Kind, record.Action, record.Component, record.OperatorId, record.From, record.To, record.Reason, record.Details, record.WallTime);
+    }
+
+    /// <summary><see cref="IAuditStore"/>: appends <paramref name="record"/> (see <see cref="Append(AuditRecord)"/>).</summary>
+    public ValueTask AppendAsync(AuditRecord record, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        Append(record);
+        return ValueTask.CompletedTask;
+    }
+
     /// <summary>The retained entries, oldest first.</summary>
     public IReadOnlyList<AuditEntry> GetEntries()
     {
-        lock (_lock)
-        {
-            var result = new AuditEntry[_count];
-            for (var i = 0; i < _count; i++) result[i] = _entries[(_start + i) % _entries.Length];
-            return result;
-        }
+        lock (_lock) return _entries.ToArray();
     }
 
     /// <summary>Verifies the retained entries against <see cref="AnchorHash"/>.</summary>

@@ -1,3 +1,5 @@
+using Degradation.Collections;
+
 namespace Degradation.Events;
 
 /// <summary>
@@ -6,27 +8,21 @@ namespace Degradation.Events;
 /// </summary>
 public sealed class DroppedEventLog
 {
-    private readonly SystemEvent[] _ring;
+    private readonly BoundedHistory<SystemEvent> _ring;
     private readonly object _lock = new();
-    private long _total;
 
     /// <summary>Creates a log that keeps the last <paramref name="capacity"/> drops.</summary>
     public DroppedEventLog(int capacity = 256)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
-        _ring = new SystemEvent[capacity];
+        _ring = new BoundedHistory<SystemEvent>(capacity);
     }
 
     /// <summary>Every drop ever recorded.</summary>
-    public long Total => Interlocked.Read(ref _total);
+    public long Total { get { lock (_lock) return _ring.TotalAdded; } }
 
     internal void Record(in SystemEvent dropped)
     {
-        lock (_lock)
-        {
-            _ring[_total % _ring.Length] = dropped;
-            _total++;
-        }
+        lock (_lock) _ring.Add(dropped);
     }
 
     /// <summary>
@@ -39,23 +35,16 @@ public sealed class DroppedEventLog
         ArgumentOutOfRangeException.ThrowIfNegative(seen);
         lock (_lock)
         {
-            var fresh = Math.Max(0, _total - seen);
-            var retained = (int)Math.Min(fresh, _ring.Length);
-            var result = new SystemEvent[retained];
-            for (var i = 0; i < retained; i++) result[i] = _ring[(_total - retained + i) % _ring.Length];
-            return new DroppedEventsSince(result, fresh - retained, _total);
+            var total = _ring.TotalAdded;
+            var fresh = Math.Max(0, total - seen);
+            var retained = (int)Math.Min(fresh, _ring.Count);
+            return new DroppedEventsSince(_ring.Newest(retained), fresh - retained, total);
         }
     }
 
     /// <summary>The retained drops, oldest first.</summary>
     public IReadOnlyList<SystemEvent> Snapshot()
     {
-        lock (_lock)
-        {
-            var count = (int)Math.Min(_total, _ring.Length);
-            var result = new SystemEvent[count];
-            for (var i = 0; i < count; i++) result[i] = _ring[(_total - count + i) % _ring.Length];
-            return result;
-        }
+        lock (_lock) return _ring.ToArray();
     }
 }

@@ -68,6 +68,9 @@ public sealed class EventBus : IAsyncDisposable
     /// <summary>True while the consumer loop runs.</summary>
     public bool IsRunning => Volatile.Read(ref _state) == Running;
 
+    /// <summary>True while the consumer loop has found the queue empty and waits to be woken (for tests of the wake-up).</summary>
+    internal bool IsConsumerParked => Volatile.Read(ref _consumerParked) != 0;
+
     /// <summary>Raised on the consumer loop when a subscriber throws; the bus carries on.</summary>
     public event Action<SystemEvent, Exception>? HandlerFailed;
 

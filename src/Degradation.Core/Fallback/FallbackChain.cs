@@ -1,4 +1,5 @@
 using System.Text;
+using Degradation.Collections;
 
 namespace Degradation.Fallback;
 
@@ -7,7 +8,7 @@ namespace Degradation.Fallback;
 /// per-tier consecutive-failure breakers, automatic failover except into tiers that need an operator's
 /// approval, and the gradual restoration of the primary — a ramp of traffic shares, each step validated
 /// (consecutive passes, p99 latency, error rate, throughput) and rolled back on an error spike. Every
-/// transition is kept in a bounded history, appended to the <see cref="AuditTrail"/> and, when it needs
+/// transition is kept in a bounded history, stored in the chain's <see cref="IAuditStore"/> and, when it needs
 /// attention, raised through the <see cref="AlertRouter"/>. Thread-safe.
 /// </summary>
 public abstract class FallbackChain
@@ -19,7 +20,7 @@ public abstract class FallbackChain
     private protected readonly TierBreaker[] _breakers;
     private protected int _primaryState;
 
-    private readonly AuditTrail? _audit;
+    private readonly AuditWriter? _audit;
     private readonly AlertRouter? _alerts;
     private readonly TimeSpan _breakDuration;
     private readonly long _breakTicks;
@@ -27,9 +28,7 @@ public abstract class FallbackChain
     private readonly bool[] _needsApproval;
     private readonly bool[] _approved;
     private readonly bool[] _approvalPending;
-    private readonly FallbackTransition[] _history;
-    private int _historyStart;
-    private int _historyCount;
+    private readonly BoundedHistory<FallbackTransition> _history;
     private long _sequence;
     private long _primaryRestoreDue = BreakerTime.Never;
     private int _activeTier;
@@ -40,7 +39,7 @@ public abstract class FallbackChain
     private RestorationValidation? _lastValidation;
 
     private protected FallbackChain(string name, IReadOnlyList<(string Name, FallbackTierKind Kind, int Quality, bool RequiresApproval)> tiers,
-        FallbackChainOptions? options, TimeProvider? timeProvider, AuditTrail? audit, AlertRouter? alerts)
+        FallbackChainOptions? options, TimeProvider? timeProvider, IAuditStore? audit, AlertRouter? alerts)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         if (tiers.Count == 0) throw new ArgumentException($"Fallback chain '{name}' needs at least one tier.", nameof(tiers));
@@ -52,7 +51,7 @@ public abstract class FallbackChain
         _options.ValidateAndThrow();
         Name = name;
         _time = timeProvider ?? TimeProvider.System;
-        _audit = audit;
+        _audit = audit is null ? null : new AuditWriter(audit);
         _alerts = alerts;
         _breakDuration = BreakerTime.FromSeconds(_options.BreakDurationSeconds); // not TimeSpan.FromSeconds: it truncates 0.043 s to 429,999 ticks
         _breakTicks = BreakerTime.ToTimestampTicks(_breakDuration, _time.TimestampFrequency);
@@ -69,8 +68,14 @@ public abstract class FallbackChain
             _breakers[i] = new TierBreaker(_options.FailureThreshold, _lock, _breakTicks);
             _needsApproval[i] = i > 0 && (requiresApproval || !_options.AutoFailover);
         }
-        _history = new FallbackTransition[_options.HistorySize];
+        _history = new BoundedHistory<FallbackTransition>(_options.HistorySize);
     }
+
+    /// <summary>Audit records the chain's <see cref="IAuditStore"/> failed or refused (each also a lost audit entry to investigate).</summary>
+    public long AuditFailures => _audit?.Failures ?? 0;
+
+    /// <summary>Completes when every audit record so far has been handled by the store.</summary>
+    internal Task FlushAuditAsync(CancellationToken cancellationToken = default) => _audit?.FlushAsync(cancellationToken) ?? Task.CompletedTask;
 
     /// <summary>The chain's name.</summary>
     public string Name { get; }
@@ -177,12 +182,7 @@ public abstract class FallbackChain
     /// <summary>The retained transitions, oldest first.</summary>
     public IReadOnlyList<FallbackTransition> GetTransitions()
     {
-        lock (_lock)
-        {
-            var result = new FallbackTransition[_historyCount];
-            for (var i = 0; i < _historyCount; i++) result[i] = _history[(_historyStart + i) % _history.Length];
-            return result;
-        }
+        lock (_lock) return _history.ToArray();
     }
 
     /// <summary>A point-in-time view for reports and operators.</summary>
@@ -433,7 +433,7 @@ public abstract class FallbackChain
             Volatile.Write(ref _approved[index], approve);
             if (approve) Volatile.Write(ref _approvalPending[index], false);
             var now = _time.GetTimestamp();
-            _audit?.AppendApproval($"{Name}/{tier}", operatorId, reason, approve);
+            _audit?.Write(AuditRecord.Approval($"{Name}/{tier}", operatorId, reason, approve, _time.GetUtcNow()));
             Record(approve ? FallbackTransitionKind.ApprovalGranted : FallbackTransitionKind.ApprovalRevoked, null, tier, null, operatorId, reason, now, audit: false);
             Recompute(now, operatorId, reason);
             return true;
@@ -483,16 +483,14 @@ public abstract class FallbackChain
             Sequence = Interlocked.Increment(ref _sequence), Chain = Name, Kind = kind, FromTier = from, ToTier = to,
             TrafficPercent = trafficPercent, OperatorId = operatorId, Details = details, WallTime = _time.GetUtcNow(), Timestamp = now,
         };
-        if (_historyCount < _history.Length) _history[(_historyStart + _historyCount++) % _history.Length] = transition;
-        else
-        {
-            _history[_historyStart] = transition;
-            _historyStart = (_historyStart + 1) % _history.Length;
-        }
+        _history.Add(transition);
         if (audit)
         {
-            _audit?.Append(AuditEntryKind.Fallback, "fallback." + SnakeCase(kind), Name, operatorId, from, to,
-                details: trafficPercent is { } p ? $"primary traffic {p}%" + (details is null ? "" : "; " + details) : details, wallTime: transition.WallTime);
+            _audit?.Write(new AuditRecord
+            {
+                Kind = AuditEntryKind.Fallback, Action = "fallback." + SnakeCase(kind), Component = Name, OperatorId = operatorId, From = from, To = to,
+                Details = trafficPercent is { } p ? $"primary traffic {p}%" + (details is null ? "" : "; " + details) : details, WallTime = transition.WallTime,
+            });
         }
         Alert(transition);
     }

@@ -60,6 +60,6 @@ public sealed class FallbackChainBuilder<T>
     /// <summary>Builds the chain.</summary>
     /// <exception cref="ArgumentException">No tiers, duplicate names, or a primary that requires approval.</exception>
     /// <exception cref="DegradationOptionsException">An option is invalid.</exception>
-    public FallbackChain<T> Build(TimeProvider? timeProvider = null, AuditTrail? audit = null, AlertRouter? alerts = null) =>
+    public FallbackChain<T> Build(TimeProvider? timeProvider = null, IAuditStore? audit = null, AlertRouter? alerts = null) =>
         new(Name, _tiers, _options, timeProvider, audit, alerts);
 }

@@ -31,17 +31,17 @@ public sealed class FallbackChain<T> : FallbackChain
     /// <param name="tiers">The tiers, in order.</param>
     /// <param name="options">Governance options; defaults when null.</param>
     /// <param name="timeProvider">Clock for breaks, ramp steps and latencies; <see cref="TimeProvider.System"/> when null.</param>
-    /// <param name="audit">When given, every transition and approval is appended to it.</param>
+    /// <param name="audit">When given, every transition and approval is stored in it, in order, without waiting for it (failures: <see cref="FallbackChain.AuditFailures"/>).</param>
     /// <param name="alerts">When given, failovers, rollbacks, restorations and approval requests are raised through it.</param>
     /// <exception cref="ArgumentException">No tiers, duplicate tier names, or a primary that requires approval.</exception>
     /// <exception cref="DegradationOptionsException">An option is invalid; the message names it.</exception>
     public FallbackChain(string name, IEnumerable<FallbackTier<T>> tiers, FallbackChainOptions? options = null,
-        TimeProvider? timeProvider = null, AuditTrail? audit = null, AlertRouter? alerts = null)
+        TimeProvider? timeProvider = null, IAuditStore? audit = null, AlertRouter? alerts = null)
         : this(name, Materialize(tiers), options, timeProvider, audit, alerts)
     {
     }
 
-    private FallbackChain(string name, FallbackTier<T>[] tiers, FallbackChainOptions? options, TimeProvider? timeProvider, AuditTrail? audit, AlertRouter? alerts)
+    private FallbackChain(string name, FallbackTier<T>[] tiers, FallbackChainOptions? options, TimeProvider? timeProvider, IAuditStore? audit, AlertRouter? alerts)
         : base(name, [.. tiers.Select(t => (t.Name, t.Kind, t.Quality, t.RequiresApproval))], options, timeProvider, audit, alerts)
     {
         _handlers = [.. tiers.Select(t => t.Handler)];

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using Degradation.Collections;
 
 namespace Degradation.Features;
 
@@ -12,30 +13,29 @@ public sealed class FeatureDegradationController
 {
     private readonly object _lock = new();
     private readonly TimeProvider _time;
-    private readonly AuditTrail? _audit;
+    private readonly AuditWriter? _audit;
     private readonly AlertRouter? _alerts;
     private readonly CompiledRule[] _rules;
-    private readonly List<FeatureLevelChange> _history = [];
-    private readonly int _historySize;
+    private readonly BoundedHistory<FeatureLevelChange> _history;
     private int _level;
 
     /// <summary>Creates a controller at <see cref="FeatureDegradationLevel.Normal"/>.</summary>
     /// <param name="options">The rules; the defaults when null.</param>
     /// <param name="timeProvider">Clock for the history; <see cref="TimeProvider.System"/> when null.</param>
-    /// <param name="audit">When given, level changes are appended to it.</param>
+    /// <param name="audit">When given, level changes are stored in it, in order, without waiting for it (failures: <see cref="AuditFailures"/>).</param>
     /// <param name="alerts">When given, a change to a level that requires notifying users raises an alert (audience operators).</param>
     /// <param name="historySize">Level changes kept (default 100).</param>
     /// <exception cref="DegradationOptionsException">A rule is invalid; the message names it.</exception>
     public FeatureDegradationController(FeatureDegradationOptions? options = null, TimeProvider? timeProvider = null,
-        AuditTrail? audit = null, AlertRouter? alerts = null, int historySize = 100)
+        IAuditStore? audit = null, AlertRouter? alerts = null, int historySize = 100)
     {
         options ??= new FeatureDegradationOptions();
         options.ValidateAndThrow();
         if (historySize <= 0) throw new ArgumentOutOfRangeException(nameof(historySize), historySize, $"historySize must be > 0 (was {historySize}).");
         _time = timeProvider ?? TimeProvider.System;
-        _audit = audit;
+        _audit = audit is null ? null : new AuditWriter(audit);
         _alerts = alerts;
-        _historySize = historySize;
+        _history = new BoundedHistory<FeatureLevelChange>(historySize);
         var levels = Enum.GetValues<FeatureDegradationLevel>();
         _rules = new CompiledRule[levels.Length];
         foreach (var level in levels) _rules[(int)level] = CompiledRule.From(options.Rules[level]);
@@ -83,9 +83,12 @@ public sealed class FeatureDegradationController
             if (from == level) return null;
             var change = new FeatureLevelChange(from, level, reason, operatorId, _time.GetUtcNow());
             _history.Add(change);
-            if (_history.Count > _historySize) _history.RemoveAt(0);
             Volatile.Write(ref _level, (int)level);
-            _audit?.Append(AuditEntryKind.Feature, "feature.level_changed", "features", operatorId, from.ToString(), level.ToString(), reason, wallTime: change.WallTime);
+            _audit?.Write(new AuditRecord
+            {
+                Kind = AuditEntryKind.Feature, Action = "feature.level_changed", Component = "features", OperatorId = operatorId,
+                From = from.ToString(), To = level.ToString(), Reason = reason, WallTime = change.WallTime,
+            });
             if (_alerts is not null && (FeatureLevels.UserNotificationRequired(level) || FeatureLevels.UserNotificationRequired(from)))
             {
                 _alerts.Publish(new Alert
@@ -101,10 +104,16 @@ public sealed class FeatureDegradationController
         }
     }
 
+    /// <summary>Audit records the controller's <see cref="IAuditStore"/> failed or refused.</summary>
+    public long AuditFailures => _audit?.Failures ?? 0;
+
+    /// <summary>Completes when every audit record so far has been handled by the store.</summary>
+    internal Task FlushAuditAsync(CancellationToken cancellationToken = default) => _audit?.FlushAsync(cancellationToken) ?? Task.CompletedTask;
+
     /// <summary>The retained level changes, oldest first.</summary>
     public IReadOnlyList<FeatureLevelChange> GetHistory()
     {
-        lock (_lock) return [.. _history];
+        lock (_lock) return _history.ToArray();
     }
 
     private sealed record CompiledRule(FrozenDictionary<string, FeatureState> Listed, bool DisableUnlisted)

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using Degradation.Collections;
 
 namespace Degradation.Load;
 
@@ -19,7 +20,7 @@ public sealed class LoadLevelMonitor
     private readonly object _lock = new();
     private readonly TimeProvider _time;
     private readonly EventBus? _bus;
-    private readonly AuditTrail? _audit;
+    private readonly AuditWriter? _audit;
     private readonly ComponentId _component;
     private readonly ReasonCode[] _reasons = new ReasonCode[LevelCount];
     private readonly long[] _lagTrigger = new long[LevelCount];
@@ -29,9 +30,7 @@ public sealed class LoadLevelMonitor
     private readonly TimeSpan _cooldown;
     private readonly HeapLoadMeasure _heapMeasure;
     private readonly FrozenSet<string> _criticalSymbols;
-    private readonly LoadLevelChange[] _history;
-    private int _historyStart;
-    private int _historyCount;
+    private readonly BoundedHistory<LoadLevelChange> _history;
 
     private int _level;
     private long _lastLag;
@@ -44,20 +43,20 @@ public sealed class LoadLevelMonitor
     /// <param name="options">Thresholds; the defaults when null.</param>
     /// <param name="timeProvider">Clock for the cooldown and history; <see cref="TimeProvider.System"/> when null.</param>
     /// <param name="bus">When given (and <see cref="LoadDegradationOptions.ReportToStateMachine"/>), level changes are reported to the state machine.</param>
-    /// <param name="audit">When given, every level change and reset is appended to it.</param>
+    /// <param name="audit">When given, every level change and reset is stored in it, in order, without waiting for it (failures: <see cref="AuditFailures"/>).</param>
     /// <exception cref="DegradationOptionsException">An option is invalid; the message names it.</exception>
-    public LoadLevelMonitor(LoadDegradationOptions? options = null, TimeProvider? timeProvider = null, EventBus? bus = null, AuditTrail? audit = null)
+    public LoadLevelMonitor(LoadDegradationOptions? options = null, TimeProvider? timeProvider = null, EventBus? bus = null, IAuditStore? audit = null)
     {
         Options = options ?? new LoadDegradationOptions();
         Options.ValidateAndThrow();
         _time = timeProvider ?? TimeProvider.System;
         _bus = Options.ReportToStateMachine ? bus : null;
-        _audit = audit;
+        _audit = audit is null ? null : new AuditWriter(audit);
         _component = new ComponentId(Options.ComponentName);
         _cooldown = TimeSpan.FromSeconds(Options.RecoveryCooldownSeconds);
         _heapMeasure = Options.HeapMeasure;
         _criticalSymbols = Options.CriticalSymbols.ToFrozenSet(StringComparer.Ordinal);
-        _history = new LoadLevelChange[Options.HistorySize];
+        _history = new BoundedHistory<LoadLevelChange>(Options.HistorySize);
 
         _lagTrigger[(int)LoadLevel.Soft] = Options.LagSoft;
         _lagTrigger[(int)LoadLevel.Graceful] = Options.LagGraceful;
@@ -163,7 +162,7 @@ public sealed class LoadLevelMonitor
         lock (_lock)
         {
             var current = (LoadLevel)_level;
-            _audit?.AppendOperatorAction("load.reset", operatorId, reason, _component.Name);
+            _audit?.Write(AuditRecord.OperatorAction("load.reset", operatorId, reason, _time.GetUtcNow(), _component.Name));
             _cooldownActive = false;
             if (current == LoadLevel.Normal) return false;
             Apply(current, LoadLevel.Normal, Volatile.Read(ref _lastLag), LastHeapPercent, _time.GetTimestamp(), operatorId);
@@ -172,15 +171,16 @@ public sealed class LoadLevelMonitor
         }
     }
 
+    /// <summary>Audit records the monitor's <see cref="IAuditStore"/> failed or refused.</summary>
+    public long AuditFailures => _audit?.Failures ?? 0;
+
+    /// <summary>Completes when every audit record so far has been handled by the store.</summary>
+    internal Task FlushAuditAsync(CancellationToken cancellationToken = default) => _audit?.FlushAsync(cancellationToken) ?? Task.CompletedTask;
+
     /// <summary>The retained level changes, oldest first (bounded by <see cref="LoadDegradationOptions.HistorySize"/>).</summary>
     public IReadOnlyList<LoadLevelChange> GetHistory()
     {
-        lock (_lock)
-        {
-            var result = new LoadLevelChange[_historyCount];
-            for (var i = 0; i < _historyCount; i++) result[i] = _history[(_historyStart + i) % _history.Length];
-            return result;
-        }
+        lock (_lock) return _history.ToArray();
     }
 
     /// <summary>A point-in-time view for reports.</summary>
@@ -200,7 +200,7 @@ public sealed class LoadLevelMonitor
                 IsAcceptingData = _level < (int)LoadLevel.CircuitBreak,
                 LastLag = Volatile.Read(ref _lastLag),
                 LastHeapPercent = LastHeapPercent,
-                LastChange = _historyCount == 0 ? null : _history[(_historyStart + _historyCount - 1) % _history.Length],
+                LastChange = _history.TryGetNewest(out var last) ? last : null,
                 TransitionCount = _transitions,
                 CriticalSymbolCount = _criticalSymbols.Count,
                 CooldownRemaining = remaining,
@@ -234,18 +234,16 @@ public sealed class LoadLevelMonitor
     private void Apply(LoadLevel from, LoadLevel to, long lag, double heapPercent, long now, string? operatorId)
     {
         var change = new LoadLevelChange(from, to, lag, heapPercent, _time.GetUtcNow(), now, operatorId);
-        if (_historyCount < _history.Length) _history[(_historyStart + _historyCount++) % _history.Length] = change;
-        else
-        {
-            _history[_historyStart] = change;
-            _historyStart = (_historyStart + 1) % _history.Length;
-        }
+        _history.Add(change);
         _lastChangeAt = now;
         _cooldownActive = true;
         Interlocked.Increment(ref _transitions);
         Volatile.Write(ref _level, (int)to);
-        _audit?.Append(AuditEntryKind.Load, "load.level_changed", _component.Name, operatorId, from.ToString(), to.ToString(),
-            reason: null, details: change.ToString());
+        _audit?.Write(new AuditRecord
+        {
+            Kind = AuditEntryKind.Load, Action = "load.level_changed", Component = _component.Name, OperatorId = operatorId,
+            From = from.ToString(), To = to.ToString(), Details = change.ToString(), WallTime = change.WallTime,
+        });
         Report(from, to, change);
         Notify(change);
     }

@@ -416,6 +416,8 @@ public sealed class ScopeTree : IAsyncDisposable
     {
         public ValueTask AppendAsync(ModeTransition transition, CancellationToken cancellationToken) =>
             inner.AppendAsync(transition with { Scope = path }, cancellationToken);
+
+        public ValueTask AppendAsync(AuditRecord record, CancellationToken cancellationToken) => inner.AppendAsync(record, cancellationToken);
     }
 
     private sealed class Subscription(ScopeTree tree, (Action<ScopeTransition>, List<IDisposable>) entry) : IDisposable

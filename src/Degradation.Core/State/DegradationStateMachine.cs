@@ -1,3 +1,5 @@
+using Degradation.Collections;
+
 namespace Degradation.State;
 
 /// <summary>
@@ -17,9 +19,7 @@ public sealed partial class DegradationStateMachine : IAsyncDisposable
     private readonly Dictionary<ComponentId, ComponentState> _components = [];
     private readonly List<ComponentState> _critical = [];
     private readonly int[] _conditionCounts = new int[6];
-    private readonly ModeTransition[] _history;
-    private int _historyStart;
-    private int _historyCount;
+    private readonly BoundedHistory<ModeTransition> _history;
 
     private long _sequence;
     private SystemMode _mode;
@@ -66,7 +66,7 @@ public sealed partial class DegradationStateMachine : IAsyncDisposable
         _policy = policy;
         _time = timeProvider;
         _store = operatorStateStore;
-        _history = new ModeTransition[policy.Options.TransitionHistorySize];
+        _history = new BoundedHistory<ModeTransition>(policy.Options.TransitionHistorySize);
         foreach (var (name, registration) in policy.Components) GetOrAdd(new ComponentId(name));
         GetOrAdd(ComponentId.System);
 
@@ -170,7 +170,7 @@ public sealed partial class DegradationStateMachine : IAsyncDisposable
     /// <summary>The most recent transition.</summary>
     public ModeTransition? LastTransition
     {
-        get { lock (_lock) return _historyCount == 0 ? null : _history[(_historyStart + _historyCount - 1) % _history.Length]; }
+        get { lock (_lock) return LastTransitionLocked(); }
     }
 
     /// <summary>Number of transitions recorded since start (the last sequence number).</summary>
@@ -195,12 +195,7 @@ public sealed partial class DegradationStateMachine : IAsyncDisposable
     /// <summary>The retained history, oldest first (bounded by <see cref="DegradationOptions.TransitionHistorySize"/>).</summary>
     public IReadOnlyList<ModeTransition> GetHistory()
     {
-        lock (_lock)
-        {
-            var result = new ModeTransition[_historyCount];
-            for (var i = 0; i < _historyCount; i++) result[i] = _history[(_historyStart + i) % _history.Length];
-            return result;
-        }
+        lock (_lock) return _history.ToArray();
     }
 
     /// <summary>A page of the retained history, newest first.</summary>
@@ -208,14 +203,7 @@ public sealed partial class DegradationStateMachine : IAsyncDisposable
     {
         ArgumentOutOfRangeException.ThrowIfNegative(skip);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(take);
-        lock (_lock)
-        {
-            var count = Math.Max(0, Math.Min(take, _historyCount - skip));
-            var result = new ModeTransition[count];
-            for (var i = 0; i < count; i++)
-                result[i] = _history[(_historyStart + _historyCount - 1 - skip - i) % _history.Length];
-            return result;
-        }
+        lock (_lock) return _history.PageNewestFirst(skip, take);
     }
 
     /// <summary>A copy of every component's status.</summary>
@@ -505,8 +493,7 @@ public sealed partial class DegradationStateMachine : IAsyncDisposable
 
     private bool IsHaltedLocked() => _mode == SystemMode.Halt || _conditionCounts[(int)SystemMode.Halt] > 0;
 
-    private ModeTransition? LastTransitionLocked() =>
-        _historyCount == 0 ? null : _history[(_historyStart + _historyCount - 1) % _history.Length];
+    private ModeTransition? LastTransitionLocked() => _history.TryGetNewest(out var last) ? last : null;
 
     private OperatorCommandResult? CheckSequence(long? expected)
     {
@@ -910,12 +897,7 @@ public sealed partial class DegradationStateMachine : IAsyncDisposable
         _mode = to;
         _stage = toStage;
 
-        if (_historyCount < _history.Length) _history[(_historyStart + _historyCount++) % _history.Length] = transition;
-        else
-        {
-            _history[_historyStart] = transition;
-            _historyStart = (_historyStart + 1) % _history.Length;
-        }
+        _history.Add(transition);
         _gate.Publish(new GateSnapshot(_policy, to, toStage, reason, sequence));
         _dispatcher.Dispatch(transition);
         return transition;

@@ -72,10 +72,10 @@ public class RandomizedInvariantTests(ITestOutputHelper output)
         run.AssertCoverage();
     }
 
-    private sealed class InvariantRun
+    internal sealed class InvariantRun
     {
-        private readonly Random _random;
-        private readonly int _seed;
+        private readonly Choices _random;
+        private readonly string _seed;
         private readonly SystemDriver _driver;
         private readonly Queue<string> _recent = new();
         private readonly Dictionary<string, int> _stats = [];
@@ -92,10 +92,15 @@ public class RandomizedInvariantTests(ITestOutputHelper output)
         private bool _calm;
         private int _phaseEndsAt;
 
-        public InvariantRun(int seed)
+        public InvariantRun(int seed) : this(Choices.From(new Random(seed)), seed.ToString(CultureInfo.InvariantCulture))
+        {
+        }
+
+        /// <summary>A run whose every choice comes from <paramref name="choices"/>; <paramref name="seed"/> names it in failures.</summary>
+        public InvariantRun(Choices choices, string seed)
         {
             _seed = seed;
-            _random = new Random(seed);
+            _random = choices;
             _driver = SystemDriver.Create(o =>
             {
                 o.ComponentStatusTtlSeconds = 30;
@@ -120,7 +125,7 @@ public class RandomizedInvariantTests(ITestOutputHelper output)
 
         public void Execute(int steps)
         {
-            for (_step = 1; _step <= steps; _step++)
+            for (_step = 1; _step <= steps && !_random.Exhausted; _step++)
             {
                 if (_step >= _phaseEndsAt)
                 {
