@@ -41,6 +41,7 @@ internal sealed class DegradationHostedService(
         foreach (var store in services.GetServices<IAuditStore>()) _subscriptions.Add(system.StateMachine.AddAuditStore(store));
         system.StateMachine.ObserverFailed += OnObserverFailed;
         _auditTrail = services.GetService<AuditTrail>();
+        if (_auditTrail is not null) _subscriptions.Add(_auditTrail.FollowRecordedEvents(system.Bus));
         system.KillSwitch.OutcomeRecorded += OnKillSwitchOutcome;
         system.Bus.HandlerFailed += OnHandlerFailed;
 
@@ -117,11 +118,22 @@ internal sealed class DegradationHostedService(
     private void StartAlerts()
     {
         var sinks = services.GetServices<IAlertSink>().ToList();
-        if (sinks.Count == 0) return;
+        var channels = services.GetServices<AlertChannelRegistration>().ToList();
+        if (sinks.Count == 0 && channels.Count == 0) return;
         _alerts = services.GetRequiredService<AlertRouter>();
         foreach (var sink in sinks) _alerts.AddRoute(sink, name: sink.GetType().Name);
+        foreach (var channel in channels) _alerts.AddChannel(channel.Name, (IAlertSink)services.GetRequiredService(channel.SinkType));
         _alerts.Start();
         var alerts = _alerts;
+        if (alerts.TracksAcknowledgements)
+        {
+            metrics.AddObservableGauge("degradation.alerts.unacknowledged", () => alerts.UnacknowledgedCount, "{alert}",
+                "Alerts waiting for an operator's acknowledgement (escalated or not).");
+            metrics.AddObservableCounter("degradation.alerts.acknowledged", () => alerts.AcknowledgedCount, "{alert}",
+                "Alerts operators acknowledged.");
+            metrics.AddObservableCounter("degradation.alerts.escalations", () => alerts.EscalatedCount, "{alert}",
+                "Alerts not acknowledged within their severity's deadline and re-sent to the escalation channel.");
+        }
         if (system.Options.AlertOnUnstable)
             _subscriptions.Add(new UnstableComponentAlerts(system.StateMachine, alerts).Attach(system.Bus));
         _subscriptions.Add(system.StateMachine.SubscribeTransitions(t =>

@@ -72,8 +72,9 @@ public static class GracefulDegradationServiceCollectionExtensions
         });
         services.TryAddSingleton(sp =>
         {
+            // Acknowledgements and escalations are tracked by default and audited when an audit trail is registered.
             var system = sp.GetRequiredService<DegradationSystem>();
-            return new AlertRouter(null, system.TimeProvider, system.Bus);
+            return new AlertRouter(null, system.TimeProvider, system.Bus, system.Options.AlertChannels, sp.GetService<AuditTrail>());
         });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, DegradationHostedService>());
         return new GracefulDegradationBuilder(services);

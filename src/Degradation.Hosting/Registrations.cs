@@ -6,6 +6,9 @@ internal sealed record ProbeRegistration(Type ProbeType, ComponentId Component, 
 /// <summary>A recovery step registered with <see cref="GracefulDegradationBuilder.AddRecoveryStep{TStep}"/>.</summary>
 internal sealed record RecoveryStepRegistration(Type StepType, RecoveryStage Stage);
 
+/// <summary>A named alert channel registered with <see cref="GracefulDegradationBuilder.AddAlertChannel{TSink}"/>.</summary>
+internal sealed record AlertChannelRegistration(string Name, Type SinkType);
+
 /// <summary>Whether the write buffer also replays as a recovery step.</summary>
 internal sealed record WriteBufferRegistration(RecoveryStage? ReplayStage);
 

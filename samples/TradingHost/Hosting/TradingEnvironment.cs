@@ -41,6 +41,7 @@ public sealed class TradingEnvironment : IAsyncDisposable
         Fallbacks = services.GetRequiredService<ComponentFallbackCoordinator>();
         Caches = services.GetRequiredService<SimulationCaches>();
         Reconciliation = services.GetRequiredService<ReconcilePositionsStep>();
+        Audit = services.GetRequiredService<AuditTrail>();
         Router = new OrderRouter(Broker, Book, System.Gate, time);
         Strategy = new StrategyLoop(System.Gate) { OrderSent = Writer.Post };
         _scenarioStart = _created = time.GetTimestamp();
@@ -64,6 +65,8 @@ public sealed class TradingEnvironment : IAsyncDisposable
     public ComponentFallbackCoordinator Fallbacks { get; }
     public SimulationCaches Caches { get; }
     public ReconcilePositionsStep Reconciliation { get; }
+    /// <summary>The audit trail (record-only bus events such as positions_reconciled land here).</summary>
+    public AuditTrail Audit { get; }
     public OrderRouter Router { get; }
     public StrategyLoop Strategy { get; }
 
@@ -87,6 +90,7 @@ public sealed class TradingEnvironment : IAsyncDisposable
         builder.Services.AddSingleton<PositionBook>();
         builder.Services.AddSingleton<DbWriter>();
         builder.Services.AddSingleton<SimulationCaches>();
+        builder.Services.AddSingleton(sp => new AuditTrail(sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddGracefulDegradation(o =>
             {
                 SimulationDefaults.Apply(o);
