@@ -28,12 +28,12 @@ public sealed class AlertChannelOptions
     };
 
     /// <summary>
-    /// The channel an overdue alert is re-sent to (as Critical, audited). Null or a channel that was never added: every
-    /// channel, so an escalation is never lost.
+    /// The channel an overdue alert is re-sent to (as Critical, audited). Null: every channel. A name no channel has: the
+    /// escalation is routed like any Critical alert of its audience, so it is never lost.
     /// </summary>
     public string? EscalationChannel { get; set; }
 
-    /// <summary>How many acknowledged and escalated alerts are remembered for <see cref="AlertRouter.GetAlerts"/>.</summary>
+    /// <summary>How many acknowledged alerts are remembered for <see cref="AlertRouter.GetAlerts"/> (unacknowledged ones are always kept).</summary>
     public int HistorySize { get; set; } = 500;
 
     /// <summary>Checks every value and returns one message per invalid option (empty when valid).</summary>

@@ -115,6 +115,24 @@ public class FailureTaxonomyTests
     }
 
     [Fact]
+    public void The_health_report_names_the_failure_type_of_the_strictest_condition()
+    {
+        var system = NormalSystems.Create(_time);
+        _classifier.Publish(system.Bus, system.Policy, _time, ComponentId.Db, new HealthSample(10, 0.02, 0)); // quality warning: Degraded
+        _classifier.Publish(system.Bus, system.Policy, _time, ComponentId.Risk, new HealthSample(10, 0, 0) { Signals = FailureSignals.ConfigurationInvalid });
+        system.ReportFailure(ComponentId.MarketData, ReasonCode.MarketDataStale); // not a taxonomy reason
+        system.Bus.ProcessPending();
+
+        var report = new HealthReporter(system).Build();
+        var components = report.Components.ToDictionary(c => c.Id);
+        Assert.Equal(FailureKind.ConfigurationError, components[ComponentId.Risk].FailureType!.Kind);
+        Assert.True(components[ComponentId.Risk].FailureType!.RequiresManualIntervention);
+        Assert.Equal(FailureKind.ErrorsElevated, components[ComponentId.Db].FailureType!.Kind);
+        Assert.Null(components[ComponentId.MarketData].FailureType);
+        Assert.Null(components[ComponentId.Broker].FailureType);
+    }
+
+    [Fact]
     public void Loosening_a_taxonomy_row_needs_allow_loosening()
     {
         var options = new DegradationOptions();
