@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Reflection;
 using System.Text;
 using System.Xml.Linq;
+using Degradation.Alerts;
+using Degradation.Features;
 
 namespace Degradation.Tests;
 

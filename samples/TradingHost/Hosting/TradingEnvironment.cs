@@ -1,4 +1,5 @@
 using Degradation;
+using Degradation.Audit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Degradation.Alerts;
 using Degradation.AspNetCore.Contracts;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;

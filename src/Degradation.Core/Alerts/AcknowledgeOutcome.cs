@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Alerts;
 
 /// <summary>What <see cref="AlertRouter.Acknowledge"/> did.</summary>
 public enum AcknowledgeOutcome : byte

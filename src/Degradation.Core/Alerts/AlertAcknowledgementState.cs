@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Alerts;
 
 /// <summary>Where an alert that needs acknowledgement stands.</summary>
 public enum AlertAcknowledgementState : byte

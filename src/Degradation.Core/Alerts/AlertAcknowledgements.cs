@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Degradation;
+namespace Degradation.Alerts;
 
 /// <summary>
 /// The acknowledgement book of an <see cref="AlertRouter"/>: every published alert whose severity has an SLA waits here

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Degradation;
+namespace Degradation.Alerts;
 
 /// <summary>
 /// Alert channels, acknowledgement and escalation: which named channel (an <see cref="IAlertSink"/> added with

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Alerts;
 
 /// <summary>One routing rule of <see cref="AlertChannelOptions"/>: alerts for an audience, at a severity or above, go to a named channel.</summary>
 public sealed class AlertChannelRoute

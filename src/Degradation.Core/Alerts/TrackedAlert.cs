@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Alerts;
 
 /// <summary>An alert that needs acknowledgement, with its deadline and what became of it.</summary>
 public sealed record TrackedAlert

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Classification;
 
 /// <summary>
 /// The reason codes failure classification reports, one per <see cref="FailureKind"/>. Data corruption maps to Halt,

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Classification;
 
 /// <summary>How a failure type of the taxonomy is primarily detected.</summary>
 public enum DetectionMethod : byte

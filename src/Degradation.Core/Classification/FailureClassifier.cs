@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Classification;
 
 /// <summary>
 /// Classifies a dependency's latency, error rate, queue depth and yes/no signals and turns the verdict

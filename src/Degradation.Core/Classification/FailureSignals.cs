@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Classification;
 
 /// <summary>
 /// Yes/no observations a detector attaches to a <see cref="HealthSample"/> on top of the measured latency, error rate

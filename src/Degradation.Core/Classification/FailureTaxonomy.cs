@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 
-namespace Degradation;
+namespace Degradation.Classification;
 
 /// <summary>
 /// The failure taxonomy: every <see cref="FailureKind"/> with its detection method, typical recovery time, whether it

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Classification;
 
 /// <summary>The fixed facts about one <see cref="FailureKind"/> (see <see cref="FailureTaxonomy"/>).</summary>
 public sealed record FailureTypeInfo

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Features;
 
 /// <summary>
 /// Moves a <see cref="FeatureDegradationController"/>'s derived level with the trading mode and with critical failures:

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Degradation;
+namespace Degradation.Features;
 
 /// <summary>
 /// How the trading mode and critical failures drive the feature degradation level (see <see cref="FeatureLevelDriver"/>).

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Features;
 
 /// <summary>
 /// An operator's explicit override of the derived feature level (see <see cref="FeatureDegradationController.OverrideLevel"/>).

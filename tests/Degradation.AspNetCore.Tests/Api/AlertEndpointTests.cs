@@ -1,4 +1,7 @@
 using System.Net;
+using Degradation.Alerts;
+using Degradation.Audit;
+using Degradation.Events;
 using Degradation.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;

@@ -1,4 +1,5 @@
 using System.Net;
+using Degradation.Classification;
 using Degradation.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 

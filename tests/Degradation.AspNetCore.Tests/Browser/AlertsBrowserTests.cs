@@ -1,3 +1,6 @@
+using Degradation.Alerts;
+using Degradation.Audit;
+using Degradation.Events;
 using Degradation.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using OpenQA.Selenium;
