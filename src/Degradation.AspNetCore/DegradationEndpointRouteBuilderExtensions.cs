@@ -16,10 +16,10 @@ public static class DegradationEndpointRouteBuilderExtensions
     /// <summary>
     /// Maps the operator API and dashboard under <paramref name="prefix"/>. Reads: GET <c>status</c>,
     /// <c>permissions</c>, <c>components</c>, <c>history</c>, <c>events</c> (Server-Sent Events), <c>me</c>,
-    /// <c>health-report</c> (the registered <see cref="HealthReporter"/>'s report) and the
-    /// dashboard page (<c>{prefix}/</c>). Writes, all behind the write policy: POST <c>halt</c> (the kill switch),
-    /// <c>release-halt</c>, <c>force</c>, <c>release</c>,
-    /// <c>recovery/start</c>, <c>recovery/complete</c>. The <see cref="DegradationSystem"/> is resolved from
+    /// <c>health-report</c> (the registered <see cref="HealthReporter"/>'s report), <c>alerts</c> (alerts waiting for
+    /// acknowledgement) and the dashboard page (<c>{prefix}/</c>). Writes, all behind the write policy: POST <c>halt</c>
+    /// (the kill switch), <c>release-halt</c>, <c>force</c>, <c>release</c>,
+    /// <c>recovery/start</c>, <c>recovery/complete</c>, <c>alerts/{id}/acknowledge</c>. The <see cref="DegradationSystem"/> is resolved from
     /// dependency injection; authentication and authorization services must be registered, and
     /// <see cref="DegradationEndpointServiceCollectionExtensions.AddDegradationEndpoints"/> called.
     /// </summary>
@@ -55,6 +55,7 @@ public static class DegradationEndpointRouteBuilderExtensions
         var reads = new ReadEndpoints(options, policies);
         var commands = new CommandEndpoints(options);
         var events = new EventStreamEndpoint(options);
+        var alerts = new AlertEndpoints(options);
         var group = endpoints.MapGroup(prefix.TrimEnd('/'));
         // Every answer of the API, whatever its status, carries nosniff (401/403 get it from the result handler).
         ((IEndpointConventionBuilder)group).Finally(static endpoint =>
@@ -81,6 +82,8 @@ public static class DegradationEndpointRouteBuilderExtensions
         Write(group.MapPost("release", commands.ReleaseAsync), "release");
         Write(group.MapPost("recovery/start", commands.StartRecoveryAsync), "recovery start");
         Write(group.MapPost("recovery/complete", commands.CompleteRecoveryAsync), "recovery complete");
+        Read(group.MapGet("alerts", alerts.ListAsync), "alerts");
+        Write(group.MapPost("alerts/{id}/acknowledge", alerts.AcknowledgeAsync), "alert acknowledge");
         ScopeEndpoints.Map(group, options, policies);
 
         if (options.EnableDashboard)

@@ -34,6 +34,8 @@ internal sealed class DegradationComposer
         foreach (var action in services.GetServices<IKillSwitchAction>()) builder.AddKillSwitchAction(action);
         foreach (var store in services.GetServices<IAuditStore>()) builder.AddAuditStore(store);
         foreach (var sink in services.GetServices<IAlertSink>()) builder.AddAlertSink(sink);
+        foreach (var channel in services.GetServices<AlertChannelRegistration>())
+            builder.AddAlertChannel(channel.Name, (IAlertSink)services.GetRequiredService(channel.SinkType));
         foreach (var step in _steps) step(builder, services);
         if (builder.HasWriteBuffer && !builder.HasWalStore)
         {

@@ -1,3 +1,4 @@
+using Degradation.Alerts;
 using Degradation.Audit;
 using Degradation.Buffering;
 using Degradation.Composition;
@@ -42,6 +43,7 @@ internal sealed class DegradationHostedService(
         _subscriptions.Add(_system.Scopes.SubscribeTransitions(t => metrics.RecordTransition(t.Transition)));
         _system.StateMachine.ObserverFailed += OnObserverFailed;
         _auditTrail = services.GetService<AuditTrail>();
+        if (_auditTrail is not null) _subscriptions.Add(_auditTrail.FollowRecordedEvents(_system.Bus));
         _system.KillSwitch.OutcomeRecorded += OnKillSwitchOutcome;
         _system.Bus.HandlerFailed += OnHandlerFailed;
 
@@ -61,6 +63,7 @@ internal sealed class DegradationHostedService(
         if (runtime.WriteBufferReplay is { } replay) _subscriptions.Add(metrics.Track(replay));
 
         await runtime.StartAsync(cancellationToken).ConfigureAwait(false);
+        if (runtime.Alerts.TracksAcknowledgements && runtime.Alerts.GetRoutes().Count > 0) TrackAlerts(runtime.Alerts);
 
         _holdWatcher = new ModeHoldWatcher(_system, runtime.Probes.Components, timeProvider, _logger);
         if (services.GetService<DroppedEventFileRegistration>() is { } dropFile) _dropFile = new DroppedEventFile(dropFile.Path);
@@ -129,4 +132,14 @@ internal sealed class DegradationHostedService(
     private void OnObserverFailed(ModeTransition transition, Exception exception) => DegradationLog.ObserverFailed(_logger, exception, transition.Sequence);
 
     private void OnHandlerFailed(SystemEvent e, Exception exception) => DegradationLog.HandlerFailed(_logger, exception, e.Reason.Value, e.Component.Name);
+
+    private void TrackAlerts(AlertRouter alerts)
+    {
+        metrics.AddObservableGauge("degradation.alerts.unacknowledged", () => alerts.UnacknowledgedCount, "{alert}",
+            "Alerts waiting for an operator's acknowledgement (escalated or not).");
+        metrics.AddObservableCounter("degradation.alerts.acknowledged", () => alerts.AcknowledgedCount, "{alert}",
+            "Alerts operators acknowledged.");
+        metrics.AddObservableCounter("degradation.alerts.escalations", () => alerts.EscalatedCount, "{alert}",
+            "Alerts not acknowledged within their severity's deadline and re-sent to the escalation channel.");
+    }
 }

@@ -151,6 +151,21 @@ public sealed class GracefulDegradationBuilder : IDegradationBuilder
         return this;
     }
 
+    /// <summary>
+    /// Adds a named alert channel (e.g. <c>pager</c>): the sink takes what the <c>AlertChannels:Routes</c> rules naming the
+    /// channel match (every alert when none does) and the escalations sent to it (<c>AlertChannels:EscalationChannel</c>).
+    /// </summary>
+    /// <exception cref="ArgumentException">An empty name, or a channel name already added.</exception>
+    public GracefulDegradationBuilder AddAlertChannel<TSink>(string name) where TSink : class, IAlertSink
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        if (Services.Any(d => d.ImplementationInstance is AlertChannelRegistration r && string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase)))
+            throw new ArgumentException($"The alert channel '{name}' is already added.", nameof(name));
+        Services.TryAddSingleton<TSink>();
+        Services.AddSingleton(new AlertChannelRegistration(name, typeof(TSink)));
+        return this;
+    }
+
     /// <summary>Adds an audit store that receives every transition, override and release, in order.</summary>
     public GracefulDegradationBuilder AddAuditStore<TStore>() where TStore : class, IAuditStore
     {

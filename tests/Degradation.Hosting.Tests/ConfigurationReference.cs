@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Reflection;
 using System.Text;
 using System.Xml.Linq;
+using Degradation.Alerts;
+using Degradation.Features;
 
 namespace Degradation.Tests;
 
@@ -58,6 +60,9 @@ internal static class ConfigurationReference
     {
         yield return ("Components", "One entry per component name (`broker`, `market_data`, `risk`, or your own).", "Degradation:Components:{name}", typeof(ComponentOptions));
         yield return ("Trading limits", "One entry per mode name (`Degraded`, ...): limits the gate hands out with an allowed decision.", "Degradation:TradingLimits:{mode}", typeof(TradingLimits));
+        yield return ("Feature levels", "How the trading mode and critical failures drive the feature degradation level (`FeatureLevelDriver`).", "Degradation:FeatureLevels", typeof(FeatureLevelOptions));
+        yield return ("Alert channels", "Channel routes, acknowledgement deadlines per severity (`hh:mm:ss`) and the escalation channel of the alert router.", "Degradation:AlertChannels", typeof(AlertChannelOptions));
+        yield return ("Alert channel routes", "One entry per rule, in a list: alerts for an audience at a severity or above go to a named channel.", "Degradation:AlertChannels:Routes:{index}", typeof(AlertChannelRoute));
     }
 
     private static IEnumerable<PropertyInfo> Bindable(Type type) =>
@@ -125,10 +130,12 @@ internal static class ConfigurationReference
         IDictionary { Count: 0 } or ICollection { Count: 0 } => "empty",
         IDictionary d => string.Join("; ", d.Keys.Cast<object>().Select(k => $"`{k}` → {Describe(d[k])}")),
         ICollection c => string.Join(", ", c.Cast<object>().Select(v => $"`{v}`")),
+        _ when value.GetType().Name.EndsWith("Options", StringComparison.Ordinal) => "a section (see below)",
         _ => $"`{value}`",
     };
 
     private static string Describe(object? value) => value is null ? "—"
+        : value is Enum or IFormattable ? $"`{(value is IFormattable f ? f.ToString(null, CultureInfo.InvariantCulture) : value)}`"
         : string.Join(", ", Bindable(value.GetType()).Select(p => (p.Name, v: p.GetValue(value))).Where(p => p.v is not null).Select(p => $"{p.Name} {p.v}"));
 
     private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);

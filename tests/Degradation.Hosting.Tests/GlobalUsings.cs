@@ -6,6 +6,7 @@ global using Degradation.Buffering;
 global using Degradation.Caching;
 global using Degradation.Composition;
 global using Degradation.Events;
+global using Degradation.Features;
 global using Degradation.KillSwitches;
 global using Degradation.Load;
 global using Degradation.Probes;

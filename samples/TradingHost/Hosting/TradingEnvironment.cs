@@ -3,6 +3,7 @@ using Degradation.Health;
 using Degradation.Probes;
 using Degradation.Recovery;
 using Degradation.State;
+using Degradation.Audit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -44,6 +45,7 @@ public sealed class TradingEnvironment : IAsyncDisposable
         Fallbacks = services.GetRequiredService<ComponentFallbackCoordinator>();
         Caches = services.GetRequiredService<SimulationCaches>();
         Reconciliation = services.GetRequiredService<ReconcilePositionsStep>();
+        Audit = services.GetRequiredService<AuditTrail>();
         Router = new OrderRouter(Broker, Book, System.Gate, time);
         Strategy = new StrategyLoop(System.Gate) { OrderSent = n => Writer.Post(n) };
         _scenarioStart = _created = time.GetTimestamp();
@@ -68,6 +70,8 @@ public sealed class TradingEnvironment : IAsyncDisposable
     public ComponentFallbackCoordinator Fallbacks { get; }
     public SimulationCaches Caches { get; }
     public ReconcilePositionsStep Reconciliation { get; }
+    /// <summary>The audit trail (record-only bus events such as positions_reconciled land here).</summary>
+    public AuditTrail Audit { get; }
     public OrderRouter Router { get; }
     public StrategyLoop Strategy { get; }
 
@@ -91,6 +95,7 @@ public sealed class TradingEnvironment : IAsyncDisposable
         builder.Services.AddSingleton<PositionBook>();
         builder.Services.AddSingleton<DbWriter>();
         builder.Services.AddSingleton<SimulationCaches>();
+        builder.Services.AddSingleton(sp => new AuditTrail(sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddGracefulDegradation(o =>
             {
                 SimulationDefaults.Apply(o);

@@ -65,13 +65,15 @@ public sealed class InvalidateCachesStep(SimulationCaches caches) : IRecoverySte
 
 /// <summary>
 /// VerifyRisk: the library's position reconciliation, book against broker; a difference is fatal (broker.mismatch → Halt).
-/// Every comparison raises <see cref="PositionsReconciled"/> (the application's "positions reconciled" event).
+/// Every comparison raises <see cref="PositionsReconciled"/>; agreement is also published on the event bus as
+/// <c>positions_reconciled</c> (record only: it reaches the audit trail and loosens nothing by itself).
 /// </summary>
-public sealed class ReconcilePositionsStep(PositionBook book, SimulatedBroker broker) : IRecoveryStep
+public sealed class ReconcilePositionsStep(PositionBook book, SimulatedBroker broker, DegradationSystem system) : IRecoveryStep
 {
     private readonly PositionReconciliationStep _inner = new(
         _ => ValueTask.FromResult(book.Snapshot()),
-        async ct => await broker.GetPositionsAsync(ct).ConfigureAwait(false));
+        async ct => await broker.GetPositionsAsync(ct).ConfigureAwait(false),
+        bus: system.Bus);
 
     public string Name => _inner.Name;
 

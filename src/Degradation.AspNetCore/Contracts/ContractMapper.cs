@@ -59,6 +59,7 @@ internal static class ContractMapper
             ActiveConditions = [.. machine.GetConditions().OrderByDescending(c => c.Mode).ThenBy(c => c.Since).Select(ToResponse)],
             KillSwitch = [.. system.KillSwitchOutcomes.Select(ToResponse)],
             WhyNotNormal = [.. machine.ExplainMode().Holds.Select(ToResponse)],
+            Limits = ToResponse(system.Policy.GetLimits(snapshot.Mode)),
             ServerTime = time.GetUtcNow(),
         };
     }
@@ -118,9 +119,17 @@ internal static class ContractMapper
             Sequence = snapshot.Sequence,
             Permissions = map,
             Actions = actions,
-            Limits = limits is null ? null : new TradingLimitsResponse { MaxOrderQuantity = limits.MaxOrderQuantity, MaxOpenPositions = limits.MaxOpenPositions },
+            Limits = ToResponse(limits),
         };
     }
+
+    public static TradingLimitsResponse? ToResponse(TradingLimits? limits) => limits is null ? null : new TradingLimitsResponse
+    {
+        MaxOrderQuantity = limits.MaxOrderQuantity,
+        MaxOpenPositions = limits.MaxOpenPositions,
+        MinCashReserve = limits.MinCashReserve,
+        PreferClosing = limits.PreferClosing,
+    };
 
     public static ComponentsResponse ToComponents(IReadOnlyList<ComponentStatus> components) => new()
     {

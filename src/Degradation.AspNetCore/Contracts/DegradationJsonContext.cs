@@ -25,4 +25,7 @@ namespace Degradation.AspNetCore.Contracts;
 [JsonSerializable(typeof(HaltRequest))]
 [JsonSerializable(typeof(ReleaseHaltRequest))]
 [JsonSerializable(typeof(CommandRefusalResponse))]
+[JsonSerializable(typeof(AlertsResponse))]
+[JsonSerializable(typeof(AcknowledgeAlertRequest))]
+[JsonSerializable(typeof(AcknowledgeAlertResponse))]
 public sealed partial class DegradationJsonContext : JsonSerializerContext;

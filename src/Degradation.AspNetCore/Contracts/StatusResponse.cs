@@ -41,6 +41,8 @@ public sealed class StatusResponse
     public required IReadOnlyList<KillSwitchActionResponse> KillSwitch { get; init; }
     /// <summary>Why the system is not in Normal: every hold between the current mode and Normal; empty in Normal.</summary>
     public required IReadOnlyList<ModeHoldResponse> WhyNotNormal { get; init; }
+    /// <summary>The trading limits in force in the current mode (the same as GET <c>permissions</c> reports), or null when the mode has none.</summary>
+    public TradingLimitsResponse? Limits { get; init; }
     /// <summary>The server's wall-clock time when the status was taken.</summary>
     public required DateTimeOffset ServerTime { get; init; }
 }

@@ -315,10 +315,14 @@
       return cell;
     }));
     const limits = $('limits');
-    if (p.limits && (p.limits.max_order_quantity != null || p.limits.max_open_positions != null)) {
-      const parts = [];
+    const parts = [];
+    if (p.limits) {
       if (p.limits.max_order_quantity != null) parts.push('max order quantity ' + p.limits.max_order_quantity);
       if (p.limits.max_open_positions != null) parts.push('max open positions ' + p.limits.max_open_positions);
+      if (p.limits.min_cash_reserve != null) parts.push('cash reserve ' + p.limits.min_cash_reserve);
+      if (p.limits.prefer_closing) parts.push('closing orders preferred');
+    }
+    if (parts.length > 0) {
       limits.textContent = 'Limits in this mode: ' + parts.join(', ');
       limits.hidden = false;
     } else {
@@ -363,6 +367,65 @@
     updateControls();
   }
 
+  function renderAlerts(a) {
+    const open = a.alerts.filter((x) => x.state !== 'acknowledged').length;
+    $('alerts-summary').textContent = !a.tracks_acknowledgements
+      ? 'This host does not track alert acknowledgements.'
+      : open === 0 ? 'No alert is waiting for acknowledgement.' : open + ' alert(s) waiting for acknowledgement.';
+    $('alerts-body').replaceChildren(...a.alerts.map((alert) => {
+      const row = document.createElement('tr');
+      row.dataset.alert = String(alert.id);
+      row.dataset.state = alert.state;
+      const action = document.createElement('td');
+      if (alert.state !== 'acknowledged') {
+        const button = document.createElement('button');
+        button.type = 'button';
+        button.className = 'btn btn-small ack-alert';
+        button.dataset.alert = String(alert.id);
+        button.textContent = 'Acknowledge';
+        button.disabled = !state.canWrite || state.busy;
+        if (!state.canWrite && state.writeKnown) button.title = state.writeReason;
+        button.addEventListener('click', () => acknowledgeAlert(alert.id));
+        action.append(button);
+      }
+      row.append(
+        cell(String(alert.id)),
+        cell(alert.severity, 'severity-' + alert.severity),
+        cell(alert.title + (alert.message ? ' — ' + alert.message : '')),
+        cell(alert.state + (alert.escalated_at ? ' (escalated ' + formatTime(alert.escalated_at) + ')' : '')),
+        cell(formatTime(alert.deadline)),
+        cell(alert.acknowledged_by ? alert.acknowledged_by + ' · ' + formatTime(alert.acknowledged_at) + (alert.note ? ' · ' + alert.note : '') : '–'),
+        action);
+      return row;
+    }));
+  }
+
+  async function refreshAlerts() {
+    const r = await api('alerts');
+    if (!r.ok) { show('alerts-error', 'Cannot read the alerts: ' + describeError(r)); return; }
+    show('alerts-error', '');
+    renderAlerts(r.body);
+  }
+
+  async function acknowledgeAlert(id) {
+    show('alerts-error', '');
+    show('alerts-result', '');
+    setBusy(true);
+    try {
+      const r = await post('alerts/' + encodeURIComponent(String(id)) + '/acknowledge', {});
+      if (r.ok) {
+        show('alerts-result', r.body.outcome === 'acknowledged'
+          ? 'Alert #' + id + ' acknowledged by ' + r.body.alert.acknowledged_by + '.'
+          : 'Alert #' + id + ' was already acknowledged by ' + r.body.alert.acknowledged_by + '.');
+      } else {
+        show('alerts-error', describeError(r));
+      }
+    } finally {
+      setBusy(false);
+      refreshAlerts();
+    }
+  }
+
   function addTransition(t) {
     if (state.seen.has(t.sequence)) return;
     state.seen.add(t.sequence);
@@ -400,8 +463,7 @@
   function updateControls() {
     const s = state.status;
     const writable = state.canWrite && !state.busy;
-    for (const id of WRITE_CONTROLS) {
-      const el = $(id);
+    for (const el of [...WRITE_CONTROLS.map($), ...document.querySelectorAll('.ack-alert')]) {
       el.disabled = !writable;
       if (!state.canWrite && state.writeKnown) el.title = state.writeReason;
     }
@@ -450,6 +512,7 @@
       return;
     }
     show('load-error', '');
+    refreshAlerts();
     renderComponents(components.body);
     renderPermissions(permissions.body);
     renderStatus(status.body);

@@ -87,7 +87,14 @@
       }
       row.appendChild(fallback);
       row.appendChild(el('td', { class: 'health-impact' }, c.fallback && c.fallback.impact ? c.fallback.impact : ''));
-      row.appendChild(el('td', {}, c.issues.join('; ')));
+      const issues = el('td', { class: 'health-issues' }, c.issues.join('; '));
+      if (c.failure_type) {
+        const t = c.failure_type;
+        issues.appendChild(el('div', { class: 'muted health-failure-type', 'data-type': t.type },
+          t.type + ' · detected by ' + t.detection.replace(/_/g, ' ') + ' · typically ' + t.typical_recovery_minutes + ' min' +
+          (t.requires_manual_intervention ? ' · needs an operator' : '')));
+      }
+      row.appendChild(issues);
       components.appendChild(row);
     }
 

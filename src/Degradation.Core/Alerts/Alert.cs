@@ -1,8 +1,22 @@
 namespace Degradation.Alerts;
 
-/// <summary>A notification for people: routed by audience and severity to <see cref="IAlertSink"/>s.</summary>
+/// <summary>
+/// A notification for people: routed by audience and severity to <see cref="IAlertSink"/>s (or to one named channel),
+/// numbered by the router, and — at a severity with an acknowledgement deadline — tracked until an operator
+/// acknowledges it (see <see cref="AlertChannelOptions"/>).
+/// </summary>
 public sealed record Alert
 {
+    /// <summary>The router's number for it, assigned when it is published (0 before).</summary>
+    public long Id { get; init; }
+    /// <summary>
+    /// When set, only the routes of this channel (see <see cref="AlertRouter.AddChannel"/>) take it, whatever their audience
+    /// and severity; <see cref="AlertRouter.AllChannels"/> sends it to every route; a name no route has falls back to
+    /// ordinary routing. Null (the default): routed by audience and severity.
+    /// </summary>
+    public string? Channel { get; init; }
+    /// <summary>For an escalation, the <see cref="Id"/> of the unacknowledged alert it escalates; null otherwise.</summary>
+    public long? EscalationOf { get; init; }
     /// <summary>How urgent.</summary>
     public required Severity Severity { get; init; }
     /// <summary>Who it is for (e.g. "operators", "risk", "engineering").</summary>

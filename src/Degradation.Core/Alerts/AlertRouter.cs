@@ -11,6 +11,13 @@ namespace Degradation.Alerts;
 /// <see cref="AlertRouterOptions.DownRetrySeconds"/>. Channel-down alerts never go to a down sink and never raise
 /// further channel-down alerts, so a failing sink cannot start a feedback loop. When every sink delivers
 /// again, the router reports <see cref="EventType.Recovered"/> for the alerts component.
+/// <para>
+/// Channels: <see cref="AddChannel"/> adds a named sink whose routes come from <see cref="AlertChannelOptions.Routes"/>.
+/// Acknowledgement: created with <see cref="AlertChannelOptions"/>, the router numbers every alert and keeps those whose
+/// severity has an acknowledgement SLA until an operator calls <see cref="Acknowledge"/>; one left unacknowledged past its
+/// deadline is re-sent once, as Critical, to <see cref="AlertChannelOptions.EscalationChannel"/> (every channel when none is
+/// named) and the escalation is audited.
+/// </para>
 /// </summary>
 public sealed class AlertRouter : IAsyncDisposable
 {
@@ -25,7 +32,10 @@ public sealed class AlertRouter : IAsyncDisposable
     private readonly object _flushLock = new();
     private readonly List<(long Target, TaskCompletionSource Done)> _flushWaiters = [];
     private readonly CancellationTokenSource _stop = new();
+    private readonly AlertChannelOptions? _channels;
+    private readonly AlertAcknowledgements? _acknowledgements;
     private Route[] _routes = [];
+    private long _nextId;
     private int _routeCounter;
     private long _published;
     private long _handled;
@@ -44,7 +54,21 @@ public sealed class AlertRouter : IAsyncDisposable
     /// <param name="bus">When given, failing sinks are reported as <c>alerts.channel_down</c>.</param>
     /// <exception cref="DegradationOptionsException">An option is invalid; the message names it.</exception>
     public AlertRouter(AlertRouterOptions? options = null, TimeProvider? timeProvider = null, EventBus? bus = null)
+        : this(options, timeProvider, bus, null, null)
     {
+    }
+
+    /// <summary>Creates a router with channels and acknowledgement tracking.</summary>
+    /// <param name="options">Options; defaults when null.</param>
+    /// <param name="timeProvider">Clock for alert times, timeouts, retries and acknowledgement deadlines; <see cref="TimeProvider.System"/> when null.</param>
+    /// <param name="bus">When given, failing sinks are reported as <c>alerts.channel_down</c>.</param>
+    /// <param name="channels">Channel routes, acknowledgement SLAs and the escalation channel; null: no channels rules and no acknowledgement tracking.</param>
+    /// <param name="audit">When given, acknowledgements and escalations are appended to it.</param>
+    /// <exception cref="DegradationOptionsException">An option is invalid; the message names it.</exception>
+    public AlertRouter(AlertRouterOptions? options, TimeProvider? timeProvider, EventBus? bus, AlertChannelOptions? channels, AuditTrail? audit)
+    {
+        channels?.ValidateAndThrow();
+        _channels = channels;
         _options = options ?? new AlertRouterOptions();
         _options.ValidateAndThrow();
         _time = timeProvider ?? TimeProvider.System;
@@ -55,7 +79,12 @@ public sealed class AlertRouter : IAsyncDisposable
         {
             FullMode = BoundedChannelFullMode.Wait, SingleReader = false, SingleWriter = false, AllowSynchronousContinuations = false,
         });
+        if (channels is not null)
+            _acknowledgements = new AlertAcknowledgements(channels, _time, audit, Publish, () => Interlocked.Increment(ref _nextId));
     }
+
+    /// <summary>The <see cref="Alert.Channel"/> that sends an alert to every route.</summary>
+    public const string AllChannels = "*";
 
     /// <summary>The clock alerts are stamped with.</summary>
     public TimeProvider TimeProvider => _time;
@@ -73,6 +102,48 @@ public sealed class AlertRouter : IAsyncDisposable
     public int PendingCount => _queue.Reader.Count;
     /// <summary>True while the background loop runs.</summary>
     public bool IsRunning => Volatile.Read(ref _state) == 1;
+    /// <summary>True when the router tracks acknowledgements (it was created with <see cref="AlertChannelOptions"/>).</summary>
+    public bool TracksAcknowledgements => _acknowledgements is not null;
+    /// <summary>Alerts waiting for acknowledgement (escalated or not).</summary>
+    public int UnacknowledgedCount => _acknowledgements?.UnacknowledgedCount ?? 0;
+    /// <summary>Alerts operators acknowledged.</summary>
+    public long AcknowledgedCount => _acknowledgements?.AcknowledgedCount ?? 0;
+    /// <summary>Alerts that passed their acknowledgement deadline and were escalated.</summary>
+    public long EscalatedCount => _acknowledgements?.EscalatedCount ?? 0;
+
+    /// <summary>
+    /// Adds a named channel: <paramref name="sink"/> takes what the <see cref="AlertChannelOptions.Routes"/> naming
+    /// <paramref name="name"/> match, or every alert when no rule names it, plus the alerts sent to the channel by name
+    /// (escalations). Dispose to remove it.
+    /// </summary>
+    /// <exception cref="ArgumentException">An empty name, or <see cref="AllChannels"/>.</exception>
+    public IDisposable AddChannel(string name, IAlertSink sink)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(sink);
+        if (name == AllChannels) throw new ArgumentException($"'{AllChannels}' is reserved for \"every channel\"; choose another channel name.", nameof(name));
+        var rules = (_channels?.Routes ?? []).Where(r => string.Equals(r.Channel, name, StringComparison.OrdinalIgnoreCase)).ToList();
+        if (rules.Count == 0) return AddRoute(sink, null, Severity.Info, name);
+        var routes = rules.Select(r => AddRoute(sink, r.Audience, r.MinimumSeverity, name)).ToList();
+        return new CompositeRemoval(routes);
+    }
+
+    /// <summary>
+    /// Acknowledges alert <paramref name="alertId"/> (or the alert an escalation with that id escalated) on behalf of
+    /// <paramref name="operatorId"/>: it stops waiting and will not escalate (audited as <c>alert.acknowledged</c>).
+    /// </summary>
+    /// <exception cref="ArgumentException">An empty operator id.</exception>
+    /// <exception cref="InvalidOperationException">The router does not track acknowledgements.</exception>
+    public AcknowledgeOutcome Acknowledge(long alertId, string operatorId, string? note = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(operatorId);
+        if (_acknowledgements is null)
+            throw new InvalidOperationException("This alert router does not track acknowledgements: create it with AlertChannelOptions.");
+        return _acknowledgements.Acknowledge(alertId, operatorId, string.IsNullOrWhiteSpace(note) ? null : note);
+    }
+
+    /// <summary>Alerts that need acknowledgement: the open ones (earliest deadline first), then recently acknowledged ones (newest first). Empty without tracking.</summary>
+    public IReadOnlyList<TrackedAlert> GetAlerts() => _acknowledgements?.GetAlerts() ?? [];
 
     /// <summary>
     /// Adds a route: <paramref name="sink"/> receives alerts for <paramref name="audience"/> (any audience when
@@ -98,9 +169,11 @@ public sealed class AlertRouter : IAsyncDisposable
     public bool Publish(Alert alert)
     {
         ArgumentNullException.ThrowIfNull(alert);
+        if (alert.Id == 0) alert = alert with { Id = Interlocked.Increment(ref _nextId) };
         if (Volatile.Read(ref _state) != 2 && _queue.Writer.TryWrite(alert))
         {
             Interlocked.Increment(ref _published);
+            _acknowledgements?.Track(alert);
             return true;
         }
         Interlocked.Increment(ref _dropped);
@@ -153,6 +226,7 @@ public sealed class AlertRouter : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         await StopAsync().ConfigureAwait(false);
+        _acknowledgements?.Dispose();
         _stop.Cancel();
         _stop.Dispose();
         _deliveryGate.Dispose();
@@ -187,9 +261,19 @@ public sealed class AlertRouter : IAsyncDisposable
     private async Task DeliverAsync(Alert alert, bool channelDown)
     {
         var matched = false;
-        foreach (var route in Volatile.Read(ref _routes))
+        var routes = Volatile.Read(ref _routes);
+        // Sent to a channel by name: only its routes, whatever their filters; a name no route has falls back to ordinary routing.
+        var channel = alert.Channel;
+        if (channel is not null && channel != AllChannels && !routes.Any(r => !r.Removed && r.HasName(channel))) channel = null;
+        List<IAlertSink>? reached = null;
+        foreach (var route in routes)
         {
-            if (route.Removed || !route.Matches(alert)) continue;
+            if (route.Removed) continue;
+            if (channel is null ? !route.Matches(alert) : channel != AllChannels && !route.HasName(channel)) continue;
+            // A channel with several rules is one sink: it receives an alert once.
+            reached ??= [];
+            if (reached.Contains(route.Sink)) continue;
+            reached.Add(route.Sink);
             matched = true;
             var now = _time.GetTimestamp();
             if (route.IsDown)
@@ -309,6 +393,8 @@ public sealed class AlertRouter : IAsyncDisposable
         public long DownSince;
         public volatile string? LastError;
 
+        public bool HasName(string name) => string.Equals(Name, name, StringComparison.OrdinalIgnoreCase);
+
         public bool Matches(Alert alert) =>
             alert.Severity >= minimumSeverity && (audience is null || string.Equals(audience, alert.Audience, StringComparison.OrdinalIgnoreCase));
 
@@ -323,5 +409,13 @@ public sealed class AlertRouter : IAsyncDisposable
     private sealed class RouteRemoval(AlertRouter owner, Route route) : IDisposable
     {
         public void Dispose() => owner.RemoveRoute(route);
+    }
+
+    private sealed class CompositeRemoval(List<IDisposable> parts) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var part in parts) part.Dispose();
+        }
     }
 }

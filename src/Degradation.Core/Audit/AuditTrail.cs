@@ -74,6 +74,21 @@ public sealed class AuditTrail : IAuditStore
         }
     }
 
+    /// <summary>
+    /// Appends every event <paramref name="bus"/> processes whose reason is record-only (<c>positions_reconciled</c>, see
+    /// <see cref="DefaultDecisionMatrix.RecordOnly"/>) as an <see cref="AuditEntryKind.Other"/> entry named after the reason:
+    /// such events change no condition, so no transition would otherwise record them. Dispose to stop.
+    /// </summary>
+    public IDisposable FollowRecordedEvents(EventBus bus)
+    {
+        ArgumentNullException.ThrowIfNull(bus);
+        return bus.Subscribe(e =>
+        {
+            if (!e.Reason.IsEmpty && DefaultDecisionMatrix.RecordOnly.Contains(e.Reason.Value))
+                Append(AuditEntryKind.Other, e.Reason.Value, e.Component.Name, details: e.Details, wallTime: e.WallTime);
+        });
+    }
+
     /// <summary>Records that <paramref name="operatorId"/> granted (or revoked) an approval for <paramref name="subject"/>.</summary>
     /// <exception cref="ArgumentException">An empty subject, operator id or reason.</exception>
     public AuditEntry AppendApproval(string subject, string operatorId, string reason, bool granted = true, string? details = null)

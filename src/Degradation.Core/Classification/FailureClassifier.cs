@@ -1,10 +1,17 @@
 namespace Degradation.Classification;
 
 /// <summary>
-/// Classifies a dependency's latency, error rate and queue depth and turns the verdict
+/// Classifies a dependency's latency, error rate, queue depth and yes/no signals and turns the verdict
 /// into a <see cref="SystemEvent"/>. The table, strictly-above thresholds:
 /// <list type="table">
+/// <item><term>checksum mismatch</term><description><see cref="FailureKind.DataCorruption"/>, Critical, failure</description></item>
+/// <item><term>configuration invalid</term><description><see cref="FailureKind.ConfigurationError"/>, Critical, failure</description></item>
+/// <item><term>unreachable</term><description><see cref="FailureKind.NetworkPartition"/>, Critical, failure</description></item>
+/// <item><term>heartbeat missed</term><description><see cref="FailureKind.DependencyDown"/>, Critical, failure</description></item>
 /// <item><term>error rate &gt; critical</term><description><see cref="FailureKind.ErrorSpike"/>, Critical, failure</description></item>
+/// <item><term>health check failed</term><description><see cref="FailureKind.Unavailable"/>, Warning, failure</description></item>
+/// <item><term>request timed out</term><description><see cref="FailureKind.Timeout"/>, Warning, failure</description></item>
+/// <item><term>rate limited</term><description><see cref="FailureKind.RateLimited"/>, Warning, failure</description></item>
 /// <item><term>latency &gt; critical</term><description><see cref="FailureKind.HighLatency"/>, Warning, failure</description></item>
 /// <item><term>queue depth &gt; critical</term><description><see cref="FailureKind.CapacityExceeded"/>, Warning, failure</description></item>
 /// <item><term>latency &gt; warning</term><description><see cref="FailureKind.LatencyElevated"/>, quality degraded</description></item>
@@ -12,7 +19,8 @@ namespace Degradation.Classification;
 /// <item><term>queue depth &gt; warning</term><description><see cref="FailureKind.QueueElevated"/>, quality degraded</description></item>
 /// </list>
 /// The first matching row wins, so the most severe breach is reported (checking latency before the
-/// error rate would report a CRITICAL error spike as a HIGH latency problem). A failure becomes a
+/// error rate would report a CRITICAL error spike as a HIGH latency problem). Each kind's detection method, typical
+/// recovery and decision-matrix row are in <see cref="FailureTaxonomy"/>. A failure becomes a
 /// <see cref="EventType.FailCritical"/> event for a critical component and <see cref="EventType.FailSupport"/>
 /// otherwise; a warning becomes <see cref="EventType.QualityDegraded"/>; a healthy sample makes no event.
 /// Classification is instantaneous: hysteresis (N bad samples in a row) belongs to the caller's detector (rule 3 in docs/RULES.md).
@@ -20,6 +28,9 @@ namespace Degradation.Classification;
 /// </summary>
 public sealed class FailureClassifier
 {
+    private const FailureSignals AllSignals = FailureSignals.HealthCheckFailed | FailureSignals.HeartbeatMissed | FailureSignals.RequestTimedOut
+        | FailureSignals.RateLimited | FailureSignals.Unreachable | FailureSignals.ChecksumMismatch | FailureSignals.ConfigurationInvalid;
+
     private readonly FailureClassificationOptions _options;
 
     /// <summary>Creates a classifier.</summary>
@@ -32,22 +43,31 @@ public sealed class FailureClassifier
     }
 
     /// <summary>Classifies one sample (see the class summary for the table).</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A negative or NaN signal.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A negative or NaN measurement, or an unknown signal bit.</exception>
     public FailureClassification Classify(in HealthSample sample)
     {
         if (!(sample.LatencyMs >= 0)) throw new ArgumentOutOfRangeException(nameof(sample), sample.LatencyMs, $"LatencyMs must be >= 0 (was {sample.LatencyMs}).");
         if (!(sample.ErrorRate >= 0)) throw new ArgumentOutOfRangeException(nameof(sample), sample.ErrorRate, $"ErrorRate must be >= 0 (was {sample.ErrorRate}).");
+        if ((sample.Signals & ~AllSignals) != 0) throw new ArgumentOutOfRangeException(nameof(sample), sample.Signals, $"Signals has unknown bits (was {(int)sample.Signals}).");
         if (sample.QueueDepth < 0) throw new ArgumentOutOfRangeException(nameof(sample), sample.QueueDepth, $"QueueDepth must be >= 0 (was {sample.QueueDepth}).");
         var o = _options;
-        var (kind, severity) =
-            sample.ErrorRate > o.ErrorRateCritical ? (FailureKind.ErrorSpike, Severity.Critical)
-            : sample.LatencyMs > o.LatencyCriticalMs ? (FailureKind.HighLatency, Severity.Warning)
-            : sample.QueueDepth > o.QueueDepthCritical ? (FailureKind.CapacityExceeded, Severity.Warning)
-            : sample.LatencyMs > o.LatencyWarningMs ? (FailureKind.LatencyElevated, Severity.Warning)
-            : sample.ErrorRate > o.ErrorRateWarning ? (FailureKind.ErrorsElevated, Severity.Warning)
-            : sample.QueueDepth > o.QueueDepthWarning ? (FailureKind.QueueElevated, Severity.Warning)
-            : (FailureKind.None, Severity.Info);
-        return new FailureClassification(kind, severity, sample);
+        var signals = sample.Signals;
+        var kind =
+            signals.HasFlag(FailureSignals.ChecksumMismatch) ? FailureKind.DataCorruption
+            : signals.HasFlag(FailureSignals.ConfigurationInvalid) ? FailureKind.ConfigurationError
+            : signals.HasFlag(FailureSignals.Unreachable) ? FailureKind.NetworkPartition
+            : signals.HasFlag(FailureSignals.HeartbeatMissed) ? FailureKind.DependencyDown
+            : sample.ErrorRate > o.ErrorRateCritical ? FailureKind.ErrorSpike
+            : signals.HasFlag(FailureSignals.HealthCheckFailed) ? FailureKind.Unavailable
+            : signals.HasFlag(FailureSignals.RequestTimedOut) ? FailureKind.Timeout
+            : signals.HasFlag(FailureSignals.RateLimited) ? FailureKind.RateLimited
+            : sample.LatencyMs > o.LatencyCriticalMs ? FailureKind.HighLatency
+            : sample.QueueDepth > o.QueueDepthCritical ? FailureKind.CapacityExceeded
+            : sample.LatencyMs > o.LatencyWarningMs ? FailureKind.LatencyElevated
+            : sample.ErrorRate > o.ErrorRateWarning ? FailureKind.ErrorsElevated
+            : sample.QueueDepth > o.QueueDepthWarning ? FailureKind.QueueElevated
+            : FailureKind.None;
+        return new FailureClassification(kind, kind == FailureKind.None ? Severity.Info : FailureTaxonomy.Get(kind).Severity, sample);
     }
 
     /// <summary>

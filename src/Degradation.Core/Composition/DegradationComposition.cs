@@ -5,6 +5,7 @@ internal sealed record DegradationComposition(
     IReadOnlyList<ProbeRegistration> Probes,
     IReadOnlyList<RecoveryStepRegistration> RecoverySteps,
     IReadOnlyList<AlertSinkRegistration> AlertSinks,
+    IReadOnlyList<AlertSinkRegistration> AlertChannels,
     IReadOnlyList<IAuditStore> AuditStores,
     WriteBufferRegistration? WriteBuffer,
     Func<DegradationRuntime, CancellationToken, ValueTask<IWalStore>>? OpenWalStore);

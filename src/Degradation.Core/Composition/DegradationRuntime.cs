@@ -44,7 +44,9 @@ public sealed class DegradationRuntime : IAsyncDisposable
         Fallbacks = new ComponentFallbackCoordinator(system);
         Health = new HealthReporter(system, Fallbacks);
         Health.Track(Probes); // tells a 503 from a broken component
-        Alerts = new AlertRouter(null, system.TimeProvider, system.Bus);
+        // Acknowledgements and escalations are tracked, and audited when an in-memory audit trail is among the stores.
+        Alerts = new AlertRouter(null, system.TimeProvider, system.Bus, system.Options.AlertChannels,
+            composition.AuditStores.OfType<AuditTrail>().FirstOrDefault());
     }
 
     /// <summary>The system: gate, state machine, event bus, scopes, kill switch.</summary>
@@ -240,8 +242,9 @@ public sealed class DegradationRuntime : IAsyncDisposable
 
     private void StartAlerts()
     {
-        if (_composition.AlertSinks.Count == 0) return;
+        if (_composition.AlertSinks.Count == 0 && _composition.AlertChannels.Count == 0) return;
         foreach (var registration in _composition.AlertSinks) _subscriptions.Add(Alerts.AddRoute(registration.Sink, name: registration.Name));
+        foreach (var channel in _composition.AlertChannels) _subscriptions.Add(Alerts.AddChannel(channel.Name, channel.Sink));
         Alerts.Start();
         _alertsStarted = true;
         if (System.Options.AlertOnUnstable) _subscriptions.Add(new UnstableComponentAlerts(System.StateMachine, Alerts).Attach(System.Bus));

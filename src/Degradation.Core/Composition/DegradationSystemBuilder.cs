@@ -24,6 +24,7 @@ public sealed class DegradationSystemBuilder : IDegradationBuilder
     private readonly List<ProbeRegistration> _probes = [];
     private readonly List<RecoveryStepRegistration> _steps = [];
     private readonly List<AlertSinkRegistration> _alertSinks = [];
+    private readonly List<AlertSinkRegistration> _alertChannels = [];
     private readonly List<IAuditStore> _auditStores = [];
     private readonly List<IKillSwitchAction> _killSwitchActions = [];
     private readonly List<ScopeRegistration> _scopes = [];
@@ -239,6 +240,24 @@ public sealed class DegradationSystemBuilder : IDegradationBuilder
         return this;
     }
 
+    /// <summary>
+    /// Adds a named alert channel (e.g. <c>pager</c>): the sink takes what the <see cref="DegradationOptions.AlertChannels"/>
+    /// routes naming the channel match (every alert when none does) and the escalations sent to it.
+    /// </summary>
+    /// <param name="name">The channel's name, unique (case-insensitive).</param>
+    /// <param name="sink">The sink.</param>
+    /// <exception cref="ArgumentException">Empty or duplicate name.</exception>
+    public DegradationSystemBuilder AddAlertChannel(string name, IAlertSink sink)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(sink);
+        ThrowIfBuilt();
+        if (_alertChannels.Any(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase)))
+            throw new ArgumentException($"The alert channel '{name}' is already added.", nameof(name));
+        _alertChannels.Add(new AlertSinkRegistration(sink, name));
+        return this;
+    }
+
     /// <summary>Adds an audit store that receives every transition, override and release, in order, from the cold start on.</summary>
     public DegradationSystemBuilder AddAuditStore(IAuditStore store)
     {
@@ -292,7 +311,7 @@ public sealed class DegradationSystemBuilder : IDegradationBuilder
         // Parents first: an ancestor added with options after a descendant created it with defaults would be refused.
         foreach (var scope in _scopes.OrderBy(s => s.Path.Count(c => c == '/'))) system.Scopes.Add(scope.Path, scope.Options);
         return new DegradationRuntime(system, new DegradationComposition(
-            [.. _probes], [.. _steps], [.. _alertSinks], [.. _auditStores], _writeBuffer, _walStore));
+            [.. _probes], [.. _steps], [.. _alertSinks], [.. _alertChannels], [.. _auditStores], _writeBuffer, _walStore));
     }
 
     /// <summary>

@@ -77,6 +77,12 @@ public readonly struct ReasonCode : IEquatable<ReasonCode>
     public static readonly ReasonCode OperatorHalt = new("operator.halt");
     /// <summary>An operator replaced the active override with a new one.</summary>
     public static readonly ReasonCode OverrideReplaced = new("override.replaced");
+    /// <summary>
+    /// A position reconciliation found local positions and the broker's in agreement. Recorded (component status, audit)
+    /// but, unless <see cref="DegradationOptions.DecisionMatrix"/> maps it, it changes no condition: agreement alone
+    /// never loosens the mode.
+    /// </summary>
+    public static readonly ReasonCode PositionsReconciled = new("positions_reconciled");
     /// <summary>A critical component never reported: the system cannot know it is safe to trade.</summary>
     public static readonly ReasonCode ComponentUnknown = new("component.unknown");
 

@@ -26,6 +26,11 @@ public sealed record ComponentHealth
     /// <summary>Its fallback strategy (the active one, else the registered one) with description and impact, or null when it has none.</summary>
     public FallbackStrategyInfo? Fallback { get; init; }
     /// <summary>
+    /// The failure type of its strictest condition when that condition's reason is one of the failure taxonomy's
+    /// (detection method, typical recovery, whether it needs a person), or null.
+    /// </summary>
+    public FailureTypeInfo? FailureType { get; init; }
+    /// <summary>
     /// True when it is not healthy and its latest probe round found it temporarily unavailable (a transient unhealthy
     /// result, e.g. HTTP 503) rather than broken: worth an immediate retry, not a panic.
     /// </summary>

@@ -78,6 +78,8 @@ public sealed class HealthReporter
                 LastReport = status.LastReport, LastDetails = status.LastDetails,
                 Fallback = Strategy(activeFallback ?? status.Fallback, activeFallback is not null),
                 ServiceUnavailable = status.Level != ComponentLevel.Healthy && IsServiceUnavailable(status.Id),
+                FailureType = status.Conditions.OrderByDescending(c => ModeTransition.Restrictiveness(c.Mode))
+                    .Select(c => FailureTaxonomy.TryGetByReason(c.Reason, out var type) ? type : null).FirstOrDefault(t => t is not null),
             });
         }
         // A breaker of a component the state machine does not know still deserves a line.

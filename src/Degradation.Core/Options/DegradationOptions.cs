@@ -146,6 +146,12 @@ public sealed class DegradationOptions
     /// <summary>Tightens the permission matrix: actions refused in a mode on top of the default matrix. Nothing can be loosened.</summary>
     public Dictionary<SystemMode, List<ActionType>> DeniedActions { get; set; } = new();
 
+    /// <summary>How the mode and critical failures drive feature degradation levels (used by <see cref="FeatureLevelDriver"/>).</summary>
+    public FeatureLevelOptions FeatureLevels { get; set; } = new();
+
+    /// <summary>Alert channel routes, acknowledgement deadlines per severity and the escalation channel (used by the hosting package's <see cref="AlertRouter"/>).</summary>
+    public AlertChannelOptions AlertChannels { get; set; } = new();
+
     /// <summary>Checks every value and returns one message per invalid option (empty when valid).</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -209,6 +215,10 @@ public sealed class DegradationOptions
                      && !(AllowLoosening?.Contains(reason) ?? false))
                 errors.Add($"{nameof(DecisionMatrix)}:{reason} maps a built-in reason to {mode}, less strict than its built-in {builtIn}; "
                     + $"to accept that on purpose list '{reason}' in {nameof(AllowLoosening)} (it is then logged at Warning on every start).");
+            else if (DefaultDecisionMatrix.RecordOnly.Contains(reason) && mode is SystemMode.Normal or SystemMode.Recovering
+                     && !(AllowLoosening?.Contains(reason) ?? false))
+                errors.Add($"{nameof(DecisionMatrix)}:{reason} maps a record-only reason to {mode}, which would let it loosen the mode by itself; "
+                    + $"to accept that on purpose list '{reason}' in {nameof(AllowLoosening)} (it is then logged at Warning on every start).");
         }
         NotNull(errors, nameof(AllowLoosening), AllowLoosening);
         foreach (var reason in MustDeliverReasons ?? [])
@@ -235,6 +245,10 @@ public sealed class DegradationOptions
             if (limits.MinCashReserve is { } r && r < 0)
                 errors.Add($"{nameof(TradingLimits)}:{mode}:{nameof(Degradation.TradingLimits.MinCashReserve)} must be >= 0 (was {r.ToString(CultureInfo.InvariantCulture)}).");
         }
+        if (FeatureLevels is null) errors.Add($"{nameof(FeatureLevels)} must not be null.");
+        else errors.AddRange(FeatureLevels.Validate().Select(e => $"{nameof(FeatureLevels)}:{e}"));
+        if (AlertChannels is null) errors.Add($"{nameof(AlertChannels)} must not be null.");
+        else errors.AddRange(AlertChannels.Validate().Select(e => $"{nameof(AlertChannels)}:{e}"));
         foreach (var (mode, actions) in DeniedActions ?? [])
         {
             if (!Enum.IsDefined(mode)) { errors.Add($"{nameof(DeniedActions)} has unknown mode '{Format((int)mode)}'."); continue; }

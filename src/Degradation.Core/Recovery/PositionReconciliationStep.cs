@@ -5,6 +5,8 @@ namespace Degradation.Recovery;
 /// <summary>
 /// A recovery step that compares local positions with the broker's after a reconnect. A difference beyond
 /// the tolerance is fatal: it reports <c>broker.mismatch</c> (must-deliver, Halt) naming every differing instrument.
+/// Agreement is published on the event bus (when given) as <c>positions_reconciled</c>, a record-only reason: it keeps
+/// the broker's status fresh and reaches the audit trail but loosens nothing by itself.
 /// Failing to load either side is an ordinary, retryable failure.
 /// </summary>
 public sealed class PositionReconciliationStep : IRecoveryStep
@@ -12,16 +14,18 @@ public sealed class PositionReconciliationStep : IRecoveryStep
     private readonly Func<CancellationToken, ValueTask<IReadOnlyDictionary<string, decimal>>> _local;
     private readonly Func<CancellationToken, ValueTask<IReadOnlyDictionary<string, decimal>>> _broker;
     private readonly decimal _tolerance;
+    private readonly EventBus? _bus;
 
     /// <summary>Creates the step.</summary>
     /// <param name="localPositions">Loads the positions the application believes it holds (instrument → signed quantity).</param>
     /// <param name="brokerPositions">Loads the broker's positions.</param>
     /// <param name="tolerance">Largest absolute difference accepted per instrument; must not be negative.</param>
     /// <param name="name">The step's name.</param>
+    /// <param name="bus">When given, agreement is published on it as <c>positions_reconciled</c> (a broker heartbeat).</param>
     public PositionReconciliationStep(
         Func<CancellationToken, ValueTask<IReadOnlyDictionary<string, decimal>>> localPositions,
         Func<CancellationToken, ValueTask<IReadOnlyDictionary<string, decimal>>> brokerPositions,
-        decimal tolerance = 0m, string name = "reconcile positions")
+        decimal tolerance = 0m, string name = "reconcile positions", EventBus? bus = null)
     {
         ArgumentNullException.ThrowIfNull(localPositions);
         ArgumentNullException.ThrowIfNull(brokerPositions);
@@ -30,6 +34,7 @@ public sealed class PositionReconciliationStep : IRecoveryStep
         _local = localPositions;
         _broker = brokerPositions;
         _tolerance = tolerance;
+        _bus = bus;
         Name = name;
     }
 
@@ -53,7 +58,12 @@ public sealed class PositionReconciliationStep : IRecoveryStep
         var instruments = local.Keys.Union(broker.Keys, StringComparer.Ordinal).Count();
         Notify(new PositionReconciliation(instruments, mismatches, context.TimeProvider.GetUtcNow()));
         if (mismatches.Count == 0)
-            return RecoveryStepResult.Success(string.Create(CultureInfo.InvariantCulture, $"{broker.Count} position(s) match the broker"));
+        {
+            var details = string.Create(CultureInfo.InvariantCulture, $"{broker.Count} position(s) match the broker");
+            _bus?.Publish(EventType.Heartbeat, ComponentId.Broker, ReasonCode.PositionsReconciled,
+                string.Create(CultureInfo.InvariantCulture, $"{details} (recovery run {context.Run.Value}, {instruments} instrument(s) compared)"));
+            return RecoveryStepResult.Success(details);
+        }
         return RecoveryStepResult.Fatal(ComponentId.Broker, ReasonCode.BrokerMismatch, "positions differ from the broker: " + string.Join("; ", mismatches));
     }
 

@@ -15,6 +15,10 @@ public sealed class FeatureStatusSection(FeatureDegradationController controller
     {
         var level = _controller.Level;
         yield return string.Create(CultureInfo.InvariantCulture, $"Level: {level} (availability {FeatureLevels.Availability(level) * 100:0}%, SLA impact {FeatureLevels.SlaImpact(level)})");
+        var overridden = _controller.ActiveOverride;
+        yield return overridden is null
+            ? $"Derived from the mode: {_controller.DerivedLevel}; manual: {_controller.ManualLevel}"
+            : $"Derived from the mode: {_controller.DerivedLevel}, overridden to {overridden.Level} by {overridden.OperatorId} ({overridden.Reason}); manual: {_controller.ManualLevel}";
         var listed = _controller.GetListedFeatures(level);
         var reduced = listed.Where(f => f.Value == FeatureState.Reduced).Select(f => f.Key).Order(StringComparer.Ordinal).ToList();
         var disabled = listed.Where(f => f.Value == FeatureState.Disabled).Select(f => f.Key).Order(StringComparer.Ordinal).ToList();

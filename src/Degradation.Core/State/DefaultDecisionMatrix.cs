@@ -24,6 +24,10 @@ public static class DefaultDecisionMatrix
         [ReasonCode.AllHealthy.Value] = SystemMode.Normal,
         [ReasonCode.ColdStart.Value] = SystemMode.Recovering,
         [ReasonCode.ComponentStale.Value] = SystemMode.SafeMode,
+        // Failure types that need a person (see FailureTaxonomy): corrupt data cannot be traded on until someone has looked.
+        [ClassificationReasons.DataCorruption.Value] = SystemMode.Halt,
+        [ClassificationReasons.ConfigurationError.Value] = SystemMode.SafeMode,
+        [ClassificationReasons.NetworkPartition.Value] = SystemMode.SafeMode,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>The must-deliver (critical) reasons: broker.disconnect, position.unknown, broker.mismatch, risk.breach_hard.</summary>
@@ -32,6 +36,14 @@ public static class DefaultDecisionMatrix
         ReasonCode.BrokerDisconnect.Value, ReasonCode.PositionUnknown.Value,
         ReasonCode.BrokerMismatch.Value, ReasonCode.RiskBreachHard.Value,
     }.ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Reasons that are recorded and nothing more (<c>positions_reconciled</c>): the event refreshes its component's
+    /// status and reaches the audit trail, but adds or clears no condition, whatever its event type. Mapping one in
+    /// <see cref="DegradationOptions.DecisionMatrix"/> makes it act like any other row; mapping it to Normal or
+    /// Recovering (which loosen) must be accepted in <see cref="DegradationOptions.AllowLoosening"/>.
+    /// </summary>
+    public static FrozenSet<string> RecordOnly { get; } = new[] { ReasonCode.PositionsReconciled.Value }.ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>
     /// Reasons that steer the state machine rather than report a failure (<c>broker.reconnected</c>,

@@ -28,6 +28,8 @@ public sealed class DegradationPolicy
         {
             if (DefaultDecisionMatrix.Entries.TryGetValue(reason, out var builtIn) && ModeTransition.Restrictiveness(mode) < ModeTransition.Restrictiveness(builtIn))
                 loosened.Add($"{reason}: {WireNames.Of(builtIn)} -> {WireNames.Of(mode)}");
+            else if (DefaultDecisionMatrix.RecordOnly.Contains(reason) && mode is SystemMode.Normal or SystemMode.Recovering)
+                loosened.Add($"{reason}: record only -> {WireNames.Of(mode)}");
             matrix[reason] = mode;
         }
         LoosenedReasons = loosened;
@@ -117,6 +119,13 @@ public sealed class DegradationPolicy
         if (reason.IsEmpty) { mode = default; return false; }
         return _matrix.TryGetValue(reason.Value, out mode);
     }
+
+    /// <summary>
+    /// True when <paramref name="reason"/> is only recorded (see <see cref="DefaultDecisionMatrix.RecordOnly"/>): it is
+    /// record-only by default and the options do not map it.
+    /// </summary>
+    public bool IsRecordOnly(ReasonCode reason) =>
+        !reason.IsEmpty && DefaultDecisionMatrix.RecordOnly.Contains(reason.Value) && !_matrix.ContainsKey(reason.Value);
 
     /// <summary>
     /// The mode a failure event maps to: the matrix entry, or for a reason the matrix does not know,

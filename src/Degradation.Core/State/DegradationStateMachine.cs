@@ -702,13 +702,20 @@ public sealed partial class DegradationStateMachine : IAsyncDisposable
             _pendingRun = (RecoveryTrigger.ColdStart, reason, e.Component);
             return;
         }
-        switch (e.Type)
+        // A record-only reason (positions_reconciled) refreshed the component's status above and changes nothing else,
+        // whatever its event type: good news alone never loosens the mode. Mapped in the options, it acts like its row.
+        var recordOnlyReason = !reason.IsEmpty && DefaultDecisionMatrix.RecordOnly.Contains(reason.Value);
+        if (recordOnlyReason && _policy.IsRecordOnly(reason)) return;
+        if (!recordOnlyReason)
         {
-            case EventType.Recovered:
-                ClearConditions(component, e.Source, now);
-                return;
-            case EventType.Heartbeat:
-                return;
+            switch (e.Type)
+            {
+                case EventType.Recovered:
+                    ClearConditions(component, e.Source, now);
+                    return;
+                case EventType.Heartbeat:
+                    return;
+            }
         }
         var mode = _policy.MapFailure(reason, e.Type);
         if (mode == SystemMode.Normal)

@@ -14,13 +14,14 @@ public sealed class AuthorizationTests
         { "/degradation/release", """{"target":"halt","reason":"r"}""" },
         { "/degradation/recovery/start", """{"reason":"r"}""" },
         { "/degradation/recovery/complete", """{"reason":"r"}""" },
+        { "/degradation/alerts/1/acknowledge", """{"note":"n"}""" },
     };
 
     public static TheoryData<string> Reads => new()
     {
         "/degradation/status", "/degradation/permissions", "/degradation/components", "/degradation/history",
         "/degradation/events", "/degradation/me", "/degradation/", "/degradation/dashboard.js", "/degradation/dashboard.css",
-        "/degradation/health-report", "/degradation/health-report.js", "/degradation/health-report.css",
+        "/degradation/health-report", "/degradation/health-report.js", "/degradation/health-report.css", "/degradation/alerts",
     };
 
     [Theory]

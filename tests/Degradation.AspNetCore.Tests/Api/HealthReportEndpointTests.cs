@@ -1,4 +1,5 @@
 using System.Net;
+using Degradation.Classification;
 using Degradation.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -11,6 +12,22 @@ public sealed class HealthReportEndpointTests
 
     private static Task<DegradationTestHost> StartAsync() =>
         DegradationTestHost.StartAsync(systemOptions: HealthReportParts.Options(), services: HealthReportParts.Register);
+
+    [Fact]
+    public async Task A_failing_component_shows_its_failure_type_from_the_taxonomy()
+    {
+        await using var host = await StartAsync();
+        new FailureClassifier().Publish(host.System.Bus, host.System.Policy, host.System.TimeProvider, ComponentId.Risk,
+            new HealthSample(10, 0, 0) { Signals = FailureSignals.Unreachable });
+        await host.System.Bus.DrainAsync();
+
+        var report = await (await host.ViewerClient().GetAsync("/degradation/health-report")).JsonAsync();
+        var type = report.GetProperty("components").GetProperty("risk").GetProperty("failure_type");
+        Assert.Equal(("network_partition", "connectivity_check", "critical"), (type.Str("type"), type.Str("detection"), type.Str("severity")));
+        Assert.Equal(20, type.GetProperty("typical_recovery_minutes").GetDouble());
+        Assert.True(type.GetProperty("requires_manual_intervention").GetBoolean());
+        Assert.True(report.GetProperty("components").GetProperty("broker").IsNull("failure_type"));
+    }
 
     [Fact]
     public async Task A_healthy_system_is_fully_operational_and_can_trade()

@@ -118,6 +118,28 @@ public sealed class ReadEndpointTests
     }
 
     [Fact]
+    public async Task Status_and_permissions_show_every_trading_limit_of_the_current_mode()
+    {
+        await using var host = await DegradationTestHost.StartAsync();
+        var client = host.ViewerClient();
+        var normal = await (await client.GetAsync("/degradation/status")).JsonAsync();
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, normal.GetProperty("limits").ValueKind); // Normal has no limits by default
+
+        host.System.ReportFailure(ComponentId.Db, ReasonCode.DbWriteFailBuffered);
+        await host.System.Bus.DrainAsync();
+        foreach (var path in new[] { "/degradation/status", "/degradation/permissions" })
+        {
+            var body = await (await client.GetAsync(path)).JsonAsync();
+            Assert.Equal("degraded", body.Str("mode"));
+            var limits = body.GetProperty("limits");
+            Assert.Equal(50m, limits.GetProperty("max_order_quantity").GetDecimal());
+            Assert.Equal(System.Text.Json.JsonValueKind.Null, limits.GetProperty("max_open_positions").ValueKind);
+            Assert.Equal(1000m, limits.GetProperty("min_cash_reserve").GetDecimal());
+            Assert.True(limits.GetProperty("prefer_closing").GetBoolean());
+        }
+    }
+
+    [Fact]
     public async Task Components_show_levels_conditions_and_active_fallbacks()
     {
         await using var host = await DegradationTestHost.StartAsync();

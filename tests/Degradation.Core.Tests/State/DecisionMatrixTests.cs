@@ -26,6 +26,9 @@ public class DecisionMatrixTests
             ["all.healthy"] = SystemMode.Normal,
             ["cold_start"] = SystemMode.Recovering,
             ["component.stale"] = SystemMode.SafeMode, // well-known reason for a stale critical component (rule 9)
+            ["dependency.data_corruption"] = SystemMode.Halt,        // failure types that need a person
+            ["dependency.configuration_error"] = SystemMode.SafeMode,
+            ["dependency.network_partition"] = SystemMode.SafeMode,
         };
         Assert.Equal(expected.OrderBy(p => p.Key), DefaultDecisionMatrix.Entries.OrderBy(p => p.Key));
         var policy = new DegradationPolicy(new DegradationOptions());

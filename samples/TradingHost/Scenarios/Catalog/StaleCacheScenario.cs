@@ -9,7 +9,8 @@ namespace TradingHost.Scenarios.Catalog;
 /// <summary>
 /// Chaos test 3: while the broker is down, position queries are answered from the cache, marked cache-only and, once
 /// old enough, stale; the reconnect's recovery run drops the cache (a value read before the outage can no longer be
-/// stored), reconciles positions with the broker (positions_reconciled), and the cache is refilled from the broker.
+/// stored), reconciles positions with the broker, which publishes positions_reconciled on the event bus (recorded in the
+/// audit trail, loosening nothing by itself), and the cache is refilled from the broker.
 /// </summary>
 public sealed class StaleCacheScenario : Scenario
 {
@@ -26,6 +27,12 @@ public sealed class StaleCacheScenario : Scenario
         var positions = env.Caches.Positions;
         var reconciled = new ConcurrentQueue<PositionReconciliation>();
         env.Reconciliation.PositionsReconciled += reconciled.Enqueue;
+        var auditedBefore = env.Audit.GetEntries().Count(e => e.Action == ReasonCode.PositionsReconciled.Value); // the cold start's run reconciled too
+        var busEvents = new ConcurrentQueue<SystemEvent>();
+        using var busSubscription = env.System.Bus.Subscribe(e =>
+        {
+            if (e.Reason == ReasonCode.PositionsReconciled) busEvents.Enqueue(e);
+        });
         try
         {
             // Before the outage: the application caches the broker's positions.
@@ -65,6 +72,11 @@ public sealed class StaleCacheScenario : Scenario
                 "a position read before the outage was stored after the invalidation");
             c.Expect(!reconciled.IsEmpty && reconciled.All(r => r.IsReconciled),
                 $"positions_reconciled: {reconciled.Count} signal(s), {reconciled.Count(r => !r.IsReconciled)} diverged");
+            await env.System.Bus.DrainAsync(ct);
+            c.Expect(!busEvents.IsEmpty && busEvents.All(e => e.Component == ComponentId.Broker),
+                $"positions_reconciled must be published on the event bus by the broker's reconciliation ({busEvents.Count} event(s))");
+            var audited = env.Audit.GetEntries().Count(e => e.Action == ReasonCode.PositionsReconciled.Value) - auditedBefore;
+            c.Expect(audited == busEvents.Count, $"every positions_reconciled event must be in the audit trail ({audited} of {busEvents.Count})");
 
             var refreshedAt = env.Time.GetTimestamp();
             var refreshed = await env.Broker.GetPositionsAsync(ct);
@@ -74,7 +86,7 @@ public sealed class StaleCacheScenario : Scenario
             c.Expect(after.Found && !after.CacheOnly && !after.IsStale, "after the refresh the position must be fresh: " + after.Message);
 
             c.Result.Notes.Add($"outage: cached position served cache-only ({early.Reading.Age.TotalSeconds:0} s old, fresh), then stale ({late.Reading.Age.TotalSeconds:0} s old > {positions.StaleAfter.TotalSeconds:0} s)");
-            c.Result.Notes.Add($"reconnect: cache invalidated (pre-outage value refused), {reconciled.Count} positions_reconciled signal(s), refreshed from the broker ({after.Reading.Age.TotalSeconds:0} s old)");
+            c.Result.Notes.Add($"reconnect: cache invalidated (pre-outage value refused), {busEvents.Count} positions_reconciled event(s) on the bus and in the audit trail, refreshed from the broker ({after.Reading.Age.TotalSeconds:0} s old)");
         }
         finally
         {

@@ -24,4 +24,6 @@ public sealed class ComponentHealthResponse
     public DateTimeOffset? LastReport { get; init; }
     /// <summary>The details of its last report.</summary>
     public string? LastDetails { get; init; }
+    /// <summary>The failure type of its strictest condition, when the failure taxonomy knows its reason; else null.</summary>
+    public FailureTypeResponse? FailureType { get; init; }
 }

@@ -1,4 +1,5 @@
 using Degradation.Breakers;
+using Degradation.Events;
 using Degradation.Fallback;
 using Degradation.Health;
 
@@ -42,6 +43,14 @@ internal static class HealthReportMapper
         Issues = component.Issues,
         LastReport = component.LastReport,
         LastDetails = component.LastDetails,
+        FailureType = component.FailureType is { } type ? new FailureTypeResponse
+        {
+            Type = type.Name,
+            Detection = System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(type.Detection.ToString()),
+            TypicalRecoveryMinutes = type.TypicalRecovery.TotalMinutes,
+            RequiresManualIntervention = type.RequiresManualIntervention,
+            Severity = type.Severity.ToString().ToLowerInvariant(),
+        } : null,
     };
 
     private static BreakerResponse ToResponse(BreakerSnapshot breaker) => new()
