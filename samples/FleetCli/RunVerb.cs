@@ -1,3 +1,4 @@
+using Degradation.Scopes;
 using Degradation.Storage.Postgres;
 
 namespace Degradation.FleetCli;

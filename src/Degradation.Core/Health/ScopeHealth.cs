@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Health;
 
 /// <summary>A scope below the process that is closed at its own level, as a <see cref="HealthReport"/> lists it.</summary>
 public sealed record ScopeHealth

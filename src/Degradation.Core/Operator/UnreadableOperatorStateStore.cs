@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Operator;
 
 /// <summary>
 /// Stands in for a scope's store when the process's store could not provide one: loading fails, so the scope starts

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Operator;
 
 /// <summary>
 /// What a store without scope support gives a scope: nothing stored, so nothing to restore. Saving "nothing in force"
