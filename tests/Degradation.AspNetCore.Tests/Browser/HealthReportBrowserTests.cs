@@ -32,7 +32,8 @@ public sealed class HealthReportBrowserTests(ChromiumBrowser browser, ITestOutpu
         var (is503, fallbackActive, orderbookText, impact) = browser.WaitFor(d =>
         {
             var orderbook = d.FindElement(By.CssSelector("#health-components tr[data-component='orderbook']"));
-            return (orderbook.GetAttribute("data-is-503"), orderbook.GetAttribute("data-fallback-active"), orderbook.Text,
+            // A reference type: WebDriverWait waits only on objects and booleans.
+            return Tuple.Create(orderbook.GetAttribute("data-is-503"), orderbook.GetAttribute("data-fallback-active"), orderbook.Text,
                 orderbook.FindElement(By.CssSelector(".health-impact")).Text);
         }, "the orderbook row");
         Assert.Equal("true", is503);
@@ -44,7 +45,7 @@ public sealed class HealthReportBrowserTests(ChromiumBrowser browser, ITestOutpu
         var (primary, tier) = browser.WaitFor(d =>
         {
             var chain = d.FindElement(By.CssSelector("#health-chains tr[data-chain='quotes']"));
-            return (chain.GetAttribute("data-primary"), chain.GetAttribute("data-active-tier"));
+            return Tuple.Create(chain.GetAttribute("data-primary"), chain.GetAttribute("data-active-tier"));
         }, "the quotes chain row");
         Assert.Equal("broken", primary);
         Assert.Equal("cache", tier);
