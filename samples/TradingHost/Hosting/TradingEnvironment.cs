@@ -1,4 +1,8 @@
 using Degradation;
+using Degradation.Health;
+using Degradation.Probes;
+using Degradation.Recovery;
+using Degradation.State;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -23,6 +27,8 @@ public sealed class TradingEnvironment : IAsyncDisposable
     private bool _printWarmUp = true;
     private long _created;
     private bool _begun;
+    // The writer once the host has started (before that it cannot be resolved): what the clock waits for.
+    private DbWriter? _startedWriter;
 
     private TradingEnvironment(IHost host, VirtualClock time, string walDirectory, TextWriter output)
     {
@@ -38,16 +44,15 @@ public sealed class TradingEnvironment : IAsyncDisposable
         Database = services.GetRequiredService<SimulatedDatabase>();
         Orderbook = services.GetRequiredService<SimulatedOrderbookFeed>();
         Book = services.GetRequiredService<PositionBook>();
-        Writer = services.GetRequiredService<DbWriter>();
         Probes = services.GetRequiredService<ProbeRunner>();
         Orchestrator = services.GetRequiredService<RecoveryOrchestrator>();
         Fallbacks = services.GetRequiredService<ComponentFallbackCoordinator>();
         Caches = services.GetRequiredService<SimulationCaches>();
         Reconciliation = services.GetRequiredService<ReconcilePositionsStep>();
         Router = new OrderRouter(Broker, Book, System.Gate, time);
-        Strategy = new StrategyLoop(System.Gate, time) { OrderSent = Writer.Post };
+        Strategy = new StrategyLoop(System.Gate, time) { OrderSent = n => Writer.Post(n) };
         time.WaitFor(() => Strategy.IsCaughtUp);
-        time.WaitFor(() => Writer.IsIdle);
+        time.WaitFor(() => Volatile.Read(ref _startedWriter) is not { } writer || writer.IsIdle);
         _scenarioStart = _created = time.GetTimestamp();
         _subscription = System.StateMachine.SubscribeTransitions(OnTransition);
     }
@@ -63,7 +68,8 @@ public sealed class TradingEnvironment : IAsyncDisposable
     public SimulatedDatabase Database { get; }
     public SimulatedOrderbookFeed Orderbook { get; }
     public PositionBook Book { get; }
-    public DbWriter Writer { get; }
+    /// <summary>The database writer; its write buffer opens when the host starts, so it is resolved on first use.</summary>
+    public DbWriter Writer => _host.Services.GetRequiredService<DbWriter>();
     public ProbeRunner Probes { get; }
     public RecoveryOrchestrator Orchestrator { get; }
     public ComponentFallbackCoordinator Fallbacks { get; }
@@ -132,6 +138,7 @@ public sealed class TradingEnvironment : IAsyncDisposable
         try
         {
             await host.StartAsync(cancellationToken);
+            Volatile.Write(ref environment._startedWriter, environment.Writer);
         }
         catch
         {
