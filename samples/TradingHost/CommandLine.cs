@@ -41,7 +41,7 @@ public sealed record CommandLine
     {
         var option = new Option<double>("--speed")
         {
-            Description = "Simulated clock speed factor (>= 1).",
+            Description = "Most simulated seconds per real second (>= 1); the simulated clock also waits for the work it sets off, so a busy machine slows it down.",
             HelpName = "N",
             DefaultValueFactory = _ => 40,
             CustomParser = result =>

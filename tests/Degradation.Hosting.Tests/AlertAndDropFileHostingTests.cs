@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Text.Json;
 using Degradation.Hosting;
 using Degradation.Testing;
@@ -21,7 +22,7 @@ public sealed class AlertAndDropFileHostingTests : IDisposable
     [InlineData(false)]
     public async Task A_component_becoming_unstable_alerts_operators_once_when_AlertOnUnstable(bool alertOnUnstable)
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider(FakeTimeProviderExtensions.TestStart);
         var builder = TestHosts.Builder(time: time);
         builder.Services.AddGracefulDegradation(o => { o.RecoveryStableSeconds = 1; o.AlertOnUnstable = alertOnUnstable; })
             .AddAlertSink<WiringTests.RecordingSink>();
@@ -58,7 +59,7 @@ public sealed class AlertAndDropFileHostingTests : IDisposable
     [Fact]
     public async Task Dropped_events_are_written_to_a_durable_file_and_drops_the_log_no_longer_holds_are_counted()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider(FakeTimeProviderExtensions.TestStart);
         await using var system = DegradationSystem.Create(timeProvider: time);
         await system.Bus.StopAsync(); // a stopped bus drops every non-critical event
         var path = Path.Combine(_directory, "nested", "dropped.jsonl");

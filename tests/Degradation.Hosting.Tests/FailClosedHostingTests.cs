@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.Configuration;
 using Degradation.Hosting;
 using Degradation.Testing;
@@ -14,7 +15,7 @@ public class FailClosedHostingTests
     [Fact]
     public async Task The_live_check_stays_healthy_in_Halt_while_the_ready_check_reports_unhealthy()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider(FakeTimeProviderExtensions.TestStart);
         var builder = TestHosts.Builder(time: time);
         builder.Services.AddGracefulDegradation(o => o.RecoveryStableSeconds = 1);
         builder.Services.AddHealthChecks().AddDegradationChecks();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Collections.Concurrent;
 using System.Text;
 using Degradation.Testing;
@@ -11,11 +12,11 @@ namespace Degradation.Tests;
 /// <summary>Builds real generic hosts (Host.CreateApplicationBuilder) with a manual clock and captured logs.</summary>
 internal static class TestHosts
 {
-    public static HostApplicationBuilder Builder(string? json = null, ManualTimeProvider? time = null, CapturingLoggerProvider? logs = null)
+    public static HostApplicationBuilder Builder(string? json = null, FakeTimeProvider? time = null, CapturingLoggerProvider? logs = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = "Testing" });
         if (json is not null) builder.Configuration.AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(json)));
-        builder.Services.AddSingleton<TimeProvider>(time ?? new ManualTimeProvider());
+        builder.Services.AddSingleton<TimeProvider>(time ?? new FakeTimeProvider(FakeTimeProviderExtensions.TestStart));
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Trace);
         if (logs is not null) builder.Logging.AddProvider(logs);
@@ -23,7 +24,7 @@ internal static class TestHosts
     }
 
     /// <summary>Heartbeats the critical components, walks the cold-start run to Ready and waits out the stability time.</summary>
-    public static async Task BringToNormalAsync(DegradationSystem system, ManualTimeProvider time)
+    public static async Task BringToNormalAsync(DegradationSystem system, FakeTimeProvider time)
     {
         foreach (var c in new[] { ComponentId.Broker, ComponentId.MarketData, ComponentId.Risk }) system.Heartbeat(c, TimeSpan.FromHours(1));
         await system.Bus.DrainAsync();

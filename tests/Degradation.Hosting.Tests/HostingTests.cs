@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Diagnostics.Metrics;
 using Degradation.Hosting;
 using Degradation.Testing;
@@ -102,7 +103,7 @@ public class HostingTests
     [Fact]
     public async Task Hosted_service_starts_the_bus_and_timer_and_stop_drains_it()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider(FakeTimeProviderExtensions.TestStart);
         var builder = TestHosts.Builder(time: time);
         builder.Services.AddGracefulDegradation(o => o.RecoveryStableSeconds = 1);
         using var host = builder.Build();
@@ -120,7 +121,7 @@ public class HostingTests
     [Fact]
     public async Task Transitions_are_logged_with_structured_fields_warning_when_escalating()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider(FakeTimeProviderExtensions.TestStart);
         var logs = new CapturingLoggerProvider();
         var builder = TestHosts.Builder(time: time, logs: logs);
         builder.Services.AddGracefulDegradation(o => o.RecoveryStableSeconds = 1);
@@ -147,7 +148,7 @@ public class HostingTests
     [Fact]
     public async Task Dropped_events_are_logged()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider(FakeTimeProviderExtensions.TestStart);
         var logs = new CapturingLoggerProvider();
         var builder = TestHosts.Builder(time: time, logs: logs);
         builder.Services.AddGracefulDegradation(o => o.EventBusQueueSize = 1);
@@ -167,7 +168,7 @@ public class HostingTests
     [Fact]
     public async Task Metrics_are_published_on_the_Degradation_meter()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider(FakeTimeProviderExtensions.TestStart);
         var builder = TestHosts.Builder(time: time);
         builder.Services.AddGracefulDegradation(o => o.RecoveryStableSeconds = 1);
         using var host = builder.Build();
@@ -208,7 +209,7 @@ public class HostingTests
     [Fact]
     public async Task Health_check_maps_modes_to_healthy_degraded_unhealthy()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider(FakeTimeProviderExtensions.TestStart);
         var builder = TestHosts.Builder(time: time);
         builder.Services.AddGracefulDegradation(o => o.RecoveryStableSeconds = 1);
         builder.Services.AddHealthChecks().AddDegradationCheck();
@@ -248,7 +249,7 @@ public class HostingTests
     [Fact]
     public async Task Audit_stores_registered_with_the_builder_receive_every_transition()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider(FakeTimeProviderExtensions.TestStart);
         var builder = TestHosts.Builder(time: time);
         builder.Services.AddGracefulDegradation(o => o.RecoveryStableSeconds = 1).AddAuditStore<RecordingAuditStore>();
         using var host = builder.Build();

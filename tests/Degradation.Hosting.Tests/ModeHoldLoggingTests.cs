@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Degradation.Hosting;
 using Degradation.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,7 +13,7 @@ public sealed class ModeHoldLoggingTests
     [Fact]
     public async Task A_host_without_probes_warns_at_start_and_once_more_per_component_after_the_configured_wait()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider(FakeTimeProviderExtensions.TestStart);
         var logs = new CapturingLoggerProvider();
         var builder = TestHosts.Builder("""{"Degradation":{"NeverReportedWarningSeconds":30}}""", time, logs);
         builder.Services.AddGracefulDegradation(builder.Configuration.GetSection("Degradation"));
@@ -51,7 +52,7 @@ public sealed class ModeHoldLoggingTests
     [Fact]
     public async Task The_start_is_logged_before_any_transition_and_no_state_prints_as_null()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider(FakeTimeProviderExtensions.TestStart);
         var logs = new CapturingLoggerProvider();
         var builder = TestHosts.Builder(null, time, logs);
         builder.Services.AddGracefulDegradation(o => o.RecoveryStableSeconds = 5);

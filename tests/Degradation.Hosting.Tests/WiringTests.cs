@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Text;
 using Degradation.Hosting;
 using Degradation.Storage.File;
@@ -74,7 +75,7 @@ public class WiringTests
     /// caused (probe results published on the timer's thread) are applied and their transitions delivered before the
     /// condition is checked, so <paramref name="maxSteps"/> bounds clock time, never the machine's speed.
     /// </summary>
-    private static async Task WaitUntil(DegradationSystem system, Func<bool> condition, ManualTimeProvider time, TimeSpan step, int maxSteps = 400)
+    private static async Task WaitUntil(DegradationSystem system, Func<bool> condition, FakeTimeProvider time, TimeSpan step, int maxSteps = 400)
     {
         for (var i = 0; i < maxSteps && !condition(); i++)
         {
@@ -87,7 +88,7 @@ public class WiringTests
         Assert.True(condition(), "condition not reached");
     }
 
-    private static IHost BuildHost(ManualTimeProvider time, Action<GracefulDegradationBuilder>? configure = null, Action<DegradationOptions>? options = null)
+    private static IHost BuildHost(FakeTimeProvider time, Action<GracefulDegradationBuilder>? configure = null, Action<DegradationOptions>? options = null)
     {
         var builder = TestHosts.Builder(time: time);
         builder.Services.AddSingleton<StageRecorder>();
@@ -108,7 +109,7 @@ public class WiringTests
     [Fact]
     public async Task Probes_and_recovery_steps_bring_the_host_to_Normal_then_a_failing_probe_closes_the_gate()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider(FakeTimeProviderExtensions.TestStart);
         using var host = BuildHost(time);
         await host.StartAsync();
         var system = host.Services.GetRequiredService<DegradationSystem>();
@@ -131,7 +132,7 @@ public class WiringTests
     [Fact]
     public void A_probe_registered_for_the_wrong_component_fails_the_start_naming_both()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider(FakeTimeProviderExtensions.TestStart);
         var builder = TestHosts.Builder(time: time);
         builder.Services.AddGracefulDegradation().AddProbe<MarketDataProbe>(ComponentId.Risk, critical: true);
         using var host = builder.Build();
@@ -147,7 +148,7 @@ public class WiringTests
     [Fact]
     public void Configure_reaches_the_core_builder_with_the_container_in_registration_order()
     {
-        var builder = TestHosts.Builder(time: new ManualTimeProvider());
+        var builder = TestHosts.Builder(time: new FakeTimeProvider(FakeTimeProviderExtensions.TestStart));
         builder.Services.AddSingleton(new ScopeOptions());
         builder.Services.AddGracefulDegradation()
             .Configure(b => b.AddScope("venue-a/acct-1"))
@@ -161,7 +162,7 @@ public class WiringTests
     [Fact]
     public async Task Graceful_shutdown_flushes_the_file_wal_so_buffered_writes_survive_a_restart()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider(FakeTimeProviderExtensions.TestStart);
         var directory = Directory.CreateTempSubdirectory("degradation-hosting-wal-").FullName;
         try
         {
@@ -188,7 +189,7 @@ public class WiringTests
     [Fact]
     public async Task Without_a_chosen_store_the_write_buffer_uses_the_file_wal_in_the_default_directory_never_memory()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider(FakeTimeProviderExtensions.TestStart);
         var logs = new CapturingLoggerProvider();
         var builder = TestHosts.Builder(time: time, logs: logs);
         builder.Environment.ApplicationName = "dg-default-wal-" + Guid.NewGuid().ToString("N");
@@ -220,7 +221,7 @@ public class WiringTests
     [Fact]
     public async Task The_in_memory_wal_is_used_only_when_chosen_and_then_logged_at_warning_on_start()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider(FakeTimeProviderExtensions.TestStart);
         var logs = new CapturingLoggerProvider();
         var builder = TestHosts.Builder(time: time, logs: logs);
         builder.Services.AddGracefulDegradation().UseInMemoryWal().AddWriteBuffer<RecordingTarget>(replayStage: null);
@@ -238,7 +239,7 @@ public class WiringTests
     {
         var directory = Path.Combine(Path.GetTempPath(), "dg-chosen-" + Guid.NewGuid().ToString("N"));
         var logs = new CapturingLoggerProvider();
-        var builder = TestHosts.Builder(time: new ManualTimeProvider(), logs: logs);
+        var builder = TestHosts.Builder(time: new FakeTimeProvider(FakeTimeProviderExtensions.TestStart), logs: logs);
         builder.Services.AddGracefulDegradation().AddWriteBuffer<RecordingTarget>(replayStage: null).UseInMemoryWal().UseFileWal(directory);
         try
         {
@@ -260,7 +261,7 @@ public class WiringTests
     [Fact]
     public void The_write_buffer_cannot_be_resolved_before_the_host_opened_it_and_the_error_says_when()
     {
-        var builder = TestHosts.Builder(time: new ManualTimeProvider());
+        var builder = TestHosts.Builder(time: new FakeTimeProvider(FakeTimeProviderExtensions.TestStart));
         builder.Services.AddGracefulDegradation().UseInMemoryWal().AddWriteBuffer<RecordingTarget>(replayStage: null);
         using var host = builder.Build();
         Assert.NotNull(host.Services.GetRequiredService<ITradingGate>()); // the gate is there at once
@@ -271,7 +272,7 @@ public class WiringTests
     [Fact]
     public async Task The_write_buffer_replays_as_a_recovery_step_and_reports_its_depth()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider(FakeTimeProviderExtensions.TestStart);
         using var host = BuildHost(time, b => b.UseInMemoryWal().AddWriteBuffer<RecordingTarget>(RecoveryStage.CatchupMarketData));
         await host.StartAsync();
         var system = host.Services.GetRequiredService<DegradationSystem>();
@@ -292,7 +293,7 @@ public class WiringTests
     [Fact]
     public async Task Alert_sinks_receive_escalations_routed_off_the_hot_path()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider(FakeTimeProviderExtensions.TestStart);
         using var host = BuildHost(time, b => b.AddAlertSink<RecordingSink>());
         await host.StartAsync();
         var system = host.Services.GetRequiredService<DegradationSystem>();
@@ -347,7 +348,7 @@ public class ReplayStepTests
     [Fact]
     public async Task A_database_still_down_defers_replay_instead_of_failing_recovery()
     {
-        var time = new Degradation.Testing.ManualTimeProvider();
+        var time = new FakeTimeProvider(FakeTimeProviderExtensions.TestStart);
         await using var system = DegradationSystem.Create(new DegradationOptions(), time);
         await using var buffer = await WriteBuffer.OpenAsync(system, new InMemoryWalStore(), new DownTarget());
         await buffer.EnqueueAsync("k-1", "order", "o-1", System.Text.Encoding.UTF8.GetBytes("{}"));
@@ -365,7 +366,7 @@ public class GateDenialMetricTests
     [Fact]
     public async Task Gate_denials_are_counted_per_mode_and_action_only_when_enabled()
     {
-        var time = new Degradation.Testing.ManualTimeProvider();
+        var time = new FakeTimeProvider(FakeTimeProviderExtensions.TestStart);
         await using var counting = DegradationSystem.Create(new DegradationOptions { CountGateDenials = true }, time);
         Assert.False(counting.Gate.Allows(ActionType.Send));
         Assert.False(counting.Gate.Check(ActionType.Send).Allowed);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Degradation.Polly;
 using Degradation.Testing;
 using Polly;
@@ -7,14 +8,14 @@ namespace Degradation.Tests;
 
 public class PollyBridgeTests
 {
-    private static Task<(DegradationSystem System, ManualTimeProvider Time)> NormalSystemAsync()
+    private static Task<(DegradationSystem System, FakeTimeProvider Time)> NormalSystemAsync()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider(FakeTimeProviderExtensions.TestStart);
         var system = NormalSystems.Create(time, new DegradationOptions { RecoveryStableSeconds = 1, MinSafeModeSeconds = 1 }, heartbeatTtl: TimeSpan.FromHours(1));
         return Task.FromResult((system, time));
     }
 
-    private static ResiliencePipeline Pipeline(DegradationSystem system, ManualTimeProvider time, ReasonCode reason, EventType type = EventType.FailCritical) =>
+    private static ResiliencePipeline Pipeline(DegradationSystem system, FakeTimeProvider time, ReasonCode reason, EventType type = EventType.FailCritical) =>
         new ResiliencePipelineBuilder { TimeProvider = time }
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions
             {

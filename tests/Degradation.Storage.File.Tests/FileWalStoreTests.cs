@@ -1,3 +1,5 @@
+using Degradation.Testing;
+using Microsoft.Extensions.Time.Testing;
 using System.Text;
 using Degradation.Storage.File;
 using Degradation.Storage.File.Format;
@@ -203,7 +205,7 @@ public sealed class FileWalStoreTests : IDisposable
     [Fact]
     public async Task Write_buffer_over_the_file_store_resumes_replay_after_a_restart_without_duplicates()
     {
-        var time = new Degradation.Testing.ManualTimeProvider();
+        var time = new FakeTimeProvider(FakeTimeProviderExtensions.TestStart);
         var system = DegradationSystem.Create(null, time);
         var applied = new List<string>();
         var failOn = "k4";

@@ -14,8 +14,10 @@ public enum TimerFiring
 }
 
 /// <summary>
-/// A test clock (a <see cref="FakeTimeProvider"/>: time moves only when the test says so) whose timers fire on time,
-/// late or never, as the test chooses; the firing mode can change at any moment. Timers fire synchronously on the
+/// A test clock (a <see cref="FakeTimeProvider"/>: time moves only when the test says so) for what a plain
+/// <see cref="FakeTimeProvider"/> cannot do: timers that fire on time, late or never, as the test chooses (the firing
+/// mode can change at any moment), a count of pending timers, and a wall-clock jump that leaves the monotonic
+/// timestamp alone. Use a plain <see cref="FakeTimeProvider"/> otherwise. Timers fire synchronously on the
 /// thread that advances the clock or calls <see cref="FireDueTimers"/>, in due order.
 /// </summary>
 public sealed class ControlledTimeProvider : TimeProvider
@@ -24,6 +26,7 @@ public sealed class ControlledTimeProvider : TimeProvider
     private readonly object _lock = new();
     private readonly List<ControlledTimer> _timers = [];
     private long _sequence;
+    private long _wallOffsetTicks;
 
     /// <summary>Creates a clock starting at <paramref name="start"/> (a fixed date by default) whose timers fire as <paramref name="firing"/> says.</summary>
     public ControlledTimeProvider(TimerFiring firing = TimerFiring.OnTime, DateTimeOffset? start = null)
@@ -62,7 +65,13 @@ public sealed class ControlledTimeProvider : TimeProvider
     public override long GetTimestamp() => _clock.GetTimestamp();
 
     /// <inheritdoc />
-    public override DateTimeOffset GetUtcNow() => _clock.GetUtcNow();
+    public override DateTimeOffset GetUtcNow() => _clock.GetUtcNow() + TimeSpan.FromTicks(Interlocked.Read(ref _wallOffsetTicks));
+
+    /// <summary>
+    /// Moves the wall clock only (a clock jump, forwards or backwards); the monotonic timestamp and the timers are
+    /// unaffected. <see cref="FakeTimeProvider"/> cannot do this: its timestamp follows its wall clock.
+    /// </summary>
+    public void JumpWallClock(TimeSpan delta) => Interlocked.Add(ref _wallOffsetTicks, delta.Ticks);
 
     /// <inheritdoc />
     public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.Utc;

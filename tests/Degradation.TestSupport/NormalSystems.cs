@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
 namespace Degradation.Testing;
@@ -12,7 +13,7 @@ public static class NormalSystems
     private static readonly ComponentId[] Critical = [ComponentId.Broker, ComponentId.MarketData, ComponentId.Risk];
 
     /// <summary>Creates a system on <paramref name="time"/> and drives it to Normal.</summary>
-    public static DegradationSystem Create(ManualTimeProvider time, DegradationOptions? options = null, TimeSpan? heartbeatTtl = null)
+    public static DegradationSystem Create(FakeTimeProvider time, DegradationOptions? options = null, TimeSpan? heartbeatTtl = null)
     {
         var system = DegradationSystem.Create(options ?? new DegradationOptions(), time);
         DriveToNormal(system, time, heartbeatTtl);
@@ -24,7 +25,7 @@ public static class NormalSystems
     /// <param name="time">Its clock.</param>
     /// <param name="heartbeatTtl">The heartbeats' TTL; the component status TTL when null.</param>
     /// <param name="heartbeatAgain">Heartbeat the critical components again after the stability wait.</param>
-    public static void DriveToNormal(DegradationSystem system, ManualTimeProvider time, TimeSpan? heartbeatTtl = null, bool heartbeatAgain = false)
+    public static void DriveToNormal(DegradationSystem system, FakeTimeProvider time, TimeSpan? heartbeatTtl = null, bool heartbeatAgain = false)
     {
         Heartbeat(system, heartbeatTtl);
         var run = system.StateMachine.ActiveRecoveryRun ?? throw new InvalidOperationException("no recovery run");

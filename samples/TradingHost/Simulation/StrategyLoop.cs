@@ -3,11 +3,17 @@ using Degradation;
 namespace TradingHost.Simulation;
 
 /// <summary>
-/// A strategy that makes order decisions at a steady rate (submit / amend / cancel mix) and checks the gate
-/// for every one. It also verifies the must-deliver guarantee: once a fence is set right after a
-/// must-deliver Publish returned, no later decision may be allowed to send.
+/// A strategy that makes order decisions at a steady rate of simulated time (submit / amend / cancel mix) and checks
+/// the gate for every one. Paced by the simulated clock, not the real one, so how many decisions (and database
+/// records) a scenario makes does not depend on the machine's load; the clock in turn waits for the strategy to
+/// catch up before each step (<see cref="IsCaughtUp"/>). It also verifies the must-deliver guarantee: once a fence is
+/// set right after a must-deliver Publish returned, no later decision may be allowed to send.
 /// </summary>
-public sealed class StrategyLoop(ITradingGate gate, int decisionsPerSecond = 20_000, int recordEverySends = 50)
+/// <param name="gate">The gate checked for every decision.</param>
+/// <param name="clock">The simulated clock that paces the decisions.</param>
+/// <param name="decisionsPerSecond">Decisions per simulated second (the default is 20,000 per real second at x40).</param>
+/// <param name="recordEverySends">Every this many allowed sends, one order record goes to the database.</param>
+public sealed class StrategyLoop(ITradingGate gate, TimeProvider clock, int decisionsPerSecond = 500, int recordEverySends = 50)
 {
     private const int Batch = 100;
     private long _allowedSends;
@@ -20,6 +26,9 @@ public sealed class StrategyLoop(ITradingGate gate, int decisionsPerSecond = 20_
     private long _firstRefusalTimestamp;
     private Thread? _thread;
     private volatile bool _stop;
+    private volatile bool _running;
+    private long _pacingStart;
+    private long _paced;
 
     public DecisionStats Stats { get; private set; } = new();
 
@@ -55,9 +64,18 @@ public sealed class StrategyLoop(ITradingGate gate, int decisionsPerSecond = 20_
 
     public void ResetStats() => Stats = new DecisionStats();
 
+    /// <summary>
+    /// True unless the strategy is running and owes decisions for simulated time that has already passed: the clock
+    /// takes its next step only then, so a busy machine cannot let simulated time outrun the trading.
+    /// </summary>
+    public bool IsCaughtUp => !_running || Interlocked.Read(ref _paced) + Batch > Due();
+
     public void Start()
     {
         _stop = false;
+        Interlocked.Exchange(ref _paced, 0);
+        Volatile.Write(ref _pacingStart, clock.GetTimestamp());
+        _running = true;
         _thread = new Thread(Run) { IsBackground = true, Name = "strategy-loop" };
         _thread.Start();
     }
@@ -66,14 +84,21 @@ public sealed class StrategyLoop(ITradingGate gate, int decisionsPerSecond = 20_
     {
         _stop = true;
         _thread?.Join();
+        _running = false;
     }
+
+    private long Due() => (long)(clock.GetElapsedTime(Volatile.Read(ref _pacingStart)).TotalSeconds * decisionsPerSecond);
 
     private void Run()
     {
-        var batchInterval = TimeSpan.FromSeconds((double)Batch / decisionsPerSecond);
-        var next = TimeProvider.System.GetTimestamp();
         while (!_stop)
         {
+            if (Interlocked.Read(ref _paced) + Batch > Due())
+            {
+                // Ahead of the simulated clock: wait for it (it moves in small steps, many per real millisecond at full speed).
+                Thread.Yield();
+                continue;
+            }
             for (var i = 0; i < Batch; i++)
             {
                 var index = Interlocked.Increment(ref _decisions);
@@ -88,9 +113,7 @@ public sealed class StrategyLoop(ITradingGate gate, int decisionsPerSecond = 20_
                     else if (Interlocked.CompareExchange(ref _firstRefusalAfterFence, index, -1) == -1) _firstRefusalTimestamp = TimeProvider.System.GetTimestamp();
                 }
             }
-            next += (long)(batchInterval.TotalSeconds * TimeProvider.System.TimestampFrequency);
-            var wait = TimeProvider.System.GetElapsedTime(TimeProvider.System.GetTimestamp(), next);
-            if (wait > TimeSpan.Zero) Thread.Sleep(wait);
+            Interlocked.Add(ref _paced, Batch);
         }
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Degradation.Testing;
 
 namespace Degradation.Tests.Acceptance;
@@ -48,7 +49,7 @@ public class DefaultOptionsTests
         // Options are bindable POCOs, not a frozen record; what the system runs on is the
         // compiled DegradationPolicy, whose matrix, must-deliver set and registry are frozen copies.
         var options = new DegradationOptions();
-        var system = DegradationSystem.Create(options, new ManualTimeProvider());
+        var system = DegradationSystem.Create(options, new FakeTimeProvider(FakeTimeProviderExtensions.TestStart));
         options.DecisionMatrix["market_data.stale"] = SystemMode.Degraded;
         options.MustDeliverReasons.Add("market_data.stale");
         options.Components["news"] = new ComponentOptions { Critical = true };
@@ -64,8 +65,8 @@ public class DefaultOptionsTests
     {
         // No module-level singleton (no global state). Each system owns its
         // options; two systems never share state.
-        var a = DegradationSystem.Create(new DegradationOptions { RecoveryStableSeconds = 1 }, new ManualTimeProvider());
-        var b = DegradationSystem.Create(new DegradationOptions(), new ManualTimeProvider());
+        var a = DegradationSystem.Create(new DegradationOptions { RecoveryStableSeconds = 1 }, new FakeTimeProvider(FakeTimeProviderExtensions.TestStart));
+        var b = DegradationSystem.Create(new DegradationOptions(), new FakeTimeProvider(FakeTimeProviderExtensions.TestStart));
         Assert.Same(a.Options, a.Policy.Options);
         Assert.NotSame(a.Options, b.Options);
         Assert.Equal(1, a.Options.RecoveryStableSeconds);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Degradation.Testing;
 
 namespace Degradation.Tests.Acceptance;
@@ -56,7 +57,7 @@ public class DomainModelTests
     [Fact]
     public void test_create_event()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider(FakeTimeProviderExtensions.TestStart);
         var e = new SystemEvent(EventType.FailCritical, ComponentId.Broker, ReasonCode.BrokerDisconnect, Severity.Critical,
             time.GetUtcNow(), time.GetTimestamp());
         Assert.Equal(EventType.FailCritical, e.Type);

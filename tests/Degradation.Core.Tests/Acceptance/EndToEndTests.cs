@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Degradation.Testing;
 
 namespace Degradation.Tests.Acceptance;
@@ -9,7 +10,7 @@ public class EndToEndTests
     public async Task test_cold_start_to_normal_flow()
     {
         // The recovery steps are the staged recovery run (docs/RULES.md, Recovery).
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider(FakeTimeProviderExtensions.TestStart);
         await using var services = DegradationSystem.Create(new DegradationOptions(), time);
         Assert.Equal(SystemMode.Recovering, services.StateMachine.Mode);
 
@@ -27,7 +28,7 @@ public class EndToEndTests
     [Fact]
     public async Task test_broker_disconnect_triggers_safe_mode()
     {
-        await using var services = DegradationSystem.Create(new DegradationOptions(), new ManualTimeProvider());
+        await using var services = DegradationSystem.Create(new DegradationOptions(), new FakeTimeProvider(FakeTimeProviderExtensions.TestStart));
         services.StateMachine.Apply(SystemEvent.Create(services.TimeProvider, EventType.FailCritical, ComponentId.Broker, ReasonCode.BrokerDisconnect));
         Assert.Equal(SystemMode.SafeModeDisconnected, services.StateMachine.Mode);
         Assert.Equal(SystemMode.SafeModeDisconnected, services.Gate.Mode);
@@ -36,7 +37,7 @@ public class EndToEndTests
     [Fact]
     public async Task test_eventbus_drop_on_full()
     {
-        await using var services = DegradationSystem.Create(new DegradationOptions { EventBusQueueSize = 1 }, new ManualTimeProvider());
+        await using var services = DegradationSystem.Create(new DegradationOptions { EventBusQueueSize = 1 }, new FakeTimeProvider(FakeTimeProviderExtensions.TestStart));
         Assert.True(services.Bus.Publish(EventType.FailSupport, ComponentId.Alerts, ReasonCode.AlertsChannelDown));
         var result = services.Bus.Publish(EventType.FailSupport, ComponentId.Alerts, ReasonCode.AlertsChannelDown);
         Assert.False(result);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Degradation.Testing;
 
 namespace Degradation.Tests.Acceptance;
@@ -11,7 +12,7 @@ public class SystemSetupTests
     [Fact]
     public async Task test_init_creates_all_services()
     {
-        await using var services = DegradationSystem.Create(new DegradationOptions(), new ManualTimeProvider());
+        await using var services = DegradationSystem.Create(new DegradationOptions(), new FakeTimeProvider(FakeTimeProviderExtensions.TestStart));
         Assert.NotNull(services.StateMachine);
         Assert.NotNull(services.Gate);
         Assert.NotNull(services.Bus);
@@ -33,14 +34,14 @@ public class SystemSetupTests
     [Fact]
     public async Task test_cold_start_mode()
     {
-        await using var services = DegradationSystem.Create(new DegradationOptions(), new ManualTimeProvider());
+        await using var services = DegradationSystem.Create(new DegradationOptions(), new FakeTimeProvider(FakeTimeProviderExtensions.TestStart));
         Assert.Equal(SystemMode.Recovering, services.StateMachine.Mode);
     }
 
     [Fact]
     public async Task Start_drives_ticks_from_the_time_provider_and_StopAsync_is_clean()
     {
-        var time = new ManualTimeProvider();
+        var time = new ControlledTimeProvider(); // counts its pending timers
         await using var services = DegradationSystem.Create(new DegradationOptions(), time);
         services.Start();
         services.Start(); // idempotent
@@ -55,6 +56,6 @@ public class SystemSetupTests
         Assert.Equal(SystemMode.Normal, services.Gate.Mode);
         await services.StopAsync();
         Assert.False(services.Bus.IsRunning);
-        Assert.Equal(0, time.ActiveTimers);
+        Assert.Equal(0, time.PendingTimers);
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Degradation.Testing;
 
 namespace Degradation.Tests.Alerts;
@@ -5,7 +6,7 @@ namespace Degradation.Tests.Alerts;
 public class AlertRouterTests
 {
     private static readonly TimeSpan Guard = TimeSpan.FromSeconds(60); // hang guard only, never a timing assertion
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new(FakeTimeProviderExtensions.TestStart);
 
     private Alert Make(Severity severity, string audience, string title) =>
         new() { Severity = severity, Audience = audience, Title = title, Time = _time.GetUtcNow() };

@@ -1,10 +1,11 @@
+using Microsoft.Extensions.Time.Testing;
 using Degradation.Testing;
 
 namespace Degradation.Tests.Audit;
 
 public class AuditTrailTests
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new(FakeTimeProviderExtensions.TestStart);
 
     private AuditTrail Filled(int count, int capacity = 100)
     {

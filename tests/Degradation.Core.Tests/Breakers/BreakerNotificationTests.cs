@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Reflection;
 using Degradation.Testing;
 
@@ -81,7 +82,7 @@ public sealed class BreakerNotificationTests
     [Fact]
     public async Task The_bus_hears_opening_and_closing_once_each_and_in_order()
     {
-        await using var system = Scenarios.TestSystems.Create(new ManualTimeProvider());
+        await using var system = Scenarios.TestSystems.Create(new FakeTimeProvider(FakeTimeProviderExtensions.TestStart));
         var bus = system.Bus;
         var events = new List<SystemEvent>();
         bus.Subscribe(events.Add);

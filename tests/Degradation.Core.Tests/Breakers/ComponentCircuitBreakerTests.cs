@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Runtime.CompilerServices;
 using Degradation.Testing;
 using Degradation.Tests.Scenarios;
@@ -7,7 +8,7 @@ namespace Degradation.Tests.Breakers;
 public sealed class ComponentCircuitBreakerTests : IAsyncDisposable
 {
     private static readonly ComponentId Pricing = new("pricing-api");
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new(FakeTimeProviderExtensions.TestStart);
     private readonly DegradationSystem _system;
     private readonly List<SystemEvent> _events = [];
     private readonly List<BreakerStateChange> _changes = [];

@@ -1,9 +1,10 @@
+using Microsoft.Extensions.Time.Testing;
 using Degradation.Testing;
 
 namespace Degradation.Tests.Breakers;
 
 /// <summary>A clock whose timers never fire: simulates a late timer, to prove state reads do not depend on it.</summary>
-internal sealed class SilentTimersTimeProvider(ManualTimeProvider inner) : TimeProvider
+internal sealed class SilentTimersTimeProvider(FakeTimeProvider inner) : TimeProvider
 {
     public override long TimestampFrequency => inner.TimestampFrequency;
     public override long GetTimestamp() => inner.GetTimestamp();
@@ -22,7 +23,7 @@ internal sealed class SilentTimersTimeProvider(ManualTimeProvider inner) : TimeP
 /// A clock whose timers keep firing after Dispose: simulates a callback that was already queued when the timer was
 /// cancelled (the resilience4j #991 situation), to prove stale timers are recognised by their generation.
 /// </summary>
-internal sealed class LeakyTimersTimeProvider(ManualTimeProvider inner) : TimeProvider
+internal sealed class LeakyTimersTimeProvider(FakeTimeProvider inner) : TimeProvider
 {
     public override long TimestampFrequency => inner.TimestampFrequency;
     public override long GetTimestamp() => inner.GetTimestamp();

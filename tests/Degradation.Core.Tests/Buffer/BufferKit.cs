@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Collections.Concurrent;
 using Degradation.Testing;
 
@@ -18,7 +19,7 @@ internal static class BufferKit
     public static byte[] Bytes(int count) => new byte[count];
 
     /// <summary>A system driven by hand (bus not started), brought to Normal.</summary>
-    public static DegradationSystem NormalSystem(ManualTimeProvider time, DegradationOptions? options = null)
+    public static DegradationSystem NormalSystem(FakeTimeProvider time, DegradationOptions? options = null)
     {
         return NormalSystems.Create(time, options, heartbeatTtl: TimeSpan.FromHours(1));
     }

@@ -1,10 +1,11 @@
+using Microsoft.Extensions.Time.Testing;
 using Degradation.Testing;
 
 namespace Degradation.Tests.Buffer;
 
 public sealed class WriteBufferTests
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new(FakeTimeProviderExtensions.TestStart);
 
     private static DegradationOptions Options(int maxEntries = 1000, long maxBytes = 10_000_000, double maxSeconds = 60) => new()
     {

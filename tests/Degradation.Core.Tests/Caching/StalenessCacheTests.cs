@@ -1,25 +1,27 @@
 using Degradation.Testing;
 using Degradation.Tests.Scenarios;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Degradation.Tests.Caching;
 
 public class StalenessCacheTests
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new(FakeTimeProviderExtensions.TestStart);
 
     [Fact]
     public void A_reading_has_its_source_monotonic_age_and_staleness()
     {
-        var cache = StalenessCache<string, decimal>.ForPositions(new DegradationOptions { PositionCacheStaleMs = 30_000 }, _time);
+        var time = new ControlledTimeProvider(); // its wall clock can jump alone
+        var cache = StalenessCache<string, decimal>.ForPositions(new DegradationOptions { PositionCacheStaleMs = 30_000 }, time);
         cache.Set("AAPL", 100m, "broker");
 
-        _time.Advance(TimeSpan.FromSeconds(30));
+        time.Advance(TimeSpan.FromSeconds(30));
         Assert.True(cache.TryGet("AAPL", out var fresh));
         Assert.Equal((100m, "broker", TimeSpan.FromSeconds(30)), (fresh.Value, fresh.Source, fresh.Age));
         Assert.False(fresh.IsStale);
 
-        _time.JumpWallClock(TimeSpan.FromHours(-2)); // a wall-clock jump does not change the age
-        _time.Advance(TimeSpan.FromMilliseconds(1));
+        time.JumpWallClock(TimeSpan.FromHours(-2)); // a wall-clock jump does not change the age
+        time.Advance(TimeSpan.FromMilliseconds(1));
         Assert.True(cache.TryGet("AAPL", out var stale));
         Assert.Equal(TimeSpan.FromMilliseconds(30_001), stale.Age);
         Assert.True(stale.IsStale);

@@ -1,10 +1,11 @@
+using Microsoft.Extensions.Time.Testing;
 using Degradation.Testing;
 
 namespace Degradation.Tests.Classification;
 
 public class FailureClassifierTests
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new(FakeTimeProviderExtensions.TestStart);
     private readonly FailureClassifier _classifier = new();
 
     // The default thresholds: latency 500 / 2000 ms, error rate 0.01 / 0.05, queue depth 100 / 500; strictly above.

@@ -5,7 +5,7 @@ namespace Degradation.Tests.Events;
 /// <summary>The event value types: SystemEvent, ReasonCode, ComponentId.</summary>
 public class SystemEventTests
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly ControlledTimeProvider _time = new();
 
     [Fact]
     public void Create_stamps_wall_and_monotonic_time_from_the_time_provider()

@@ -1,10 +1,11 @@
+using Microsoft.Extensions.Time.Testing;
 using Degradation.Testing;
 
 namespace Degradation.Tests.Fallback;
 
 public class FallbackApprovalTests
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new(FakeTimeProviderExtensions.TestStart);
     private readonly ScriptedSource _primary;
 
     public FallbackApprovalTests() => _primary = new ScriptedSource("primary", 100, _time);

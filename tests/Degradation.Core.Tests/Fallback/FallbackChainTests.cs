@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Runtime.CompilerServices;
 using Degradation.Testing;
 
@@ -5,7 +6,7 @@ namespace Degradation.Tests.Fallback;
 
 public class FallbackChainTests
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new(FakeTimeProviderExtensions.TestStart);
     private readonly ScriptedSource _primary;
     private readonly ScriptedSource _secondary;
     private readonly ScriptedSource _cache;

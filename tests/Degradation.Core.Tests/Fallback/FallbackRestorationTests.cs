@@ -1,10 +1,11 @@
+using Microsoft.Extensions.Time.Testing;
 using Degradation.Testing;
 
 namespace Degradation.Tests.Fallback;
 
 public class FallbackRestorationTests
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new(FakeTimeProviderExtensions.TestStart);
     private readonly ScriptedSource _primary;
     private readonly ScriptedSource _secondary;
 

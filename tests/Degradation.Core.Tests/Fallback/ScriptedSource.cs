@@ -1,9 +1,10 @@
+using Microsoft.Extensions.Time.Testing;
 using Degradation.Testing;
 
 namespace Degradation.Tests.Fallback;
 
 /// <summary>A tier handler whose failures and latency the test scripts.</summary>
-internal sealed class ScriptedSource(string name, int value, ManualTimeProvider? time = null)
+internal sealed class ScriptedSource(string name, int value, FakeTimeProvider? time = null)
 {
     public int Calls { get; private set; }
     public bool Failing { get; set; }

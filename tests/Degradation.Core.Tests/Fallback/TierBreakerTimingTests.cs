@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Degradation.Testing;
 
 namespace Degradation.Tests.Fallback;
@@ -6,7 +7,7 @@ namespace Degradation.Tests.Fallback;
 public sealed class TierBreakerTimingTests
 {
     private static readonly TimeSpan Break = TimeSpan.FromSeconds(30);
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new(FakeTimeProviderExtensions.TestStart);
     private readonly ScriptedSource _primary;
     private readonly ScriptedSource _cache;
     private TaskCompletionSource<int>? _hung;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Degradation.Testing;
 using Degradation.Tests.Scenarios;
 
@@ -6,7 +7,7 @@ namespace Degradation.Tests.Health;
 public class HealthReporterTests
 {
     private static readonly ComponentId Fills = new("fills-ws");
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new(FakeTimeProviderExtensions.TestStart);
 
     private DegradationSystem Create(Action<DegradationOptions>? configure = null) => TestSystems.Create(_time, o =>
     {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Degradation.Testing;
 using Xunit.Abstractions;
 
@@ -5,7 +6,7 @@ namespace Degradation.Tests.Load;
 
 public class LoadLevelMonitorTests(ITestOutputHelper output)
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new(FakeTimeProviderExtensions.TestStart);
 
     private LoadLevelMonitor Create(LoadDegradationOptions? options = null, EventBus? bus = null, AuditTrail? audit = null) =>
         new(options, _time, bus, audit);

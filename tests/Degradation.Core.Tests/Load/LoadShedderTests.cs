@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Degradation.Testing;
 
 namespace Degradation.Tests.Load;
@@ -89,7 +90,7 @@ public class LoadShedderTests
     [Fact]
     public void Uses_the_attached_monitors_level()
     {
-        var monitor = new LoadLevelMonitor(timeProvider: new ManualTimeProvider());
+        var monitor = new LoadLevelMonitor(timeProvider: new FakeTimeProvider(FakeTimeProviderExtensions.TestStart));
         var shedder = new LoadShedder(Tiers, monitor);
         Assert.True(shedder.ShouldProcess("XYZ"));
         monitor.Evaluate(1_000_000, 0);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Degradation.Testing;
 
 namespace Degradation.Tests.Options;
@@ -95,7 +96,7 @@ public class OptionsValidationTests
         var (mutate, expected) = BadValues[name];
         var options = new DegradationOptions();
         mutate(options);
-        var error = Assert.Throws<DegradationOptionsException>(() => DegradationSystem.Create(options, new ManualTimeProvider()));
+        var error = Assert.Throws<DegradationOptionsException>(() => DegradationSystem.Create(options, new FakeTimeProvider(FakeTimeProviderExtensions.TestStart)));
         Assert.Contains(expected[0], error.Message, StringComparison.Ordinal);
         Assert.Single(error.Failures);
         Assert.IsAssignableFrom<ArgumentException>(error);
@@ -132,7 +133,7 @@ public class OptionsValidationTests
         options.TradingLimits[SystemMode.Normal] = new TradingLimits { MaxOpenPositions = 0 };
         options.DeniedActions[SystemMode.Halt] = [ActionType.Query];
         Assert.Empty(options.Validate());
-        Assert.Equal(SystemMode.Recovering, DegradationSystem.Create(options, new ManualTimeProvider()).Gate.Mode);
+        Assert.Equal(SystemMode.Recovering, DegradationSystem.Create(options, new FakeTimeProvider(FakeTimeProviderExtensions.TestStart)).Gate.Mode);
     }
 
     [Fact]
@@ -140,7 +141,7 @@ public class OptionsValidationTests
     {
         var options = new DegradationOptions();
         options.DeniedActions[SystemMode.Halt] = [ActionType.Query];
-        var system = DegradationSystem.Create(options, new ManualTimeProvider());
+        var system = DegradationSystem.Create(options, new FakeTimeProvider(FakeTimeProviderExtensions.TestStart));
         system.StateMachine.ForceMode(SystemMode.Halt, TimeSpan.FromMinutes(1), "ops", "drill");
         Assert.All(Enum.GetValues<ActionType>(), a => Assert.False(system.Gate.Allows(a)));
     }

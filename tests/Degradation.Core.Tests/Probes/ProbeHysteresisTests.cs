@@ -1,10 +1,11 @@
+using Microsoft.Extensions.Time.Testing;
 using Degradation.Testing;
 
 namespace Degradation.Tests.Probes;
 
 public class ProbeHysteresisTests
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new(FakeTimeProviderExtensions.TestStart);
 
     private ProbeHysteresis Create(Action<DegradationOptions>? configure = null)
     {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Degradation.Testing;
 using Degradation.Tests.Scenarios;
 
@@ -6,7 +7,7 @@ namespace Degradation.Tests.Probes;
 public class ProbeRunnerTests
 {
     private static readonly ComponentId Orderbook = new("orderbook-ws");
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new(FakeTimeProviderExtensions.TestStart);
 
     private static ProbeSettings Every(double seconds, double? timeoutSeconds = null) => new()
     {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Degradation.Testing;
 using Degradation.Tests.Scenarios;
 
@@ -5,7 +6,7 @@ namespace Degradation.Tests.Recovery;
 
 public sealed class RecoveryOrchestratorTests : IAsyncDisposable
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new(FakeTimeProviderExtensions.TestStart);
     private DegradationSystem _system = null!;
     private RecoveryOrchestrator _orchestrator = null!;
     private ProgressRecorder _progress = null!;

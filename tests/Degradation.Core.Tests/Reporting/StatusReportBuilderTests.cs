@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Degradation.Testing;
 using Xunit.Abstractions;
 
@@ -5,7 +6,7 @@ namespace Degradation.Tests.Reporting;
 
 public class StatusReportBuilderTests(ITestOutputHelper output)
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new(FakeTimeProviderExtensions.TestStart);
 
     [Fact]
     public void The_report_shows_mode_stage_permissions_and_components()

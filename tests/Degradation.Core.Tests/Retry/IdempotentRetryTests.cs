@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Threading.Channels;
 using Degradation.Testing;
 using Degradation.Tests.Scenarios;
@@ -6,10 +7,10 @@ namespace Degradation.Tests.Retry;
 
 public class IdempotentRetryTests
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new(FakeTimeProviderExtensions.TestStart);
 
     /// <summary>A fake broker: records every order it receives; can lose the acknowledgement of the first ones.</summary>
-    private sealed class FakeBroker(ManualTimeProvider time) : IIdempotentOperation<string>
+    private sealed class FakeBroker(FakeTimeProvider time) : IIdempotentOperation<string>
     {
         public List<(string Key, long At)> Received { get; } = [];
         public int Lookups { get; private set; }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Degradation.Testing;
 using Degradation.Tests.Recovery;
 
@@ -53,7 +54,7 @@ internal sealed class OutageHarness : IAsyncDisposable
         AddStep(RecoveryStage.VerifyRisk, "verify risk", () => RecoveryStepResult.Success());
     }
 
-    public ManualTimeProvider Time { get; } = new();
+    public FakeTimeProvider Time { get; } = new(FakeTimeProviderExtensions.TestStart);
     public DegradationSystem System { get; }
     public ProbeRunner Probes { get; }
     public RecoveryOrchestrator Recovery { get; }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Degradation.Testing;
 
 namespace Degradation.Tests.Scenarios;
@@ -7,7 +8,7 @@ internal static class TestSystems
 {
     public static readonly ComponentId[] Critical = [ComponentId.Broker, ComponentId.MarketData, ComponentId.Risk];
 
-    public static DegradationSystem Create(ManualTimeProvider time, Action<DegradationOptions>? configure = null)
+    public static DegradationSystem Create(FakeTimeProvider time, Action<DegradationOptions>? configure = null)
     {
         var options = new DegradationOptions();
         configure?.Invoke(options);
@@ -15,7 +16,7 @@ internal static class TestSystems
     }
 
     /// <summary>Heartbeats the critical components, walks the cold-start run through its stages and waits out the stability window.</summary>
-    public static void DriveToNormal(DegradationSystem system, ManualTimeProvider time) =>
+    public static void DriveToNormal(DegradationSystem system, FakeTimeProvider time) =>
         NormalSystems.DriveToNormal(system, time, heartbeatAgain: true);
 
     /// <summary>Waits for a task with a generous real-time safety limit (never a sleep: it returns as soon as the task completes).</summary>

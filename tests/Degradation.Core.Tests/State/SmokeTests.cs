@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Degradation.Testing;
 
 namespace Degradation.Tests.State;
@@ -7,7 +8,7 @@ public class SmokeTests
     [Fact]
     public void ColdStart_Recovery_Normal_Then_BrokerDisconnect_ClosesGate()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider(FakeTimeProviderExtensions.TestStart);
         var system = DegradationSystem.Create(new DegradationOptions(), time);
         Assert.Equal(SystemMode.Recovering, system.Gate.Mode);
         Assert.Equal(RecoveryStage.ConnectBroker, system.Gate.Stage);

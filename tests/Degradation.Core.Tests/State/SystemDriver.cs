@@ -3,7 +3,7 @@ using Degradation.Testing;
 namespace Degradation.Tests.State;
 
 /// <summary>
-/// Drives a <see cref="DegradationSystem"/> on a <see cref="ManualTimeProvider"/> into any mode quickly and
+/// Drives a <see cref="DegradationSystem"/> on a <see cref="ControlledTimeProvider"/> into any mode quickly and
 /// deterministically. The bus is not started: events go straight to the state machine unless a test
 /// publishes through <see cref="Bus"/> and calls <see cref="EventBus.ProcessPending"/>; time moves only
 /// through <see cref="Advance"/>, which ticks the state machine.
@@ -13,13 +13,13 @@ internal sealed class SystemDriver
     public static readonly ComponentId[] CriticalComponents = [ComponentId.Broker, ComponentId.MarketData, ComponentId.Risk];
     public const string Operator = "ops-1";
 
-    private SystemDriver(DegradationOptions options, ManualTimeProvider time)
+    private SystemDriver(DegradationOptions options, ControlledTimeProvider time)
     {
         Time = time;
         System = DegradationSystem.Create(options, time);
     }
 
-    public ManualTimeProvider Time { get; }
+    public ControlledTimeProvider Time { get; }
     public DegradationSystem System { get; }
     public DegradationStateMachine Machine => System.StateMachine;
     public TradingGate Gate => System.Gate;
@@ -37,7 +37,7 @@ internal sealed class SystemDriver
     {
         var options = new DegradationOptions { ComponentStatusTtlSeconds = 86_400 };
         configure?.Invoke(options);
-        return new SystemDriver(options, new ManualTimeProvider());
+        return new SystemDriver(options, new ControlledTimeProvider());
     }
 
     public TimeSpan RecoveryStable => TimeSpan.FromSeconds(Options.RecoveryStableSeconds);

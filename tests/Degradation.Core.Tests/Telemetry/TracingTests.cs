@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Degradation.Testing;
@@ -35,7 +36,7 @@ public sealed class TracingTests : IDisposable
     [Fact]
     public async Task A_recovery_run_is_one_activity_with_a_child_per_stage_and_its_steps_as_events()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider(FakeTimeProviderExtensions.TestStart);
         await using var system = TestSystems.Create(time, o => o.RecoveryStableSeconds = 10);
         await using var orchestrator = new RecoveryOrchestrator(system);
         orchestrator.AddStep(RecoveryStage.ConnectBroker, "reconnect", _ => ValueTask.CompletedTask);
@@ -60,7 +61,7 @@ public sealed class TracingTests : IDisposable
     [Fact]
     public async Task Every_transition_is_an_activity_dated_to_the_transition()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider(FakeTimeProviderExtensions.TestStart);
         await using var system = NormalSystems.Create(time);
         system.ReportFailure(ComponentId.Broker, ReasonCode.BrokerDisconnect, "socket closed");
         await system.StateMachine.FlushObserversAsync();

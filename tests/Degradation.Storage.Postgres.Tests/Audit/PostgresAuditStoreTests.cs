@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Degradation.Storage.Postgres;
 using Degradation.Testing;
 using Npgsql;
@@ -45,7 +46,7 @@ public sealed class PostgresAuditStoreTests(PostgresServer server) : IAsyncLifet
     [Fact]
     public async Task Every_transition_is_stored_once_with_its_fields_in_sequence_order()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider(FakeTimeProviderExtensions.TestStart);
         await using var system = DegradationSystem.Create(new DegradationOptions { RecoveryStableSeconds = 1, MinSafeModeSeconds = 2 }, time);
         var sm = system.StateMachine;
         await using var store = new PostgresAuditStore(_dataSource, new PostgresAuditStoreOptions { Schema = _schema, ProcessId = "proc-audit-1", HostId = "host-a" }, time);
@@ -125,7 +126,7 @@ public sealed class PostgresAuditStoreTests(PostgresServer server) : IAsyncLifet
     [Fact]
     public async Task Two_processes_share_the_table_without_clashing_sequences()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider(FakeTimeProviderExtensions.TestStart);
         await using var one = DegradationSystem.Create(null, time);
         await using var two = DegradationSystem.Create(null, time);
         await using var storeOne = new PostgresAuditStore(_dataSource, new PostgresAuditStoreOptions { Schema = _schema, ProcessId = "proc-1" }, time);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Net;
 using System.Net.Sockets;
 using Degradation.Storage.Postgres;
@@ -11,7 +12,7 @@ public sealed class FleetPolicyLossTimingTests
     [Fact]
     public async Task The_loss_reason_is_reported_exactly_when_the_loss_timeout_passes_on_the_systems_clock()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider(FakeTimeProviderExtensions.TestStart);
         var options = PostgresFleetPolicyOptions.RegisterLossHandling(new DegradationOptions());
         await using var system = DegradationSystem.Create(options, time);
         int unusedPort;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Degradation.Storage.Postgres;
 using Degradation.Testing;
 using Npgsql;
@@ -22,7 +23,7 @@ public sealed class PostgresOperatorStateStoreTests(PostgresServer server) : IAs
     [Fact]
     public void A_Halt_stored_by_one_process_halts_the_next_one_from_its_first_gate_check()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider(FakeTimeProviderExtensions.TestStart);
         var policy = new DegradationPolicy(new DegradationOptions());
         var store = new PostgresOperatorStateStore(_dataSource, "desk-1", _schema);
         Assert.Null(store.Load());
@@ -54,7 +55,7 @@ public sealed class PostgresOperatorStateStoreTests(PostgresServer server) : IAs
         await using (var create = _dataSource.CreateCommand($"CREATE SCHEMA {schema}")) await create.ExecuteNonQueryAsync();
         var store = new PostgresOperatorStateStore(_dataSource, "desk-1", schema);
         Assert.Null(store.Load());
-        var machine = new DegradationStateMachine(new DegradationPolicy(new DegradationOptions()), new ManualTimeProvider(), store);
+        var machine = new DegradationStateMachine(new DegradationPolicy(new DegradationOptions()), new FakeTimeProvider(FakeTimeProviderExtensions.TestStart), store);
         var forced = machine.ForceMode(SystemMode.SafeMode, TimeSpan.FromMinutes(1), "alice", "r");
         Assert.Equal(OperatorRefusal.NotPersisted, forced.Refusal);
         Assert.False(machine.Halt("alice", "r").Durable);
@@ -64,7 +65,7 @@ public sealed class PostgresOperatorStateStoreTests(PostgresServer server) : IAs
     [Fact]
     public async Task Each_scope_has_its_own_row_under_the_state_key_and_a_restart_restores_it_before_the_scopes_first_check()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider(FakeTimeProviderExtensions.TestStart);
         var store = new PostgresOperatorStateStore(_dataSource, "desk-1", _schema);
         await using (var before = DegradationSystem.Create(null, time, store))
         {
@@ -90,7 +91,7 @@ public sealed class PostgresOperatorStateStoreTests(PostgresServer server) : IAs
         var schema = PostgresServer.NewSchema();
         await PostgresSchema.MigrateAsync(_dataSource, schema, 3, CancellationToken.None);
         var store = new PostgresOperatorStateStore(_dataSource, "desk-1", schema);
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider(FakeTimeProviderExtensions.TestStart);
         var machine = new DegradationStateMachine(new DegradationPolicy(new DegradationOptions()), time, store);
         Assert.True(machine.Halt("carol", "before the upgrade").Durable); // version 3: written as before
         Assert.Null(store.ForScope("venue-a").Load()); // no scope was ever stored at version 3

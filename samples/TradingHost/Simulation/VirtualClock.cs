@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Time.Testing;
+
+namespace TradingHost.Simulation;
+
+/// <summary>
+/// The simulation's clock: virtual time (a <see cref="FakeTimeProvider"/>) that a driver thread moves forward in
+/// steps of <see cref="Step"/>, each taken only once the work the previous one set off has finished (the thread
+/// pool is idle, and whatever <see cref="WaitFor"/> added is settled). A timeout can therefore fire only after the call it guards had its chance to answer, so a
+/// scenario's outcome does not depend on how busy the machine is: a busy machine slows the clock down instead of
+/// turning slowness into simulated outages. The clock never runs faster than <see cref="Speed"/> times real time, so
+/// the strategy (which trades in real time) and the live log keep their pace on an idle machine.
+/// </summary>
+/// <remarks>
+/// If the work does not settle within <see cref="MaxSettle"/> of real time (something outside the simulation keeps
+/// it busy), the step is taken anyway so the run always progresses; such steps are counted in
+/// <see cref="UnsettledSteps"/> and reported, so a reader knows whether a run was fully settled.
+/// </remarks>
+public sealed class VirtualClock : TimeProvider, IDisposable
+{
+    /// <summary>How far one step moves the clock (simulated time).</summary>
+    public static readonly TimeSpan Step = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>Longest real wait for the thread pool to fall idle before a step is taken anyway.</summary>
+    public static readonly TimeSpan MaxSettle = TimeSpan.FromMilliseconds(50);
+
+    private readonly FakeTimeProvider _time = new(TimeProvider.System.GetUtcNow());
+    private readonly Thread _driver;
+    private volatile Func<bool>[] _settled = [];
+    private volatile bool _stop;
+    private long _steps;
+    private long _unsettledSteps;
+    // Busy pool workers that are not ours to wait for: a host's thread blocked for the whole run (a test runner waits
+    // on one) never finishes. Learned: raised to the fewest busy workers seen while a step could not settle, lowered
+    // whenever fewer are busy.
+    private int _busyFloor;
+
+    /// <param name="speed">The most simulated seconds per real second (>= 1).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="speed"/> is below 1 or not finite.</exception>
+    public VirtualClock(double speed)
+    {
+        if (!(speed >= 1) || !double.IsFinite(speed)) throw new ArgumentOutOfRangeException(nameof(speed), speed, "--speed must be a finite number >= 1.");
+        Speed = speed;
+        _driver = new Thread(Drive) { IsBackground = true, Name = "virtual-clock" };
+        _driver.Start();
+    }
+
+    /// <summary>The most simulated seconds per real second.</summary>
+    public double Speed { get; }
+
+    /// <summary>Steps taken so far.</summary>
+    public long Steps => Interlocked.Read(ref _steps);
+
+    /// <summary>Steps taken before the work of the previous step had finished (only on a machine too busy to settle within <see cref="MaxSettle"/>).</summary>
+    public long UnsettledSteps => Interlocked.Read(ref _unsettledSteps);
+
+    public override long TimestampFrequency => _time.TimestampFrequency;
+
+    public override long GetTimestamp() => _time.GetTimestamp();
+
+    public override DateTimeOffset GetUtcNow() => _time.GetUtcNow();
+
+    public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.Utc;
+
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+        _time.CreateTimer(callback, state, dueTime, period);
+
+    /// <summary>
+    /// Adds work outside the thread pool (e.g. a dedicated thread) that each step waits for as well: the clock moves on
+    /// only while <paramref name="settled"/> returns true.
+    /// </summary>
+    public void WaitFor(Func<bool> settled)
+    {
+        ArgumentNullException.ThrowIfNull(settled);
+        lock (_driver) _settled = [.. _settled, settled];
+    }
+
+    /// <summary>Stops the driver: the clock stands still from now on.</summary>
+    public void Dispose()
+    {
+        _stop = true;
+        if (Thread.CurrentThread != _driver) _driver.Join();
+    }
+
+    private void Drive()
+    {
+        var realStart = Stopwatch.GetTimestamp();
+        var simulated = TimeSpan.Zero;
+        while (!_stop)
+        {
+            // Never ahead of Speed x real time.
+            var ahead = simulated / Speed - Stopwatch.GetElapsedTime(realStart);
+            if (ahead > TimeSpan.FromMilliseconds(1)) Thread.Sleep(ahead);
+            if (!WaitUntilSettled()) Interlocked.Increment(ref _unsettledSteps);
+            // Timers that fall due fire here, on this thread, in due order; what they start runs on the pool and is
+            // awaited by the next WaitUntilPoolIdle.
+            _time.Advance(Step);
+            simulated += Step;
+            Interlocked.Increment(ref _steps);
+        }
+    }
+
+    private bool WaitUntilSettled()
+    {
+        var start = Stopwatch.GetTimestamp();
+        var spinner = default(SpinWait);
+        var fewestBusy = int.MaxValue;
+        while (true)
+        {
+            // Settled twice in a row, with a yield in between: no work item was handed on from one thread to the next.
+            if (Settled(ref fewestBusy))
+            {
+                Thread.Yield();
+                if (Settled(ref fewestBusy)) return true;
+            }
+            if (Stopwatch.GetElapsedTime(start) > MaxSettle)
+            {
+                if (fewestBusy != int.MaxValue) _busyFloor = fewestBusy;
+                return false;
+            }
+            spinner.SpinOnce();
+        }
+    }
+
+    private bool Settled(ref int fewestBusy)
+    {
+        foreach (var settled in _settled)
+            if (!settled()) return false;
+        if (ThreadPool.PendingWorkItemCount != 0) return false;
+        ThreadPool.GetMaxThreads(out var maxWorkers, out _);
+        ThreadPool.GetAvailableThreads(out var availableWorkers, out _);
+        var busy = maxWorkers - availableWorkers; // workers running a work item
+        fewestBusy = Math.Min(fewestBusy, busy);
+        if (busy < _busyFloor) _busyFloor = busy;
+        return busy <= _busyFloor;
+    }
+}
