@@ -6,7 +6,8 @@ namespace Degradation.Packaging.Tests;
 
 /// <summary>
 /// Every ```csharp block of README.md, src/*/README.md and docs/*.md, compiled in one consumer project against the
-/// packed packages (docs/SNIPPETS.md has the rules), and the README's host quick start run as written until Normal.
+/// packed packages (docs/SNIPPETS.md has the rules), and the README's host quick start run as written until it logs
+/// <c>recovering/ready -&gt; normal</c>.
 /// </summary>
 [Collection(PackedFeedCollection.Name)]
 public class DocumentationSnippetTests(PackedFeed packed, ITestOutputHelper output)
@@ -30,11 +31,12 @@ public class DocumentationSnippetTests(PackedFeed packed, ITestOutputHelper outp
         var cwd = Directory.CreateDirectory(Path.Combine(packed.Work, "host-quick-start")).FullName;
         var (ready, exitCode, text) = ProcessRunner.RunUntil(
             "dotnet", $"\"{Path.Combine(project, "bin", "Release", "net10.0", "Snippets.dll")}\" host-quick-start", cwd,
-            o => o.Contains("-> Normal", StringComparison.Ordinal), TimeSpan.FromMinutes(3));
+            o => o.Contains("recovering/ready -> normal", StringComparison.Ordinal), TimeSpan.FromMinutes(3));
         output.WriteLine(text);
 
         Assert.True(ready, "the host quick start did not reach Normal:\n" + text);
-        Assert.Contains("Degradation system starting in Recovering/ConnectBroker", text);
+        Assert.Contains("Degradation system starting in recovering/connect_broker", text);
+        Assert.Contains("passed stage verify_risk -> ready", text);
         Assert.DoesNotContain("has no probe registered", text);
         // SIGTERM stops it as a service manager would: cleanly, still in Normal.
         Assert.Contains("Degradation system stopped in Normal", text);
