@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Parsing;
+using System.Globalization;
 
 namespace Degradation.FleetCli;
 
@@ -126,17 +127,20 @@ internal static class FleetCommandLine
     private static Option<string> Text(string name, string helpName, string description) =>
         new(name) { Description = description, HelpName = helpName };
 
-    private static Option<int> Number(string name, string description, bool allowZero = false)
-    {
-        var option = new Option<int>(name) { Description = description, HelpName = "N" };
-        option.Validators.Add(result =>
+    private static Option<int> Number(string name, string description, bool allowZero = false) =>
+        new(name)
         {
-            var value = result.GetValueOrDefault<int>();
-            if (value < 0 || value == 0 && !allowZero)
-                result.AddError($"{name} must be {(allowZero ? "0 or more" : "greater than 0")} (was {value}).");
-        });
-        return option;
-    }
+            Description = description,
+            HelpName = "N",
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+                if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && (value > 0 || allowZero && value == 0))
+                    return value;
+                result.AddError($"{name} must be a whole number {(allowZero ? "of 0 or more" : "greater than 0")} (was '{text}').");
+                return 0;
+            },
+        };
 
     private static Option<string> OneOf(string name, string description, params string[] values)
     {

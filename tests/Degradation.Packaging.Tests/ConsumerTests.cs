@@ -27,9 +27,9 @@ public class ConsumerTests(PackedFeed packed, ITestOutputHelper output)
 
         var consumer = Path.Combine(packed.Work, "consumer");
         WriteConsumer(consumer);
-        Run("dotnet", $"restore --packages \"{packed.PackagesFolder}\"", consumer, TimeSpan.FromMinutes(5));
-        Run("dotnet", "build --no-restore -c Release", consumer, TimeSpan.FromMinutes(5));
-        var result = Run("dotnet", "run --no-build -c Release", consumer, TimeSpan.FromMinutes(2));
+        Run("dotnet", $"restore --packages \"{packed.PackagesFolder}\"", consumer, TimeSpan.FromMinutes(15));
+        Run("dotnet", "build --no-restore -c Release", consumer, TimeSpan.FromMinutes(15));
+        var result = Run("dotnet", "run --no-build -c Release", consumer, TimeSpan.FromMinutes(5));
 
         Assert.Contains("quickstart cold-start: Recovering/ConnectBroker send=False query=True", result);
         Assert.Contains("quickstart normal: send=True", result);

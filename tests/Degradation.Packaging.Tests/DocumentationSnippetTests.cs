@@ -53,8 +53,8 @@ public class DocumentationSnippetTests(PackedFeed packed, ITestOutputHelper outp
             var snippets = MarkdownSnippets.ReadAll(RepositoryPaths.Root);
             packed.WriteNuGetConfig(project);
             SnippetProject.Write(project, snippets, PackedFeed.Packages);
-            packed.Run("dotnet", $"restore --packages \"{packed.PackagesFolder}\"", project, TimeSpan.FromMinutes(5));
-            var (code, text) = ProcessRunner.Run("dotnet", "build --no-restore -c Release -nologo -clp:ErrorsOnly", project, TimeSpan.FromMinutes(5));
+            packed.Run("dotnet", $"restore --packages \"{packed.PackagesFolder}\"", project, TimeSpan.FromMinutes(15));
+            var (code, text) = ProcessRunner.Run("dotnet", "build --no-restore -c Release -nologo -clp:ErrorsOnly", project, TimeSpan.FromMinutes(15));
             Assert.True(code == 0, $"the documentation's C# blocks do not compile against the packed packages (errors name the markdown file and line):\n{text}");
             builtFor = packed.Work;
             return project;
