@@ -42,6 +42,7 @@ internal static class FleetCommandLine
             Text("--spool-dir", "DIR", "Directory that spools audit rows while the database is away."),
             OneOf("--audit", "Write every transition to the audit table (default on).", "on", "off"),
             OneOf("--migrate", "Migrate the schema at start (default on).", "on", "off"),
+            Text("--scopes", "S1,S2", "Scopes to create in this process, comma-separated paths (e.g. venue-a/acct-1,venue-b)."),
         });
 
         var fleet = new Command("fleet", "Issue an operator command to every process of the fleet (or of one group), or show the commands.");
@@ -116,6 +117,7 @@ internal static class FleetCommandLine
         {
             Connection(), Schema(), Text("--channel", "NAME", $"The NOTIFY channel (default {Storage.Postgres.PostgresFleetPolicyOptions.DefaultChannel})."),
             Text("--group", "G", "Only the processes of this group (default: the whole fleet)."),
+            Text("--scope", "S", "Only this scope of every targeted process, e.g. venue-a/acct-1 (its other scopes keep trading)."),
             ttl, operatorId, reason,
         };
     }
