@@ -2,23 +2,16 @@ using System.Globalization;
 
 namespace Degradation.FleetCli;
 
-/// <summary>Positional arguments and <c>--name value</c> options.</summary>
+/// <summary>Positional arguments (verbs, then their arguments) and <c>--name value</c> options, as parsed by <see cref="FleetCommandLine"/>.</summary>
 internal sealed class CliArguments
 {
     private readonly Dictionary<string, string> _options = new(StringComparer.Ordinal);
 
-    public CliArguments(IEnumerable<string> args)
+    /// <summary>Arguments already parsed (by <see cref="FleetCommandLine"/>): verbs and arguments in order, options by name without dashes.</summary>
+    public CliArguments(IEnumerable<string> positional, IReadOnlyDictionary<string, string> options)
     {
-        var list = args.ToList();
-        for (var i = 0; i < list.Count; i++)
-        {
-            if (list[i].StartsWith("--", StringComparison.Ordinal))
-            {
-                if (i + 1 >= list.Count) throw new CliException($"Option {list[i]} needs a value.");
-                _options[list[i][2..]] = list[++i];
-            }
-            else Positional.Add(list[i]);
-        }
+        Positional.AddRange(positional);
+        foreach (var (name, value) in options) _options[name] = value;
     }
 
     public List<string> Positional { get; } = [];

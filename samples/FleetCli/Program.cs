@@ -10,27 +10,24 @@ using Degradation.FleetCli;
 //   fleet release               [--group G] [--scope S]             --operator OP --reason TEXT
 // --scope venue-a/acct-1 acts on that scope of every targeted process only (its other scopes keep trading).
 //   fleet list [--limit N] | fleet acks COMMAND-ID
-// The connection string may come from DEGRADATION_PG instead of --connection.
+// The connection string may come from DEGRADATION_PG instead of --connection. `degradation-fleet --help` (and
+// --help after any verb) prints the options.
 try
 {
-    var arguments = new CliArguments(args);
+    // System.CommandLine checks the shape (verbs, options, values) and writes --help; the verbs check the rest.
+    var arguments = FleetCommandLine.Parse(args, Console.Out, Console.Error, out var exitCode);
+    if (arguments is null) return exitCode;
     var verb = arguments.Positional.FirstOrDefault();
     return verb switch
     {
         "migrate" => await MigrateVerb.RunAsync(arguments),
         "run" => await RunVerb.RunAsync(arguments),
         "fleet" => await FleetVerb.RunAsync(arguments),
-        _ => Usage(verb),
+        _ => throw new CliException($"unknown verb '{verb}' (migrate, run, fleet); see --help"),
     };
 }
 catch (CliException ex)
 {
     Console.Error.WriteLine("error: " + ex.Message);
-    return 2;
-}
-
-static int Usage(string? verb)
-{
-    Console.Error.WriteLine((verb is null ? "" : $"unknown verb '{verb}'. ") + "usage: degradation-fleet migrate|run|fleet ... (see Program.cs)");
-    return 2;
+    return FleetCommandLine.BadArguments;
 }

@@ -1,4 +1,3 @@
-using Degradation.Testing;
 using System.IO.Compression;
 using System.Xml.Linq;
 using Xunit.Abstractions;
@@ -6,89 +5,45 @@ using Xunit.Abstractions;
 namespace Degradation.Packaging.Tests;
 
 /// <summary>
-/// Packs every src/ project from a copy of the sources into a local folder feed, then restores a consumer
-/// project outside the solution from that feed (package references, not project references), builds the
-/// README quick start and a minimal AddGracefulDegradation() host, runs them and checks the gate's answers.
+/// Restores a consumer project outside the solution from the packed feed (package references, not project
+/// references), checks each package's contents and symbols, builds the README quick start and a minimal
+/// AddGracefulDegradation() host, runs them and checks the gate's answers.
 /// </summary>
-public class ConsumerTests(ITestOutputHelper output)
+[Collection(PackedFeedCollection.Name)]
+public class ConsumerTests(PackedFeed packed, ITestOutputHelper output)
 {
-    private static readonly string[] Packages =
-    [
-        "Degradation.Core", "Degradation.Storage.File", "Degradation.Hosting", "Degradation.Polly",
-        "Degradation.AspNetCore", "Degradation.Storage.Postgres",
-    ];
-
     [Fact]
     public void Packed_packages_restore_build_and_run_in_a_consumer_project()
     {
-        var work = Directory.CreateTempSubdirectory("degradation-consumer-");
-        try
+        Assert.DoesNotMatch(@"warning IL\d{4}", packed.PackOutput);
+        var feed = packed.Feed;
+        foreach (var package in PackedFeed.Packages)
         {
-            var repo = Path.Combine(work.FullName, "repo");
-            CopySources(repo);
-            // Pack from a git clone of the public repository, as a release would: Source Link needs the commit
-            // and the remote to point the PDBs at the exact sources.
-            Run("git", "init -q", repo);
-            Run("git", "add -A", repo);
-            Run("git", "-c user.name=pack -c user.email=pack@localhost commit -q -m pack", repo);
-            Run("git", "remote add origin https://github.com/degradation-core/Degradation.Core.git", repo);
-            var commit = Run("git", "rev-parse HEAD", repo).Trim();
-            var feed = Path.Combine(work.FullName, "feed");
-            Run("dotnet", "new sln -n Pack --format sln", repo);
-            foreach (var package in Packages) Run("dotnet", $"sln Pack.sln add src/{package}/{package}.csproj", repo);
-            var pack = Run("dotnet", $"pack Pack.sln -c Release -o \"{feed}\"", repo, TimeSpan.FromMinutes(15));
-            Assert.DoesNotMatch(@"warning IL\d{4}", pack);
-
-            foreach (var package in Packages)
-            {
-                Assert.True(File.Exists(Path.Combine(feed, $"{package}.0.1.0.nupkg")), $"{package}.0.1.0.nupkg was not produced:\n{pack}");
-                Assert.True(File.Exists(Path.Combine(feed, $"{package}.0.1.0.snupkg")), $"{package}.0.1.0.snupkg was not produced");
-                CheckPackage(Path.Combine(feed, $"{package}.0.1.0.nupkg"), package);
-                CheckSymbols(Path.Combine(feed, $"{package}.0.1.0.snupkg"), package, commit);
-            }
-
-            var consumer = Path.Combine(work.FullName, "consumer");
-            WriteConsumer(consumer, feed);
-            Run("dotnet", $"restore --packages \"{Path.Combine(work.FullName, "packages")}\"", consumer, TimeSpan.FromMinutes(5));
-            Run("dotnet", "build --no-restore -c Release", consumer, TimeSpan.FromMinutes(5));
-            var result = Run("dotnet", "run --no-build -c Release", consumer, TimeSpan.FromMinutes(2));
-
-            Assert.Contains("quickstart cold-start: Recovering/ConnectBroker send=False query=True", result);
-            Assert.Contains("quickstart normal: send=True", result);
-            Assert.Contains("quickstart after broker.disconnect: SafeModeDisconnected send=False cancel=False advice=rejected: broker disconnected", result);
-            Assert.Contains("host gate from DI: Recovering send=False", result);
-            Assert.Contains("host stopped cleanly", result);
+            Assert.True(File.Exists(Path.Combine(feed, $"{package}.0.1.0.nupkg")), $"{package}.0.1.0.nupkg was not produced:\n{packed.PackOutput}");
+            Assert.True(File.Exists(Path.Combine(feed, $"{package}.0.1.0.snupkg")), $"{package}.0.1.0.snupkg was not produced");
+            CheckPackage(Path.Combine(feed, $"{package}.0.1.0.nupkg"), package);
+            CheckSymbols(Path.Combine(feed, $"{package}.0.1.0.snupkg"), package, packed.Commit);
         }
-        finally
-        {
-            try { work.Delete(recursive: true); } catch (IOException) { }
-        }
+
+        var consumer = Path.Combine(packed.Work, "consumer");
+        WriteConsumer(consumer);
+        Run("dotnet", $"restore --packages \"{packed.PackagesFolder}\"", consumer, TimeSpan.FromMinutes(15));
+        Run("dotnet", "build --no-restore -c Release", consumer, TimeSpan.FromMinutes(15));
+        var result = Run("dotnet", "run --no-build -c Release", consumer, TimeSpan.FromMinutes(5));
+
+        Assert.Contains("quickstart cold-start: Recovering/ConnectBroker send=False query=True", result);
+        Assert.Contains("quickstart normal: send=True", result);
+        Assert.Contains("quickstart after broker.disconnect: SafeModeDisconnected send=False cancel=False advice=rejected: broker disconnected", result);
+        Assert.Contains("host gate from DI: Recovering send=False", result);
+        Assert.Contains("host stopped cleanly", result);
     }
 
     private string Run(string file, string args, string cwd, TimeSpan? timeout = null)
     {
-        var (code, text) = ProcessRunner.Run(file, args, cwd, timeout ?? TimeSpan.FromMinutes(3));
-        output.WriteLine($"$ {file} {args}  (exit {code})");
+        output.WriteLine($"$ {file} {args}");
+        var text = packed.Run(file, args, cwd, timeout);
         output.WriteLine(text.Length > 6000 ? text[^6000..] : text);
-        Assert.True(code == 0, $"{file} {args} failed with exit code {code}:\n{text}");
         return text;
-    }
-
-    private static void CopySources(string destination)
-    {
-        var root = RepositoryPaths.Root;
-        Directory.CreateDirectory(destination);
-        foreach (var file in new[] { "Directory.Build.props", "Directory.Packages.props", "BannedSymbols.txt", "nuget.config", "LICENSE" })
-            File.Copy(Path.Combine(root, file), Path.Combine(destination, file));
-        foreach (var source in Directory.EnumerateFiles(Path.Combine(root, "src"), "*", SearchOption.AllDirectories))
-        {
-            var relative = Path.GetRelativePath(root, source);
-            var parts = relative.Split(Path.DirectorySeparatorChar);
-            if (parts.Contains("bin") || parts.Contains("obj")) continue;
-            var target = Path.Combine(destination, relative);
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(source, target);
-        }
     }
 
     private static void CheckPackage(string nupkg, string package)
@@ -141,29 +96,9 @@ public class ConsumerTests(ITestOutputHelper output)
         Assert.True(embeddedSources > 0, $"{package}.pdb embeds no sources");
     }
 
-    private static void WriteConsumer(string directory, string feed)
+    private void WriteConsumer(string directory)
     {
-        Directory.CreateDirectory(directory);
-        var globalPackages = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
-            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        File.WriteAllText(Path.Combine(directory, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <clear />
-                <add key="fresh" value="{feed}" />
-                <add key="machine-cache" value="{globalPackages}" />
-                <add key="local" value="/opt/nuget/packages" />
-                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
-              </packageSources>
-              <packageSourceMapping>
-                <packageSource key="fresh"><package pattern="Degradation.*" /></packageSource>
-                <packageSource key="machine-cache"><package pattern="*" /></packageSource>
-                <packageSource key="local"><package pattern="*" /></packageSource>
-                <packageSource key="nuget.org"><package pattern="*" /></packageSource>
-              </packageSourceMapping>
-            </configuration>
-            """);
+        packed.WriteNuGetConfig(directory);
         File.WriteAllText(Path.Combine(directory, "Consumer.csproj"), """
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
