@@ -122,7 +122,7 @@ internal sealed class DegradationHostedService(
         foreach (var sink in sinks) _alerts.AddRoute(sink, name: sink.GetType().Name);
         _alerts.Start();
         var alerts = _alerts;
-        if (system.Options.AlertOnUnstable)
+        if (system.Options.Alerts.OnUnstable)
             _subscriptions.Add(new UnstableComponentAlerts(system.StateMachine, alerts).Attach(system.Bus));
         _subscriptions.Add(system.StateMachine.SubscribeTransitions(t =>
         {

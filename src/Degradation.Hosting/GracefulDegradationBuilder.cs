@@ -29,7 +29,7 @@ public sealed class GracefulDegradationBuilder
             throw new ArgumentOutOfRangeException(nameof(statusTtl), statusTtl, "A status TTL must be positive.");
         Services.Configure<DegradationOptions>(o => o.Components[name] = new ComponentOptions
         {
-            Critical = critical, Fallback = fallback, Category = category, StatusTtlSeconds = statusTtl?.TotalSeconds,
+            Critical = critical, Fallback = fallback, Category = category, StatusTtl = statusTtl,
         });
         return this;
     }
@@ -176,7 +176,7 @@ public sealed class GracefulDegradationBuilder
 
     /// <summary>
     /// Adds a kill-switch action: it runs once per entry into Halt (operator or automatic), concurrently with the
-    /// others and under <see cref="DegradationOptions.KillSwitchActionTimeoutSeconds"/>; its outcome is audited and
+    /// others and under <see cref="OperatorOptions.KillSwitchActionTimeout"/>; its outcome is audited and
     /// shown in the status. The typical action is the venue's mass-cancel (see <see cref="IKillSwitchAction"/>).
     /// </summary>
     public GracefulDegradationBuilder AddKillSwitchAction<TAction>() where TAction : class, IKillSwitchAction

@@ -10,7 +10,7 @@ public class PollyBridgeTests
     private static Task<(DegradationSystem System, ManualTimeProvider Time)> NormalSystemAsync()
     {
         var time = new ManualTimeProvider();
-        var system = NormalSystems.Create(time, new DegradationOptions { RecoveryStableSeconds = 1, MinSafeModeSeconds = 1 }, heartbeatTtl: TimeSpan.FromHours(1));
+        var system = NormalSystems.Create(time, new DegradationOptions { Recovery = { StablePeriod = TimeSpan.FromSeconds(1) }, SafeMode = { MinDwell = TimeSpan.FromSeconds(1) } }, heartbeatTtl: TimeSpan.FromHours(1));
         return Task.FromResult((system, time));
     }
 

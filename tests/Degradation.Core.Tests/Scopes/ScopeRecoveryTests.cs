@@ -46,7 +46,7 @@ public class ScopeRecoveryTests
         Assert.True(kit.Gate.For(strategyA).Allows(ActionType.ReduceOnly));
         Assert.False(kit.Gate.For(strategyA).Allows(ActionType.Send));
 
-        kit.Time.Advance(TimeSpan.FromSeconds(kit.System.Options.RecoveryStableSeconds));
+        kit.Time.Advance(kit.System.Options.Recovery.StablePeriod);
         kit.Scopes.Tick();
         Assert.True(kit.Gate.For(strategyA).Allows(ActionType.Send));
         Assert.Equal(0, Volatile.Read(ref venueBSteps));

@@ -152,7 +152,7 @@ public sealed class FleetPolicyTests(PostgresServer server, ITestOutputHelper ou
     [Fact]
     public async Task A_fleet_halt_is_a_kill_switch_that_outlives_the_longest_local_override_without_renewal()
     {
-        var options = PostgresFleetPolicyOptions.RegisterLossHandling(new DegradationOptions { MinOverrideSeconds = 1, MaxOverrideSeconds = 2 });
+        var options = PostgresFleetPolicyOptions.RegisterLossHandling(new DegradationOptions { Operator = { MinOverrideTtl = TimeSpan.FromSeconds(1), MaxOverrideTtl = TimeSpan.FromSeconds(2) } });
         var member = await StartMemberAsync("renewing", options: options, configure: o => o.RenewBefore = TimeSpan.FromMilliseconds(1200));
         var halt = await _commands.HaltAsync("op-1", "halt until further notice");
         await Eventually(() => member.System.Gate.Mode == SystemMode.Halt, "halted");
@@ -170,7 +170,7 @@ public sealed class FleetPolicyTests(PostgresServer server, ITestOutputHelper ou
     {
         await using var proxy = new BlackholeProxy(server.Port);
         var viaProxy = server.ConnectionString.Replace($"Port={server.Port}", $"Port={proxy.Port}", StringComparison.Ordinal);
-        var failClosed = PostgresFleetPolicyOptions.RegisterLossHandling(new DegradationOptions { MinSafeModeSeconds = 0 }, SystemMode.SafeMode);
+        var failClosed = PostgresFleetPolicyOptions.RegisterLossHandling(new DegradationOptions { SafeMode = { MinDwell = TimeSpan.Zero } }, SystemMode.SafeMode);
         var member = await StartMemberAsync("partitioned", options: failClosed, connectionString: viaProxy);
         var component = new ComponentId(PostgresFleetPolicyOptions.DefaultComponent);
         await Eventually(() => member.System.StateMachine.GetComponent(component)?.Level == ComponentLevel.Healthy, "fleet-policy component reported healthy");
