@@ -92,8 +92,24 @@ internal static class DegradationConfigurationBinder
             Walk(section, type, path, relative, values, errors);
             return;
         }
-        if (Leaf(section, path, errors) is { } value) values[relative] = value;
+        if (Leaf(section, path, errors) is not { } value) return;
+        if (type.IsPrimitive || type == typeof(decimal))
+        {
+            try
+            {
+                _ = Convert.ChangeType(value, type, CultureInfo.InvariantCulture);
+            }
+            catch (Exception e) when (e is FormatException or OverflowException or InvalidCastException)
+            {
+                errors.Add($"{path} has '{value}', which is not {Describe(type)}.");
+                return;
+            }
+        }
+        values[relative] = value;
     }
+
+    private static string Describe(Type type) =>
+        type == typeof(bool) ? "true or false" : type == typeof(int) || type == typeof(long) ? "a whole number" : "a number";
 
     private static void Entry(IConfigurationSection entry, Type valueType, string path, string relative, Dictionary<string, string?> values, List<string> errors, bool component)
     {

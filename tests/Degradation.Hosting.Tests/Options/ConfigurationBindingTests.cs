@@ -68,7 +68,7 @@ public sealed class ConfigurationBindingTests(ITestOutputHelper output)
     [InlineData("AlertOnUnstable", "false", "Degradation:Alerts:OnUnstable")]
     public async Task An_old_key_stops_the_host_naming_its_replacement(string oldKey, string value, string replacement)
     {
-        var error = await StartFailsAsync($$"""{"Degradation":{"{{oldKey}}":{{value}}}}""");
+        var error = await StartFailsAsync($$$"""{"Degradation":{"{{{oldKey}}}":{{{value}}}}}""");
         var message = Assert.Single(error.Failures);
         Assert.Contains($"Degradation:{oldKey}", message, StringComparison.Ordinal);
         Assert.Contains(replacement, message, StringComparison.Ordinal);
@@ -96,11 +96,11 @@ public sealed class ConfigurationBindingTests(ITestOutputHelper output)
     public async Task Modes_and_actions_are_accepted_in_either_spelling_as_values_and_keys(string spelling)
     {
         var action = spelling == spelling.ToUpperInvariant() ? "REDUCE_ONLY" : spelling.Contains('_', StringComparison.Ordinal) ? "reduce_only" : "ReduceOnly";
-        var options = await BindAsync($$"""
+        var options = await BindAsync($$$"""
         {"Degradation":{
-          "DecisionMatrix":{"venue.throttled":"{{spelling}}"},
-          "TradingLimits":{"{{spelling}}":{"MaxOrderQuantity":5}},
-          "DeniedActions":{"{{spelling}}":["{{action}}"]}
+          "DecisionMatrix":{"venue.throttled":"{{{spelling}}}"},
+          "TradingLimits":{"{{{spelling}}}":{"MaxOrderQuantity":5}},
+          "DeniedActions":{"{{{spelling}}}":["{{{action}}}"]}
         }}
         """);
         Assert.Equal(SystemMode.SafeMode, options.DecisionMatrix["venue.throttled"]);
@@ -128,7 +128,7 @@ public sealed class ConfigurationBindingTests(ITestOutputHelper output)
     [InlineData("NORMAL")]
     public async Task Loosening_a_built_in_rule_is_refused_whatever_the_spelling(string spelling)
     {
-        var error = await StartFailsAsync($$"""{"Degradation":{"DecisionMatrix":{"broker.disconnect":"{{spelling}}"}}}""");
+        var error = await StartFailsAsync("""{"Degradation":{"DecisionMatrix":{"broker.disconnect":""" + $"\"{spelling}\"" + "}}}");
         Assert.Contains("Degradation:DecisionMatrix:broker.disconnect", Assert.Single(error.Failures), StringComparison.Ordinal);
     }
 

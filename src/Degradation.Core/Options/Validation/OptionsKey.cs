@@ -19,9 +19,14 @@ internal static class OptionsKey
     /// <summary>The key path of the object being validated (an <see cref="IValidatableObject"/>), with a trailing colon.</summary>
     public static string Prefix(ValidationContext context)
     {
-        var name = Of(context);
+        var name = context.DisplayName ?? "";
+        // The generated validators call IValidatableObject.Validate with the display name "section.Validate".
+        if (name.EndsWith(ValidateSuffix, StringComparison.Ordinal)) name = name[..^ValidateSuffix.Length];
+        name = name.Replace('.', ':');
         return name.Length == 0 ? "" : name + ":";
     }
+
+    private const string ValidateSuffix = ".Validate";
 
     public static string Format(object? value) => value switch
     {
