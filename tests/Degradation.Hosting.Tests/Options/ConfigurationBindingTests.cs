@@ -74,6 +74,20 @@ public sealed class ConfigurationBindingTests(ITestOutputHelper output)
         Assert.Contains(replacement, message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Every_replacement_named_for_an_old_key_exists()
+    {
+        foreach (var (old, replacement) in LegacyOptionKeys.TopLevel)
+        {
+            var parts = replacement.Split(':');
+            var section = typeof(DegradationOptions).GetProperty(parts[0]);
+            Assert.True(section is not null, $"{old} -> {replacement}: no section {parts[0]}");
+            Assert.True(section.PropertyType.GetProperty(parts[1]) is not null, $"{old} -> {replacement}: no option {parts[1]}");
+        }
+        foreach (var (old, replacement) in LegacyOptionKeys.Component)
+            Assert.True(typeof(ComponentOptions).GetProperty(replacement) is not null, $"{old} -> {replacement}");
+    }
+
     [Theory]
     [InlineData("""{"Degradation":{"MustDeliverBreaksOverride":false}}""", "Degradation:MustDeliverBreaksOverride", "removed")]
     [InlineData("""{"Degradation":{"DbWalEnabled":true}}""", "Degradation:DbWalEnabled", "removed")]
