@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Alerts;
 
 /// <summary>A notification for people: routed by audience and severity to <see cref="IAlertSink"/>s.</summary>
 public sealed record Alert

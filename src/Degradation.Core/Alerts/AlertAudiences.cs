@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Alerts;
 
 /// <summary>Audience names the library itself uses when it raises alerts. Applications may use any other string.</summary>
 public static class AlertAudiences

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Alerts;
 
 /// <summary>A point-in-time view of one route of an <see cref="AlertRouter"/>.</summary>
 public sealed record AlertRouteStatus

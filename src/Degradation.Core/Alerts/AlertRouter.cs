@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 
-namespace Degradation;
+namespace Degradation.Alerts;
 
 /// <summary>
 /// Routes <see cref="Alert"/>s to <see cref="IAlertSink"/>s by audience and severity without ever

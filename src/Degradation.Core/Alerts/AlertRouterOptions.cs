@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Degradation;
+namespace Degradation.Alerts;
 
 /// <summary>Options of the <see cref="AlertRouter"/>.</summary>
 public sealed class AlertRouterOptions

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Alerts;
 
 /// <summary>A channel that delivers alerts (pager, chat, e-mail, log). Called off the hot path; may throw.</summary>
 public interface IAlertSink

@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Degradation;
+namespace Degradation.Audit;
 
 /// <summary>Computes and verifies the SHA-256 links of an audit chain.</summary>
 public static class AuditChainVerifier

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Audit;
 
 /// <summary>
 /// One link of the tamper-evident audit chain: its <see cref="Hash"/> is the SHA-256 of its content and the

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Audit;
 
 /// <summary>What an <see cref="AuditEntry"/> records.</summary>
 public enum AuditEntryKind : byte

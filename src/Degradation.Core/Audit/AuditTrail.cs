@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Degradation;
+namespace Degradation.Audit;
 
 /// <summary>
 /// A tamper-evident, in-memory audit trail: every entry is chained to the previous one by SHA-256.

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Audit;
 
 /// <summary>The outcome of verifying an audit chain.</summary>
 /// <param name="IsValid">True when every entry links to the previous one and its hash matches its content.</param>

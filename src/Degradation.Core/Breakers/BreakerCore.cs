@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Breakers;
 
 /// <summary>
 /// The state machine shared by every breaker (the component circuit breaker and the fallback tiers' breakers): Closed,

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Breakers;
 
 /// <summary>
 /// Admission of one call by a <see cref="ComponentCircuitBreaker"/>; pass it back to

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Breakers;
 
 /// <summary>A point-in-time view of a <see cref="ComponentCircuitBreaker"/>.</summary>
 public sealed record BreakerSnapshot

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Breakers;
 
 /// <summary>The state of a <see cref="ComponentCircuitBreaker"/>.</summary>
 public enum BreakerState : byte

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Breakers;
 
 /// <summary>A state change of a <see cref="ComponentCircuitBreaker"/>.</summary>
 /// <param name="Component">The breaker's component.</param>

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Breakers;
 
 /// <summary>
 /// Integer time arithmetic of the breakers: durations become timestamp ticks rounded up (a deadline is never early),

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Breakers;
 
 /// <summary>One state change made by a <see cref="BreakerCore"/>, dated to the timestamp it took effect at.</summary>
 /// <param name="From">State before.</param>

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Breakers;
 
 /// <summary>Settings of a <see cref="ComponentCircuitBreaker"/>.</summary>
 public sealed class ComponentBreakerOptions

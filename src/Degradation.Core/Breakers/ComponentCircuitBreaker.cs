@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Degradation;
+namespace Degradation.Breakers;
 
 /// <summary>
 /// A circuit breaker for calls to one component: Closed / Open / HalfOpen, plus Isolated by an operator.

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Breakers;
 
 /// <summary>Creates component circuit breakers wired to a <see cref="DegradationSystem"/>.</summary>
 public static class DegradationSystemBreakerExtensions

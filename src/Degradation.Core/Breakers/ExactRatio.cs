@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 
-namespace Degradation;
+namespace Degradation.Breakers;
 
 /// <summary>
 /// A failure ratio as an exact fraction, so "opens when failures / calls reaches the ratio" holds exactly: the ratio is

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Buffering;
 
 /// <summary>Builds an <see cref="IBufferedWriteTarget"/> from delegates.</summary>
 public static class BufferedWriteTarget

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Buffering;
 
 /// <summary>What <see cref="WriteBuffer.EnqueueAsync"/> did with a write.</summary>
 public enum EnqueueOutcome : byte

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Buffering;
 
 /// <summary>The outcome of <see cref="WriteBuffer.EnqueueAsync"/>.</summary>
 /// <param name="Sequence">The store sequence of the buffered entry for this key (0 when <see cref="EnqueueOutcome.AlreadyReplayed"/>).</param>

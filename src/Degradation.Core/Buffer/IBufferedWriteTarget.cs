@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Buffering;
 
 /// <summary>
 /// The system of record (typically the database) that <see cref="WriteBuffer"/> replays buffered writes into.

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Buffering;
 
 /// <summary>
 /// Durable, ordered storage for buffered writes (docs/RULES.md, Write buffer). Implementations: in-memory (tests), the file WAL

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace Degradation;
+namespace Degradation.Buffering;
 
 /// <summary>
 /// An <see cref="IWalStore"/> that keeps entries in process memory: durable only for the lifetime of the

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Buffering;
 
 /// <summary>A set of idempotent keys that forgets the oldest beyond a capacity (trimmed on request). Not thread-safe.</summary>
 internal sealed class RecentKeys(int capacity)

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Buffering;
 
 /// <summary>What one <see cref="WriteBuffer.ReplayAsync"/> run did.</summary>
 /// <param name="Replayed">Entries handed to the target and committed.</param>

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Buffering;
 
 /// <summary>One write handed to the write buffer, as stored in an <see cref="IWalStore"/>.</summary>
 public sealed record WalRecord

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Buffering;
 
 /// <summary>Size of the unreplayed part of a write-ahead log.</summary>
 /// <param name="Entries">Unreplayed entries.</param>

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Degradation;
+namespace Degradation.Buffering;
 
 /// <summary>
 /// Buffers writes the database rejected: each write is durable in an <see cref="IWalStore"/> before

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Buffering;
 
 /// <summary>The bounds of a <see cref="WriteBuffer"/> (from <see cref="DegradationOptions"/>).</summary>
 public enum WriteBufferBound : byte

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Degradation;
+namespace Degradation.Buffering;
 
 /// <summary>
 /// Thrown by <see cref="WriteBuffer.EnqueueAsync"/> when accepting the write would exceed a bound; the write was

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Buffering;
 
 /// <summary>
 /// Thrown by <see cref="WriteBuffer.ReplayAsync"/> when the target fails an entry. Entries before it are

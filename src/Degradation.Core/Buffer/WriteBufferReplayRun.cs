@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Buffering;
 
 /// <summary>One replay of the write buffer run by a <see cref="WriteBufferReplayStep"/>.</summary>
 /// <param name="Result">What the replay did (for a deferred replay, the progress made before the target refused).</param>

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Buffering;
 
 /// <summary>
 /// A recovery step that replays the write buffer in order (recovery's "replay the write buffer" step). The database

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Caching;
 
 /// <summary>
 /// A query answered from a cache, saying whether it is the only source (SafeModeDisconnected: queries are answered

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Caching;
 
 /// <summary>One cache invalidated by a <see cref="CacheInvalidationStep"/>.</summary>
 /// <param name="Cache">The cache's name.</param>

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Caching;
 
 /// <summary>
 /// A recovery step that invalidates caches after a reconnect (no stale cache is served once the source is

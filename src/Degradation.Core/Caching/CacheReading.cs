@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Degradation;
+namespace Degradation.Caching;
 
 /// <summary>A cached value with where it came from and how old it is (monotonic age, immune to wall-clock jumps).</summary>
 /// <typeparam name="TValue">The cached type.</typeparam>

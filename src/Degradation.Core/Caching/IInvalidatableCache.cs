@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Caching;
 
 /// <summary>A cache that recovery can invalidate on reconnect (see <see cref="CacheInvalidationStep"/>).</summary>
 public interface IInvalidatableCache

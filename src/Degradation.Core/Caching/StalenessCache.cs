@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Caching;
 
 /// <summary>
 /// A thread-safe keyed cache whose entries carry their source and monotonic capture time (docs/RULES.md, Caches). Readings say

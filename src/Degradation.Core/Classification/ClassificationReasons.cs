@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Classification;
 
 /// <summary>
 /// The reason codes failure classification reports. Unmapped in the decision matrix, a failure of a critical

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Classification;
 
 /// <summary>The verdict of a <see cref="FailureClassifier"/> on one <see cref="HealthSample"/>.</summary>
 public readonly record struct FailureClassification

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Degradation;
+namespace Degradation.Classification;
 
 /// <summary>Thresholds of the <see cref="FailureClassifier"/>. A signal breaches a threshold when it is strictly above it.</summary>
 public sealed class FailureClassificationOptions

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Classification;
 
 /// <summary>
 /// Classifies a dependency's latency, error rate and queue depth and turns the verdict

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Classification;
 
 /// <summary>What a <see cref="FailureClassifier"/> concluded from one health sample.</summary>
 public enum FailureKind : byte

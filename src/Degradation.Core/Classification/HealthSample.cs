@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Classification;
 
 /// <summary>One observation of a dependency: latency, error rate and queue depth.</summary>
 /// <param name="LatencyMs">Latency in milliseconds (&gt;= 0).</param>

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Events;
 
 /// <summary>
 /// The fallback record of events the bus dropped: the most recent drops, bounded, so an

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Events;
 
 /// <summary>The drops recorded after a point, as <see cref="DroppedEventLog.ReadSince"/> returns them.</summary>
 /// <param name="Events">The retained drops after that point, oldest first.</param>

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Degradation;
+namespace Degradation.Events;
 
 /// <summary>
 /// Carries events from detectors to the state machine and to subscribers (docs/RULES.md, Event bus). Bounded for

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Events;
 
 /// <summary>The kind of a <see cref="SystemEvent"/>.</summary>
 public enum EventType : byte

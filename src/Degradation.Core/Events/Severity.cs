@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Events;
 
 /// <summary>Severity of an event or alert.</summary>
 public enum Severity : byte

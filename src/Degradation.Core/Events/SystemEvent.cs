@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Events;
 
 /// <summary>
 /// Something a detector (probe, breaker, application code) observed about one component.

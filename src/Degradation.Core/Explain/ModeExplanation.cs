@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Explain;
 
 /// <summary>
 /// Why the system is not in Normal: every hold that stands between the current mode and Normal, from the

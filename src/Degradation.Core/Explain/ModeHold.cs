@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Explain;
 
 /// <summary>One thing that keeps the system from Normal, in words an operator can act on.</summary>
 /// <param name="Kind">What kind of hold it is.</param>

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Explain;
 
 /// <summary>What kind of thing keeps the system from Normal (see <see cref="ModeHold"/>).</summary>
 public enum ModeHoldKind

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Degradation;
+namespace Degradation.Fallback;
 
 /// <summary>
 /// The governance shared by every <see cref="FallbackChain{T}"/> (docs/RULES.md, Fallback governance): ordered tiers with

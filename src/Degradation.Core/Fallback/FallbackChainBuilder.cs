@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Fallback;
 
 /// <summary>Builds a <see cref="FallbackChain{T}"/> tier by tier, in fallback order (primary first).</summary>
 /// <typeparam name="T">What the chain produces.</typeparam>

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Fallback;
 
 /// <summary>No tier of a fallback chain could answer: each failed, was broken, or needed an approval that was not given.</summary>
 public sealed class FallbackChainExhaustedException : Exception

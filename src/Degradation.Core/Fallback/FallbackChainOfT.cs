@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Fallback;
 
 /// <summary>
 /// A fallback chain that produces a <typeparamref name="T"/>: <see cref="ExecuteAsync"/> tries the

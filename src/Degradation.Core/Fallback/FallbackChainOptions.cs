@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Degradation;
+namespace Degradation.Fallback;
 
 /// <summary>
 /// Governance of a <see cref="FallbackChain{T}"/> (docs/RULES.md, Fallback governance): per-tier breaking, failover, approval,

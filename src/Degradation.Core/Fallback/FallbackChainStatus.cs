@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Fallback;
 
 /// <summary>A point-in-time view of a fallback chain, for reports and operators.</summary>
 public sealed record FallbackChainStatus

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Fallback;
 
 /// <summary>
 /// What a <see cref="FallbackChain{T}"/> call produced: the value, and which tier answered at what quality; or,

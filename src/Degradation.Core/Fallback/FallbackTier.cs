@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Fallback;
 
 /// <summary>One tier of a <see cref="FallbackChain{T}"/>: a named way to produce a <typeparamref name="T"/>, with its quality and approval rule.</summary>
 /// <typeparam name="T">What the chain produces.</typeparam>

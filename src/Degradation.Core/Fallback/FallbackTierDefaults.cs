@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Fallback;
 
 /// <summary>The per-kind defaults for fallback tiers.</summary>
 public static class FallbackTierDefaults

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Fallback;
 
 /// <summary>The immutable description of one tier of a chain, as callers and reports see it.</summary>
 public sealed class FallbackTierInfo

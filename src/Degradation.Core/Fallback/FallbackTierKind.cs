@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Fallback;
 
 /// <summary>The role of a tier in a fallback chain. Each kind has a default quality and approval rule (see <see cref="FallbackTierDefaults"/>).</summary>
 public enum FallbackTierKind : byte

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Fallback;
 
 /// <summary>A point-in-time view of one tier of a chain.</summary>
 public sealed record FallbackTierStatus

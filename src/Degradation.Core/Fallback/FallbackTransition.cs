@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Fallback;
 
 /// <summary>One governance event of a fallback chain: failover, restoration step, rollback, approval.</summary>
 public sealed record FallbackTransition

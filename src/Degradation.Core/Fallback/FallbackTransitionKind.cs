@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Fallback;
 
 /// <summary>What a <see cref="FallbackTransition"/> records.</summary>
 public enum FallbackTransitionKind : byte

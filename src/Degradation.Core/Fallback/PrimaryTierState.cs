@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Fallback;
 
 /// <summary>Where the primary tier of a chain stands.</summary>
 public enum PrimaryTierState : byte

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Fallback;
 
 /// <summary>One validation check of a restoration step.</summary>
 /// <param name="Name">Which check: <c>consecutive_passes</c>, <c>latency_p99_ms</c>, <c>error_rate</c> or <c>throughput_rps</c>.</param>

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Fallback;
 
 /// <summary>What the primary did during one restoration step: the input of the validation checks.</summary>
 /// <param name="Calls">Primary calls during the step.</param>

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Fallback;
 
 /// <summary>One step of the gradual restoration to the primary tier: the share of traffic it receives and how long the step lasts before it is validated.</summary>
 public sealed class RestorationRampStep

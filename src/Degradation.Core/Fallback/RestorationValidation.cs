@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Fallback;
 
 /// <summary>The outcome of validating a restoration step.</summary>
 /// <param name="AllPassed">True when every check passed.</param>

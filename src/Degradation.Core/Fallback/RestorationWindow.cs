@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Fallback;
 
 /// <summary>The primary's calls during one restoration step. Not thread-safe: used under the chain's lock.</summary>
 internal sealed class RestorationWindow(long startedAt, int sampleSize)

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Fallback;
 
 /// <summary>How a call may use a tier.</summary>
 internal enum TierAdmission : byte

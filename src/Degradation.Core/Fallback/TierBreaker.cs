@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Fallback;
 
 /// <summary>
 /// The breaker of one tier of a fallback chain: a consecutive-failure trigger on the breaker core shared with

@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 
-namespace Degradation;
+namespace Degradation.Features;
 
 /// <summary>
 /// Feature toggles per degradation level. The state of a feature is computed from the

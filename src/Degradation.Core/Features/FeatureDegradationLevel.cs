@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Features;
 
 /// <summary>Service degradation levels that decide which features stay available. Higher = fewer features.</summary>
 public enum FeatureDegradationLevel : byte

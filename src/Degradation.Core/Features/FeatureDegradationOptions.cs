@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Degradation;
+namespace Degradation.Features;
 
 /// <summary>
 /// The preserve / reduce / disable rule of every <see cref="FeatureDegradationLevel"/>. Defaults are the standard

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Features;
 
 /// <summary>One change of the feature degradation level.</summary>
 /// <param name="From">Level before.</param>

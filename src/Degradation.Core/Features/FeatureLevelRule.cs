@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Features;
 
 /// <summary>Which features one <see cref="FeatureDegradationLevel"/> preserves, reduces and disables.</summary>
 public sealed class FeatureLevelRule

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Features;
 
 /// <summary>The fixed facts about each <see cref="FeatureDegradationLevel"/>.</summary>
 public static class FeatureLevels

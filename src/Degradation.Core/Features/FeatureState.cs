@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Features;
 
 /// <summary>How a feature runs at a degradation level.</summary>
 public enum FeatureState : byte

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Health;
 
 /// <summary>Whether a component can stop trading.</summary>
 public enum ComponentCategory : byte

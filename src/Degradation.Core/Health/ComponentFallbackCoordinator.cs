@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Health;
 
 /// <summary>
 /// Activates a component's registered fallback strategy (<see cref="ComponentOptions.Fallback"/>) while the component

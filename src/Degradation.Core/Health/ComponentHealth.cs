@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Health;
 
 /// <summary>One component's line in a <see cref="HealthReport"/>.</summary>
 public sealed record ComponentHealth

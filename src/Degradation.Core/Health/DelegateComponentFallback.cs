@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Health;
 
 /// <summary>An <see cref="IComponentFallback"/> built from delegates.</summary>
 public sealed class DelegateComponentFallback : IComponentFallback

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Health;
 
 /// <summary>A fallback was activated or deactivated for a component.</summary>
 /// <param name="Component">The component.</param>

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Health;
 
 /// <summary>A component's fallback strategy as a health report shows it: what takes over and what that costs.</summary>
 /// <param name="Name">The strategy's name, e.g. <c>"rest_api_polling"</c>.</param>

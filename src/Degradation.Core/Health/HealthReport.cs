@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Degradation;
+namespace Degradation.Health;
 
 /// <summary>
 /// The system's health at a glance: overall status, whether trading is possible, and every

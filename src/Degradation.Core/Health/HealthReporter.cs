@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Health;
 
 /// <summary>
 /// Builds <see cref="HealthReport"/>s from the state machine's components and the gate (the operator's health check).

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Health;
 
 /// <summary>
 /// A fallback strategy that takes over while a component is down (for example: orderbook WebSocket down → REST polling).

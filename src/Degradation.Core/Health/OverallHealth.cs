@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Health;
 
 /// <summary>The one-word state of the whole system in a <see cref="HealthReport"/>.</summary>
 public enum OverallHealth : byte

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Health;
 
 /// <summary>Copy-on-write list of parts a report reads; readers take the array without locking.</summary>
 internal sealed class TrackedParts<T> where T : class

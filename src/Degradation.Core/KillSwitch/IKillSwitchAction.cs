@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.KillSwitches;
 
 /// <summary>
 /// Something to do at once, each time the system enters Halt (by an operator's kill switch or automatically):

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.KillSwitches;
 
 /// <summary>
 /// Runs the registered <see cref="IKillSwitchAction"/>s once per entry into Halt, all concurrently, each under

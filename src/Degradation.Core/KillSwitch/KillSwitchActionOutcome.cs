@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.KillSwitches;
 
 /// <summary>The outcome of one kill-switch action for one entry into Halt.</summary>
 public sealed record KillSwitchActionOutcome

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.KillSwitches;
 
 /// <summary>Where one kill-switch action run stands.</summary>
 public enum KillSwitchActionStatus : byte

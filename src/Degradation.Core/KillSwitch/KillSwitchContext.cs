@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.KillSwitches;
 
 /// <summary>What a <see cref="IKillSwitchAction"/> is told about the Halt it runs for.</summary>
 public sealed class KillSwitchContext

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Load;
 
 /// <summary>Reads the process's heap load from the GC's last collection (no process scan).</summary>
 public static class HeapLoad

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Load;
 
 /// <summary>Which figure of <see cref="GC.GetGCMemoryInfo()"/> the load monitor treats as "heap load" when the caller passes none.</summary>
 public enum HeapLoadMeasure : byte

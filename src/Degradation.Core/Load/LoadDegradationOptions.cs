@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Degradation;
+namespace Degradation.Load;
 
 /// <summary>
 /// Thresholds and behaviour of the <see cref="LoadLevelMonitor"/>. Defaults: lag

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Load;
 
 /// <summary>
 /// How hard the process is shedding work because of its own load (docs/RULES.md, Load). The value is the

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Load;
 
 /// <summary>One change of the load level, with the measurements that caused it.</summary>
 /// <param name="From">Level before.</param>

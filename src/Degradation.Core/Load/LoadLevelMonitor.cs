@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 
-namespace Degradation;
+namespace Degradation.Load;
 
 /// <summary>
 /// Turns consumer lag and heap load into a <see cref="LoadLevel"/> (docs/RULES.md, Load). Escalation is

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Load;
 
 /// <summary>Reason codes the load monitor can report to the state machine (see <see cref="LoadDegradationOptions.StateMachineReasons"/>).</summary>
 public static class LoadReasons

@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 
-namespace Degradation;
+namespace Degradation.Load;
 
 /// <summary>
 /// Priority load shedding (docs/RULES.md, Load): a message's priority comes from its symbol's tier and its

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Load;
 
 /// <summary>Messages a <see cref="LoadShedder"/> has shed since creation, by priority.</summary>
 /// <param name="ShedCritical">Critical messages shed (only when a custom table sheds them).</param>

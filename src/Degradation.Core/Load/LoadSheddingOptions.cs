@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Degradation;
+namespace Degradation.Load;
 
 /// <summary>Symbol tiers and the level → priority table of the <see cref="LoadShedder"/>.</summary>
 public sealed class LoadSheddingOptions

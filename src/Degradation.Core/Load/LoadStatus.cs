@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Load;
 
 /// <summary>A point-in-time view of a <see cref="LoadLevelMonitor"/>.</summary>
 public sealed record LoadStatus

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Load;
 
 /// <summary>What a message carries; reference data is always <see cref="MessagePriority.Low"/>.</summary>
 public enum MarketDataKind : byte

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Load;
 
 /// <summary>How important a message is to the load shedder. Lower value = more important.</summary>
 public enum MessagePriority : byte

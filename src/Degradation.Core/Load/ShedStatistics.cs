@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Load;
 
 /// <summary>What a load level would shed from a set of symbols.</summary>
 /// <param name="Total">Symbols considered.</param>

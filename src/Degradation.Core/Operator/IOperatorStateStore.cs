@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Operator;
 
 /// <summary>
 /// Durable home of the operator's decisions (an operator Halt and the active override) so that a restart or a

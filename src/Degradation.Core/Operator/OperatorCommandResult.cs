@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Operator;
 
 /// <summary>
 /// What the state machine decided about one operator command. Refusals are results, not exceptions: the

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Operator;
 
 /// <summary>An operator Halt (the kill switch): no TTL, it stays until an operator releases it.</summary>
 public sealed record OperatorHaltInfo

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Operator;
 
 /// <summary>Why an operator command was refused (<see cref="None"/> when it was accepted).</summary>
 public enum OperatorRefusal : byte

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Operator;
 
 /// <summary>What an <see cref="IOperatorStateStore"/> keeps: the operator Halt and the active override, if any.</summary>
 public sealed record OperatorState

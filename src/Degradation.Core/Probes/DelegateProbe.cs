@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Probes;
 
 /// <summary>An <see cref="IProbe"/> built from a delegate.</summary>
 public sealed class DelegateProbe : IProbe

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Probes;
 
 /// <summary>
 /// An asynchronous health check of one component (docs/RULES.md, Detection). The <see cref="ProbeRunner"/> schedules it, applies a

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Probes;
 
 /// <summary>
 /// Hysteresis of one component's probe results (rule 3 in docs/RULES.md): a failure verdict after

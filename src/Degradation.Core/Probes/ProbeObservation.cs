@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Probes;
 
 /// <summary>The outcome of one probe round, after timeout, exception isolation, transient retries and hysteresis.</summary>
 public sealed record ProbeObservation

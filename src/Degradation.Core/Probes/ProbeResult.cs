@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Probes;
 
 /// <summary>
 /// The result of one health check: healthy, degraded (with a quality) or unhealthy (with a reason, details and

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Probes;
 
 /// <summary>
 /// Schedules <see cref="IProbe"/>s: each probe has its own loop and interval (shorter while unhealthy), a

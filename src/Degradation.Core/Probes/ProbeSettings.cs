@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Probes;
 
 /// <summary>
 /// Scheduling of one probe. Hysteresis thresholds are not here: they come from <see cref="DegradationOptions"/>

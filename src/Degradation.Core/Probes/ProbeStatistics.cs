@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Probes;
 
 /// <summary>Counters and effective settings of one registered probe.</summary>
 /// <param name="Component">The component.</param>

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Probes;
 
 /// <summary>What one probe call found.</summary>
 public enum ProbeStatus : byte

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Probes;
 
 /// <summary>What the probe runner published after a round (events are verdicts, rule 3 in docs/RULES.md).</summary>
 public enum ProbeVerdict : byte

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Probes;
 
 /// <summary>
 /// Runs one probe: rounds (timeout, isolation, transient retries, hysteresis, publishing) and its timer loop.

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Recovery;
 
 /// <summary>An <see cref="IRecoveryStep"/> built from a delegate.</summary>
 public sealed class DelegateRecoveryStep : IRecoveryStep

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Recovery;
 
 /// <summary>
 /// One piece of work of a recovery stage (docs/RULES.md, Recovery): reconnect, reconcile positions, invalidate caches, replay the write

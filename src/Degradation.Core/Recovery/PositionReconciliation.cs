@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Recovery;
 
 /// <summary>The outcome of one comparison of local positions with the broker's (see <see cref="PositionReconciliationStep"/>).</summary>
 /// <param name="Instruments">Instruments compared (the union of both sides).</param>

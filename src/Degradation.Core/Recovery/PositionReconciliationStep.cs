@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Degradation;
+namespace Degradation.Recovery;
 
 /// <summary>
 /// A recovery step that compares local positions with the broker's after a reconnect. A difference beyond

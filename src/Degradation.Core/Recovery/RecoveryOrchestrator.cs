@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Recovery;
 
 /// <summary>
 /// Drives recovery runs through their stages (docs/RULES.md, Recovery): ConnectBroker → CatchupMarketData → VerifyRisk → Ready, running

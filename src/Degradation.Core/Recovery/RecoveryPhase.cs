@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Recovery;
 
 /// <summary>One stage of a recovery plan.</summary>
 /// <param name="Stage">The stage.</param>

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Recovery;
 
 /// <summary>Where a recovery phase stands.</summary>
 public enum RecoveryPhaseStatus : byte

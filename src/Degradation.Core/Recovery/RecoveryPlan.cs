@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Recovery;
 
 /// <summary>A recovery run's plan and progress (see <see cref="RecoveryPlanTracker"/>).</summary>
 /// <param name="Run">The run, or null before any run started.</param>

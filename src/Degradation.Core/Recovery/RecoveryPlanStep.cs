@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Recovery;
 
 /// <summary>One step of a recovery phase.</summary>
 /// <param name="Name">The step's name.</param>

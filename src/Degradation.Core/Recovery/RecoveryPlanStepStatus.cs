@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Recovery;
 
 /// <summary>Where a recovery step stands.</summary>
 public enum RecoveryPlanStepStatus : byte

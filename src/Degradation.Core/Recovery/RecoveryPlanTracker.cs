@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Recovery;
 
 /// <summary>
 /// Follows a <see cref="RecoveryOrchestrator"/>'s progress and keeps the current run's plan: every stage (phase) with its

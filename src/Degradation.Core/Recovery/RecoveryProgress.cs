@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Recovery;
 
 /// <summary>A progress report of the <see cref="RecoveryOrchestrator"/>.</summary>
 /// <param name="Run">The run.</param>

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Recovery;
 
 /// <summary>What a <see cref="RecoveryProgress"/> report says happened.</summary>
 public enum RecoveryProgressKind : byte

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Recovery;
 
 /// <summary>How the orchestrator finished one recovery run.</summary>
 /// <param name="Run">The run.</param>

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Recovery;
 
 /// <summary>How a recovery run ended, as far as the orchestrator is concerned.</summary>
 public enum RecoveryRunStatus : byte

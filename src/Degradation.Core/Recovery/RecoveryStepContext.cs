@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Recovery;
 
 /// <summary>What a recovery step knows about the run it is part of.</summary>
 public sealed class RecoveryStepContext

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Recovery;
 
 /// <summary>The result of one <see cref="IRecoveryStep"/> execution.</summary>
 public readonly struct RecoveryStepResult

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Recovery;
 
 /// <summary>How a recovery step ended.</summary>
 public enum RecoveryStepStatus : byte

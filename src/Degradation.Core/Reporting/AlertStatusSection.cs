@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Degradation;
+namespace Degradation.Reporting;
 
 /// <summary>Reports the alert router's counters and each route's health.</summary>
 public sealed class AlertStatusSection(AlertRouter router) : IStatusSection

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Reporting;
 
 /// <summary>A status section whose lines come from a delegate (e.g. <c>new DelegateStatusSection("Buffer", () => [$"depth {buffer.Count}"])</c>).</summary>
 public sealed class DelegateStatusSection : IStatusSection

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Degradation;
+namespace Degradation.Reporting;
 
 /// <summary>Reports each fallback chain: the primary's state, the active tier and its quality, the ramp, pending approvals and broken tiers.</summary>
 public sealed class FallbackStatusSection : IStatusSection

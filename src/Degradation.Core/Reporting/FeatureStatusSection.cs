@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Degradation;
+namespace Degradation.Reporting;
 
 /// <summary>Reports the feature degradation level and the features it reduces or disables.</summary>
 public sealed class FeatureStatusSection(FeatureDegradationController controller) : IStatusSection

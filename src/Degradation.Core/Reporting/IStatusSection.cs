@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Reporting;
 
 /// <summary>
 /// A part of the text status report contributed by one subsystem (load, fallbacks, breakers, the write buffer ...).

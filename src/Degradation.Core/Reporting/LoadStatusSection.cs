@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Degradation;
+namespace Degradation.Reporting;
 
 /// <summary>Reports the load level, its inputs, the cooldown and (optionally) what the shedder has shed.</summary>
 public sealed class LoadStatusSection(LoadLevelMonitor monitor, LoadShedder? shedder = null) : IStatusSection

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Degradation;
+namespace Degradation.Reporting;
 
 /// <summary>
 /// Builds the plain-text status report for consoles and logs: the mode, stage, gate permissions,

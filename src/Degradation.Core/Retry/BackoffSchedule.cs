@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Retry;
 
 /// <summary>
 /// A fixed series of retry delays: retry <c>n</c> waits the <c>n</c>-th delay, and every retry past the end waits the last

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Retry;
 
 /// <summary>
 /// An exponential backoff series: the delay before retry <c>n</c> (1-based) is

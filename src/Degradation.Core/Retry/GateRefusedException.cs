@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Retry;
 
 /// <summary>A retry was not sent because the trading gate refused the action (e.g. an outage closed it between attempts).</summary>
 public sealed class GateRefusedException : InvalidOperationException

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Retry;
 
 /// <summary>
 /// An operation that may be retried only if it provably did not take effect, e.g. an order submission keyed by its

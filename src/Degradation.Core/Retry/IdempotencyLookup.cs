@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Retry;
 
 /// <summary>The answer of an idempotency check: whether an earlier attempt already took effect, and its result.</summary>
 /// <typeparam name="TResult">The operation's result type.</typeparam>

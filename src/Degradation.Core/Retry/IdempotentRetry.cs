@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Retry;
 
 /// <summary>
 /// Retries an operation such as an order submission with bounded exponential backoff, checking before

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Retry;
 
 /// <summary>Settings of <see cref="IdempotentRetry"/>. Defaults: 3 attempts, delays 1 s then 2 s (capped at 4 s).</summary>
 public sealed class IdempotentRetryOptions

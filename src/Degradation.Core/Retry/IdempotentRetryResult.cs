@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Retry;
 
 /// <summary>How an <see cref="IdempotentRetry"/> execution succeeded.</summary>
 /// <typeparam name="TResult">The operation's result type.</typeparam>

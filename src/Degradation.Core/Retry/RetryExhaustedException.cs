@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Retry;
 
 /// <summary>Every attempt of an <see cref="IdempotentRetry"/> execution failed; <see cref="Exception.InnerException"/> is the last failure.</summary>
 public sealed class RetryExhaustedException : Exception

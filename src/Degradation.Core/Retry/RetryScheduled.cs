@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Retry;
 
 /// <summary>Raised when a retry is scheduled: the delay timer is already running when observers see it.</summary>
 /// <param name="IdempotencyKey">The operation's key.</param>

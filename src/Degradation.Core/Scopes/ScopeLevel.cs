@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Scopes;
 
 /// <summary>The level of a <see cref="TradingScope"/> in the scope tree: its depth below the process.</summary>
 public enum ScopeLevel : byte

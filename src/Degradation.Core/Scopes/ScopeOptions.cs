@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Scopes;
 
 /// <summary>
 /// The configuration of one scope below the process. Every threshold (dwell, stability, override bounds, decision

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Scopes;
 
 /// <summary>Parses and checks scope paths: up to three <c>'/'</c>-separated names below the process.</summary>
 internal static class ScopePaths

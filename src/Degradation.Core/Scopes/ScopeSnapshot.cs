@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Scopes;
 
 /// <summary>
 /// One scope's effective view: the strictest of its own mode and every ancestor's, precomputed by the scope tree's

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Scopes;
 
 /// <summary>A transition of one scope's own mode authority, with the scope it happened in.</summary>
 /// <param name="Scope">The scope whose state machine made the transition.</param>

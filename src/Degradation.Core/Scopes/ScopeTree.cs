@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Degradation;
+namespace Degradation.Scopes;
 
 /// <summary>
 /// The scopes of one system (process → venue → account → strategy) and the single writer of their effective gates.

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Scopes;
 
 /// <summary>
 /// The trading gate of one scope, from <see cref="TradingGate.For"/>: every member reads the scope's effective

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.Scopes;
 
 /// <summary>
 /// One node of the scope tree (process → venue → account → strategy), resolved once with

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.State;
 
 /// <summary>One active condition of a component: a reason and the mode it demands.</summary>
 /// <param name="Reason">The failure reason.</param>

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.State;
 
 /// <summary>The health level of one component as the state machine sees it.</summary>
 public enum ComponentLevel : byte

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.State;
 
 /// <summary>Mutable per-component bookkeeping inside the state machine (guarded by its lock).</summary>
 internal sealed class ComponentState(ComponentId id, bool critical, TimeSpan defaultTtl, ComponentOptions? registration)

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.State;
 
 /// <summary>A point-in-time copy of one component's state in the state machine.</summary>
 public sealed record ComponentStatus

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.State;
 
 /// <summary>A copy of one active condition with the component it belongs to and who raised it.</summary>
 /// <param name="Component">The component the condition is about.</param>

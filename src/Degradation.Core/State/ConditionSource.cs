@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.State;
 
 /// <summary>
 /// Who raised a condition: a kind and, optionally, a name (the probe, the breaker, the operator, the user

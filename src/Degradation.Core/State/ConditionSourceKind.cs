@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.State;
 
 /// <summary>Who raised a condition (see <see cref="ConditionSource"/>).</summary>
 public enum ConditionSourceKind : byte

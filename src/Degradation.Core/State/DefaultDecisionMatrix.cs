@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 
-namespace Degradation;
+namespace Degradation.State;
 
 /// <summary>The default decision matrix (reason → target mode) and must-deliver set, before options are merged in.</summary>
 public static class DefaultDecisionMatrix

@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 
-namespace Degradation;
+namespace Degradation.State;
 
 /// <summary>
 /// The immutable, validated form of <see cref="DegradationOptions"/> that every part of the system reads:

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Degradation;
+namespace Degradation.State;
 
 public sealed partial class DegradationStateMachine
 {

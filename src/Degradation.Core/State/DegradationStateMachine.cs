@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.State;
 
 /// <summary>
 /// The single writer of the system mode (docs/RULES.md, State machine rules). Applies events at once through the decision matrix,

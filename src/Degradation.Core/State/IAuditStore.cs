@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.State;
 
 /// <summary>
 /// Durable record of every transition, override and release (rule 1 in docs/RULES.md). Called off the hot path by the

@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.State;
 
 /// <summary>An immutable record of one change made by the state machine (rule 1 in docs/RULES.md).</summary>
 public sealed record ModeTransition

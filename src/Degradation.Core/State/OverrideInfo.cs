@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.State;
 
 /// <summary>An active operator override.</summary>
 public sealed record OverrideInfo

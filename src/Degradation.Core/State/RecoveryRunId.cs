@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.State;
 
 /// <summary>Identifies one recovery run. Stage updates carrying a stale run id are ignored.</summary>
 /// <param name="Value">Monotonically increasing run number, starting at 1.</param>

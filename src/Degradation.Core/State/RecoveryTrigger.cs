@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.State;
 
 /// <summary>What started a recovery run.</summary>
 public enum RecoveryTrigger : byte

@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 
-namespace Degradation;
+namespace Degradation.State;
 
 /// <summary>
 /// Delivers transitions to observers off the state machine's path (rule 11 in docs/RULES.md): each observer has its own

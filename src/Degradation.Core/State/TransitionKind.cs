@@ -1,4 +1,4 @@
-namespace Degradation;
+namespace Degradation.State;
 
 /// <summary>What a <see cref="ModeTransition"/> record describes.</summary>
 public enum TransitionKind : byte

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Degradation;
+namespace Degradation.Telemetry;
 
 /// <summary>
 /// The <see cref="ActivitySource"/> named <c>"Degradation"</c>: recovery runs (<c>degradation.recovery.run</c>), their

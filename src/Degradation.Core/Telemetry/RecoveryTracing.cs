@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace Degradation;
+namespace Degradation.Telemetry;
 
 /// <summary>
 /// Turns a recovery orchestrator's progress into activities: one per run, a child per stage, with the steps, failures

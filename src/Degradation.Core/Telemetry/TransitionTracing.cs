@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Degradation;
+namespace Degradation.Telemetry;
 
 /// <summary>
 /// Records every mode transition as a <c>degradation.transition</c> activity dated to the transition itself (it is
