@@ -1,3 +1,7 @@
+using Degradation.Breakers;
+using Degradation.Load;
+using Degradation.Probes;
+
 namespace Degradation.Hosting;
 
 /// <summary>Tag names and the lower-case wire values the instruments use.</summary>
@@ -14,6 +18,8 @@ internal static class MetricTags
     public const string Stage = "degradation.recovery.stage";
     public const string Outcome = "degradation.outcome";
     public const string Cache = "degradation.cache";
+    /// <summary>The scope's path (<c>venue-a/acct-1</c>); empty for the process.</summary>
+    public const string Scope = "degradation.scope";
 
     public static string Of(LoadLevel level) => level switch
     {

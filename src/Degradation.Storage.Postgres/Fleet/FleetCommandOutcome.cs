@@ -1,3 +1,5 @@
+using Degradation.State;
+
 namespace Degradation.Storage.Postgres;
 
 /// <summary>What a process did with a fleet command (stored in <c>fleet_policy_applied.outcome</c>).</summary>
@@ -13,4 +15,6 @@ public enum FleetCommandOutcome : byte
     Expired = 3,
     /// <summary>The state machine refused the command (the details say why).</summary>
     Rejected = 4,
+    /// <summary>The command targets a scope this process has not configured (nothing to halt or release here).</summary>
+    ScopeNotConfigured = 5,
 }

@@ -1,4 +1,4 @@
-namespace Degradation.Hosting;
+namespace Degradation.Composition;
 
 /// <summary>
 /// Publishes a warning alert when a component becomes Unstable (<see cref="AlertOptions.OnUnstable"/>): a
