@@ -21,9 +21,9 @@ internal static class FleetVerb
                     : await commands.IssueAsync(FleetCommandKind.Halt, SystemMode.Halt, arguments.Duration("ttl"), arguments.Require("operator"), arguments.Require("reason"), group, scope, CancellationToken.None));
                 return 0;
             case "force":
-                var modeText = arguments.Positional.ElementAtOrDefault(2) ?? throw new CliException("fleet force needs a MODE (Normal, Degraded, SafeMode, SafeModeDisconnected, Halt, Recovering).");
-                if (!Enum.TryParse<SystemMode>(modeText, ignoreCase: true, out var mode) || !Enum.IsDefined(mode))
-                    throw new CliException($"Unknown mode '{modeText}'.");
+                var modeText = arguments.Positional.ElementAtOrDefault(2) ?? throw new CliException($"fleet force needs a MODE ({WireNames.ValidModes}).");
+                if (!WireNames.TryParseMode(modeText, out var mode))
+                    throw new CliException($"Unknown mode '{modeText}'; valid modes: {WireNames.ValidModes}.");
                 var ttl = arguments.Duration("ttl") ?? throw new CliException("fleet force needs --ttl.");
                 Print(await commands.IssueAsync(FleetCommandKind.Force, mode, ttl, arguments.Require("operator"), arguments.Require("reason"), group, scope, CancellationToken.None));
                 return 0;

@@ -30,7 +30,7 @@ internal static class RunVerb
             "safemode" or "safe_mode" => SystemMode.SafeMode,
             var other => throw new CliException($"--loss-mode must be degraded or safemode (was '{other}')."),
         };
-        var options = new DegradationOptions { RecoveryStableSeconds = 0, MinSafeModeSeconds = 0, TickIntervalMs = 10 };
+        var options = new DegradationOptions { Recovery = { StablePeriod = TimeSpan.Zero }, SafeMode = { MinDwell = TimeSpan.Zero }, StateMachine = { TickInterval = TimeSpan.FromMilliseconds(10) } };
         PostgresFleetPolicyOptions.RegisterLossHandling(options, lossMode);
         var fleetOptions = new PostgresFleetPolicyOptions
         {

@@ -35,8 +35,8 @@ public static class OperatorConsoleApp
         // Demo defaults first, then anything under "Degradation" in configuration; validated at start.
         builder.Services.AddGracefulDegradation(o =>
         {
-            o.RecoveryStableSeconds = 5;
-            o.MinSafeModeSeconds = 10;
+            o.Recovery.StablePeriod = TimeSpan.FromSeconds(5);
+            o.SafeMode.MinDwell = TimeSpan.FromSeconds(10);
             builder.Configuration.GetSection(DegradationOptions.SectionName).Bind(o);
         });
         builder.Services.AddHealthChecks().AddDegradationCheck();

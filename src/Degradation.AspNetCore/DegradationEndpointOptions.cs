@@ -63,7 +63,7 @@ public sealed class DegradationEndpointOptions
     public string? LogoutPath { get; set; }
 
     /// <summary>How often a Server-Sent Events stream writes a keep-alive comment, in seconds.</summary>
-    public double EventStreamKeepAliveSeconds { get; set; } = 15;
+    public TimeSpan EventStreamKeepAlive { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>How many transitions may wait for one slow event-stream client before it is told to resynchronise.</summary>
     public int EventStreamBufferSize { get; set; } = 256;
@@ -90,8 +90,8 @@ public sealed class DegradationEndpointOptions
         if (MaxHistoryPageSize <= 0) errors.Add($"{nameof(MaxHistoryPageSize)} must be > 0 (was {Format(MaxHistoryPageSize)}).");
         else if (DefaultHistoryPageSize > MaxHistoryPageSize)
             errors.Add($"{nameof(DefaultHistoryPageSize)} ({Format(DefaultHistoryPageSize)}) must not exceed {nameof(MaxHistoryPageSize)} ({Format(MaxHistoryPageSize)}).");
-        if (!(EventStreamKeepAliveSeconds > 0) || !double.IsFinite(EventStreamKeepAliveSeconds))
-            errors.Add($"{nameof(EventStreamKeepAliveSeconds)} must be > 0 (was {EventStreamKeepAliveSeconds.ToString(CultureInfo.InvariantCulture)}).");
+        if (EventStreamKeepAlive <= TimeSpan.Zero || EventStreamKeepAlive > TimeSpan.FromDays(1))
+            errors.Add($"{nameof(EventStreamKeepAlive)} must be > 0 and at most a day (was {EventStreamKeepAlive.ToString("c", CultureInfo.InvariantCulture)}).");
         if (EventStreamBufferSize <= 0) errors.Add($"{nameof(EventStreamBufferSize)} must be > 0 (was {Format(EventStreamBufferSize)}).");
         return errors;
     }

@@ -92,7 +92,7 @@ public sealed class DegradationSystem : IAsyncDisposable
             Bus.Start();
             Scopes.Start();
             KillSwitch.Start();
-            var interval = TimeSpan.FromMilliseconds(Options.TickIntervalMs);
+            var interval = Options.StateMachine.TickInterval;
             _ticker ??= TimeProvider.CreateTimer(static state => ((ScopeTree)state!).Tick(), Scopes, interval, interval);
         }
     }

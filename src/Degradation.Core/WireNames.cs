@@ -60,33 +60,50 @@ public static class WireNames
         _ => Unknown((int)trigger),
     };
 
-    /// <summary>Parses a mode's wire name (exact, lower case). False for anything else, numbers included.</summary>
-    public static bool TryParseMode(string? value, out SystemMode mode)
-    {
-        for (var i = 0; i < Modes.Count; i++)
-        {
-            if (string.Equals(Modes[i], value, StringComparison.Ordinal))
-            {
-                mode = (SystemMode)i;
-                return true;
-            }
-        }
-        mode = default;
-        return false;
-    }
+    /// <summary>The valid mode names for error messages: the wire names, noting that the C# names are accepted too.</summary>
+    public static string ValidModes { get; } = string.Join(", ", Modes) + " (or SystemMode names such as SafeMode; any case)";
 
-    /// <summary>Parses a stage's wire name (exact, lower case). False for anything else, numbers included.</summary>
-    public static bool TryParseStage(string? value, out RecoveryStage stage)
+    /// <summary>The valid action names for error messages.</summary>
+    public static string ValidActions { get; } = string.Join(", ", Actions) + " (or ActionType names such as ReduceOnly; any case)";
+
+    /// <summary>The valid recovery stage names for error messages.</summary>
+    public static string ValidStages { get; } = string.Join(", ", Stages) + " (or RecoveryStage names such as CatchupMarketData; any case)";
+
+    /// <summary>
+    /// Parses a mode written as its wire name (<c>safe_mode</c>) or its C# name (<c>SafeMode</c>), in any case. False for
+    /// anything else, numbers included. Every text input (configuration, HTTP API, command line, stored state) uses it.
+    /// </summary>
+    public static bool TryParseMode(string? value, out SystemMode mode) => TryParse(value, Modes, ModeNames, ModeValues, out mode);
+
+    /// <summary>Parses a recovery stage written as its wire name (<c>catchup_marketdata</c>) or its C# name, in any case. False for anything else, numbers included.</summary>
+    public static bool TryParseStage(string? value, out RecoveryStage stage) => TryParse(value, Stages, StageNames, StageValues, out stage);
+
+    /// <summary>Parses an action written as its wire name (<c>reduce_only</c>) or its C# name (<c>ReduceOnly</c>), in any case. False for anything else, numbers included.</summary>
+    public static bool TryParseAction(string? value, out ActionType action) => TryParse(value, Actions, ActionNames, ActionValues, out action);
+
+    private static readonly string[] ModeNames = Enum.GetNames<SystemMode>();
+    private static readonly string[] StageNames = Enum.GetNames<RecoveryStage>();
+    private static readonly string[] ActionNames = Enum.GetNames<ActionType>();
+    private static readonly SystemMode[] ModeValues = Enum.GetValues<SystemMode>();
+    private static readonly RecoveryStage[] StageValues = Enum.GetValues<RecoveryStage>();
+    private static readonly ActionType[] ActionValues = Enum.GetValues<ActionType>();
+
+    // Both lists are in the order of the enum's values (0, 1, ...), which the wire-name tests pin.
+    private static bool TryParse<TEnum>(string? value, IReadOnlyList<string> wire, string[] names, TEnum[] values, out TEnum result) where TEnum : struct, Enum
     {
-        for (var i = 0; i < Stages.Count; i++)
+        if (value is not null)
         {
-            if (string.Equals(Stages[i], value, StringComparison.Ordinal))
+            var text = value.Trim();
+            for (var i = 0; i < wire.Count; i++)
             {
-                stage = (RecoveryStage)i;
-                return true;
+                if (string.Equals(wire[i], text, StringComparison.OrdinalIgnoreCase) || string.Equals(names[i], text, StringComparison.OrdinalIgnoreCase))
+                {
+                    result = values[i];
+                    return true;
+                }
             }
         }
-        stage = default;
+        result = default;
         return false;
     }
 

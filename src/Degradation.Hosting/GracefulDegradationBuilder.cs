@@ -175,7 +175,7 @@ public sealed class GracefulDegradationBuilder : IDegradationBuilder
 
     /// <summary>
     /// Adds a kill-switch action: it runs once per entry into Halt (operator or automatic), concurrently with the
-    /// others and under <see cref="DegradationOptions.KillSwitchActionTimeoutSeconds"/>; its outcome is audited and
+    /// others and under <see cref="OperatorOptions.KillSwitchActionTimeout"/>; its outcome is audited and
     /// shown in the status. The typical action is the venue's mass-cancel (see <see cref="IKillSwitchAction"/>).
     /// </summary>
     public GracefulDegradationBuilder AddKillSwitchAction<TAction>() where TAction : class, IKillSwitchAction

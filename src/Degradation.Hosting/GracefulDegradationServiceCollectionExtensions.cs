@@ -35,8 +35,9 @@ public static class GracefulDegradationServiceCollectionExtensions
 
     /// <summary>
     /// Registers the degradation system with options bound from <paramref name="configuration"/>
-    /// (usually <c>configuration.GetSection("Degradation")</c>). A bad value stops the host at start with a
-    /// message naming the key.
+    /// (usually <c>configuration.GetSection("Degradation")</c>). Durations are time spans (<c>"00:00:30"</c>; plain
+    /// numbers are refused), modes and actions are accepted as <c>safe_mode</c> or <c>SafeMode</c> in any case, and a
+    /// bad value, an unknown key or a key of the old flat layout stops the host at start with a message naming the key.
     /// </summary>
     public static GracefulDegradationBuilder AddGracefulDegradation(this IServiceCollection services, IConfiguration configuration, Action<DegradationOptions>? configure = null)
     {
@@ -44,7 +45,7 @@ public static class GracefulDegradationServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         var path = configuration is IConfigurationSection section ? section.Path : DegradationOptions.SectionName;
         var builder = AddCore(services, path);
-        services.Configure<DegradationOptions>(o => configuration.Bind(o, binder => binder.ErrorOnUnknownConfiguration = true));
+        services.Configure<DegradationOptions>(o => DegradationConfigurationBinder.Bind(configuration, path, o));
         if (configure is not null) services.Configure(configure);
         return builder;
     }

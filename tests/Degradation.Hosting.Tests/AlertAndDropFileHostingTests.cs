@@ -7,7 +7,7 @@ using Microsoft.Extensions.Hosting;
 
 namespace Degradation.Tests;
 
-/// <summary>AlertOnUnstable and the durable dropped-event file.</summary>
+/// <summary>Alerts:OnUnstable and the durable dropped-event file.</summary>
 public sealed class AlertAndDropFileHostingTests : IDisposable
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "degradation-drops-" + Guid.NewGuid().ToString("N")[..12]);
@@ -24,7 +24,7 @@ public sealed class AlertAndDropFileHostingTests : IDisposable
     {
         var time = new FakeTimeProvider(FakeTimeProviderExtensions.TestStart);
         var builder = TestHosts.Builder(time: time);
-        builder.Services.AddGracefulDegradation(o => { o.RecoveryStableSeconds = 1; o.AlertOnUnstable = alertOnUnstable; })
+        builder.Services.AddGracefulDegradation(o => { o.Recovery.StablePeriod = TimeSpan.FromSeconds(1); o.Alerts.OnUnstable = alertOnUnstable; })
             .AddAlertSink<WiringTests.RecordingSink>();
         using var host = builder.Build();
         await host.StartAsync();

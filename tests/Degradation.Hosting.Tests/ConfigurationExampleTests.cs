@@ -23,6 +23,8 @@ public sealed class ConfigurationExampleTests
             Assert.False(options.Components["orderbook_ws"].Critical);
             Assert.Equal(SystemMode.Degraded, options.DecisionMatrix["venue.throttled"]);
             Assert.Contains(ActionType.Open, options.DeniedActions[SystemMode.Degraded]);
+            Assert.Equal(TimeSpan.FromSeconds(15), options.Components["orderbook_ws"].StatusTtl);
+            Assert.Equal([10, 20, 30, 60], options.Recovery.BackoffSchedule.Select(d => d.TotalSeconds));
             var gate = host.Services.GetRequiredService<ITradingGate>();
             Assert.False(gate.Allows(ActionType.Send)); // cold start: nothing trades before the recovery run
         }

@@ -1,17 +1,19 @@
 using System.Collections;
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Reflection;
 using System.Text;
 using System.Xml.Linq;
 using Degradation.Alerts;
 using Degradation.Features;
+using Degradation.Hosting;
 
 namespace Degradation.Tests;
 
 /// <summary>
 /// Renders docs/CONFIGURATION.md from the options types themselves: every bindable key under the
-/// <c>Degradation</c> section with its type, default, unit, the rule <see cref="DegradationOptions.Validate"/>
-/// applies (found by trying values the rule refuses) and the property's XML documentation.
+/// <c>Degradation</c> section, section by section, with its type, default, the rule its validation attributes apply and
+/// the property's XML documentation, and the table of keys the old flat layout used.
 /// </summary>
 internal static class ConfigurationReference
 {
@@ -19,88 +21,108 @@ internal static class ConfigurationReference
     {
         var docs = XmlDocs.Load(typeof(DegradationOptions).Assembly);
         var sb = new StringBuilder();
+        var root = DegradationOptions.SectionName;
         sb.AppendLine("# Configuration reference");
         sb.AppendLine();
         sb.AppendLine("<!-- Generated from the options types by tests/Degradation.Hosting.Tests (ConfigurationReferenceTests).");
         sb.AppendLine("     Do not edit by hand: run `UPDATE_DOCS=1 dotnet test tests/Degradation.Hosting.Tests --filter ConfigurationReference`. -->");
         sb.AppendLine();
-        sb.AppendLine($"Every key lives under the `{DegradationOptions.SectionName}` section (`{DegradationOptions.SectionName}:Key` in configuration,");
-        sb.AppendLine($"`{DegradationOptions.SectionName}__Key` as an environment variable). Values are checked once at start; a bad value stops the");
-        sb.AppendLine("host with a message naming the key and the value. Units come from the key's suffix (`…Ms` milliseconds,");
-        sb.AppendLine("`…Seconds` seconds, `…Bytes` bytes). An example: [appsettings.example.json](appsettings.example.json).");
+        sb.AppendLine($"Every key lives under the `{root}` section, grouped by concern (`{root}:Recovery:StageTimeout` in configuration,");
+        sb.AppendLine($"`{root}__Recovery__StageTimeout` as an environment variable). Values are checked once at start; a bad value stops the");
+        sb.AppendLine("host with a message naming the full key path and the value, and the system runs on a frozen copy of the options.");
+        sb.AppendLine("An example: [appsettings.example.json](appsettings.example.json).");
         sb.AppendLine();
-        sb.AppendLine("| key | type | default | unit | validation | meaning |");
-        sb.AppendLine("|---|---|---|---|---|---|");
-        var defaults = new DegradationOptions();
-        foreach (var property in Bindable(typeof(DegradationOptions)))
+        sb.AppendLine("- **Durations** are time spans: `\"00:00:30\"` (hh:mm:ss), `\"00:00:00.250\"`, `\"1.00:00:00\"` (one day). A plain");
+        sb.AppendLine("  number is refused, naming the key: the binder would read `30` as thirty days.");
+        sb.AppendLine("- **Modes and actions** are accepted as wire names or C# names, in any case: `safe_mode`, `SafeMode` and `SAFE_MODE`");
+        sb.AppendLine("  are the same mode, as keys (`TradingLimits:safe_mode`) and as values (`DecisionMatrix`). Responses and logs use the");
+        sb.AppendLine("  wire names. An unknown name stops the host listing the valid ones.");
+        sb.AppendLine("- **Unknown keys** stop the host, and so do the keys of the old flat layout; see [Replaced keys](#replaced-keys).");
+        foreach (var section in Sections())
         {
-            var key = $"{DegradationOptions.SectionName}:{property.Name}";
-            sb.AppendLine(Row(key, property, property.GetValue(defaults), Rule(property), docs.Summary(property)));
+            sb.AppendLine();
+            sb.AppendLine($"## {section.Name}");
+            sb.AppendLine();
+            sb.AppendLine(docs.Summary(section.Type));
+            sb.AppendLine();
+            sb.AppendLine("| key | type | default | validation | meaning |");
+            sb.AppendLine("|---|---|---|---|---|");
+            var instance = section.Property.GetValue(new DegradationOptions());
+            foreach (var property in Bindable(section.Type))
+                sb.AppendLine($"| `{root}:{section.Name}:{property.Name}` | {TypeName(property.PropertyType)} | {Value(property.GetValue(instance))} | {Cell(Rule(property))} | {Cell(docs.Summary(property))} |");
         }
+        sb.AppendLine();
+        sb.AppendLine("## Rules, components and limits");
+        sb.AppendLine();
+        sb.AppendLine("| key | type | default | meaning |");
+        sb.AppendLine("|---|---|---|---|");
+        var defaults = new DegradationOptions();
+        foreach (var property in Bindable(typeof(DegradationOptions)).Where(p => !typeof(OptionsSection).IsAssignableFrom(p.PropertyType)))
+            sb.AppendLine($"| `{root}:{property.Name}` | {TypeName(property.PropertyType)} | {Value(property.GetValue(defaults))} | {Cell(docs.Summary(property))} |");
         foreach (var nested in NestedTypes())
         {
             sb.AppendLine();
-            sb.AppendLine($"## {nested.Heading}");
+            sb.AppendLine($"### {nested.Heading}");
             sb.AppendLine();
             sb.AppendLine(nested.Text);
             sb.AppendLine();
-            sb.AppendLine("| key | type | default | unit | meaning |");
-            sb.AppendLine("|---|---|---|---|---|");
+            sb.AppendLine("| key | type | default | meaning |");
+            sb.AppendLine("|---|---|---|---|");
             var instance = Activator.CreateInstance(nested.Type);
             foreach (var property in Bindable(nested.Type))
-            {
-                var key = $"{nested.Prefix}:{property.Name}";
-                sb.AppendLine($"| `{key}` | {TypeName(property.PropertyType)} | {Value(property.GetValue(instance))} | {Unit(property.Name)} | {Cell(docs.Summary(property))} |");
-            }
+                sb.AppendLine($"| `{nested.Prefix}:{property.Name}` | {TypeName(property.PropertyType)} | {Value(property.GetValue(instance))} | {Cell(docs.Summary(property))} |");
         }
+        sb.AppendLine();
+        sb.AppendLine("## Replaced keys");
+        sb.AppendLine();
+        sb.AppendLine("Keys of the old flat layout (durations as `…Ms` or `…Seconds` numbers). A configuration that still uses one stops the");
+        sb.AppendLine("host at start with a message naming the key and its replacement; write the new key with a time span.");
+        sb.AppendLine();
+        sb.AppendLine("| old key | replaced by |");
+        sb.AppendLine("|---|---|");
+        foreach (var (old, replacement) in LegacyOptionKeys.TopLevel.OrderBy(k => k.Key, StringComparer.Ordinal))
+            sb.AppendLine($"| `{root}:{old}` | `{root}:{replacement}` |");
+        foreach (var (old, replacement) in LegacyOptionKeys.Component)
+            sb.AppendLine($"| `{root}:Components:{{name}}:{old}` | `{root}:Components:{{name}}:{replacement}` |");
+        foreach (var (old, why) in LegacyOptionKeys.Removed.OrderBy(k => k.Key, StringComparer.Ordinal))
+            sb.AppendLine($"| `{root}:{old}` | removed: {Cell(why)} |");
         return sb.ToString().Replace("\r\n", "\n", StringComparison.Ordinal);
     }
+
+    /// <summary>The sections of <see cref="DegradationOptions"/>, in declaration order.</summary>
+    public static IEnumerable<(string Name, PropertyInfo Property, Type Type)> Sections() =>
+        Bindable(typeof(DegradationOptions)).Where(p => typeof(OptionsSection).IsAssignableFrom(p.PropertyType)).Select(p => (p.Name, p, p.PropertyType));
 
     private static IEnumerable<(string Heading, string Text, string Prefix, Type Type)> NestedTypes()
     {
         yield return ("Components", "One entry per component name (`broker`, `market_data`, `risk`, or your own).", "Degradation:Components:{name}", typeof(ComponentOptions));
-        yield return ("Trading limits", "One entry per mode name (`Degraded`, ...): limits the gate hands out with an allowed decision.", "Degradation:TradingLimits:{mode}", typeof(TradingLimits));
+        yield return ("Trading limits", "One entry per mode name (`degraded`, `safe_mode`, ...): limits the gate hands out with an allowed decision.", "Degradation:TradingLimits:{mode}", typeof(TradingLimits));
         yield return ("Feature levels", "How the trading mode and critical failures drive the feature degradation level (`FeatureLevelDriver`).", "Degradation:FeatureLevels", typeof(FeatureLevelOptions));
         yield return ("Alert channels", "Channel routes, acknowledgement deadlines per severity (`hh:mm:ss`) and the escalation channel of the alert router.", "Degradation:AlertChannels", typeof(AlertChannelOptions));
         yield return ("Alert channel routes", "One entry per rule, in a list: alerts for an audience at a severity or above go to a named channel.", "Degradation:AlertChannels:Routes:{index}", typeof(AlertChannelRoute));
     }
 
-    private static IEnumerable<PropertyInfo> Bindable(Type type) =>
-        type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite && p.SetMethod!.IsPublic);
-
-    private static string Row(string key, PropertyInfo property, object? value, string rule, string summary) =>
-        $"| `{key}` | {TypeName(property.PropertyType)} | {Value(value)} | {Unit(property.Name)} | {Cell(rule)} | {Cell(summary)} |";
-
-    /// <summary>The message Validate gives for the first probe value it refuses, with the probed value replaced by its rule.</summary>
+    /// <summary>The rule the property's validation attributes apply.</summary>
     private static string Rule(PropertyInfo property)
     {
-        object[] probes = property.PropertyType switch
+        var rules = new List<string>();
+        foreach (var attribute in property.GetCustomAttributes<ValidationAttribute>())
         {
-            var t when t == typeof(int) => [0, -1],
-            var t when t == typeof(long) => [0L, -1L],
-            var t when t == typeof(double) => [0d, -1d, double.NaN],
-            var t when t == typeof(TimeSpan) => [TimeSpan.Zero, TimeSpan.FromSeconds(-1)],
-            _ => [],
-        };
-        var refused = new List<string>();
-        foreach (var probe in probes)
-        {
-            var options = new DegradationOptions();
-            property.SetValue(options, probe);
-            if (options.Validate().Any(e => e.Contains(property.Name, StringComparison.Ordinal)))
-                refused.Add(Value(probe));
+            rules.Add(attribute switch
+            {
+                ValidDurationAttribute d => $"{(d.AllowZero ? ">= 0" : "> 0")}, at most {Value(ValidDurationAttribute.Maximum)}",
+                MinimumAttribute m => $">= {m.Minimum.ToString(CultureInfo.InvariantCulture)}",
+                _ => attribute.GetType().Name,
+            });
         }
-        if (probes.Length == 0) return "";
-        return refused.Count == 0 ? "any value" : "refuses " + string.Join(", ", refused);
+        if (property.DeclaringType == typeof(RecoveryOptions) && property.Name == nameof(RecoveryOptions.BackoffMax)) rules.Add("not below `BackoffBase`");
+        if (property.DeclaringType == typeof(RecoveryOptions) && property.Name == nameof(RecoveryOptions.BackoffSchedule)) rules.Add($"each > 0; at most {RecoveryOptions.MaxScheduleLength} delays");
+        if (property.DeclaringType == typeof(OperatorOptions) && property.Name == nameof(OperatorOptions.MaxOverrideTtl)) rules.Add("not below `MinOverrideTtl`");
+        return string.Join("; ", rules);
     }
 
-    private static string Unit(string name) => name switch
-    {
-        _ when name.EndsWith("Ms", StringComparison.Ordinal) => "ms",
-        _ when name.EndsWith("Seconds", StringComparison.Ordinal) => "s",
-        _ when name.EndsWith("Bytes", StringComparison.Ordinal) => "bytes",
-        _ => "",
-    };
+    private static IEnumerable<PropertyInfo> Bindable(Type type) =>
+        type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite && p.SetMethod!.IsPublic);
 
     private static string TypeName(Type type)
     {
@@ -117,7 +139,7 @@ internal static class ConfigurationReference
                 _ => $"{name}<{string.Join(", ", args)}>",
             };
         }
-        return type == typeof(int) ? "int" : type == typeof(long) ? "long" : type == typeof(double) ? "number"
+        return type == typeof(TimeSpan) ? "duration" : type == typeof(int) ? "int" : type == typeof(long) ? "long" : type == typeof(double) ? "number"
             : type == typeof(bool) ? "bool" : type == typeof(string) ? "string" : type.Name;
     }
 
@@ -126,6 +148,7 @@ internal static class ConfigurationReference
         null => "—",
         string s => $"`{s}`",
         bool b => b ? "`true`" : "`false`",
+        TimeSpan t => $"`{t.ToString("c", CultureInfo.InvariantCulture)}`",
         IFormattable f when value is not Enum => $"`{f.ToString(null, CultureInfo.InvariantCulture)}`",
         IDictionary { Count: 0 } or ICollection { Count: 0 } => "empty",
         IDictionary d => string.Join("; ", d.Keys.Cast<object>().Select(k => $"`{k}` → {Describe(d[k])}")),
@@ -160,6 +183,8 @@ internal static class ConfigurationReference
 
         public string Summary(PropertyInfo property) =>
             summaries.GetValueOrDefault($"P:{property.DeclaringType!.FullName}.{property.Name}", "");
+
+        public string Summary(Type type) => summaries.GetValueOrDefault($"T:{type.FullName}", "");
 
         private static string Plain(XNode node) => node switch
         {

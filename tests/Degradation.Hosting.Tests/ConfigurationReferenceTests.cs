@@ -22,11 +22,14 @@ public sealed class ConfigurationReferenceTests
     }
 
     [Fact]
-    public void Every_top_level_option_is_in_the_reference()
+    public void Every_option_is_in_the_reference()
     {
         var text = ConfigurationReference.Render();
-        foreach (var property in typeof(DegradationOptions).GetProperties().Where(p => p.CanWrite))
+        foreach (var property in typeof(DegradationOptions).GetProperties().Where(p => p.CanWrite && !typeof(OptionsSection).IsAssignableFrom(p.PropertyType)))
             Assert.Contains($"`Degradation:{property.Name}`", text, StringComparison.Ordinal);
+        foreach (var (name, _, type) in ConfigurationReference.Sections())
+            foreach (var property in type.GetProperties().Where(p => p.CanWrite))
+                Assert.Contains($"`Degradation:{name}:{property.Name}`", text, StringComparison.Ordinal);
     }
 
 }

@@ -17,7 +17,7 @@ public class FailClosedHostingTests
     {
         var time = new FakeTimeProvider(FakeTimeProviderExtensions.TestStart);
         var builder = TestHosts.Builder(time: time);
-        builder.Services.AddGracefulDegradation(o => o.RecoveryStableSeconds = 1);
+        builder.Services.AddGracefulDegradation(o => o.Recovery.StablePeriod = TimeSpan.FromSeconds(1));
         builder.Services.AddHealthChecks().AddDegradationChecks();
         using var host = builder.Build();
         await host.StartAsync();

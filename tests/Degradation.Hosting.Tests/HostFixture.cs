@@ -30,7 +30,7 @@ internal static class TestHosts
         await system.Bus.DrainAsync();
         // The hosted recovery orchestrator walks the cold-start run to Ready (no steps registered here), off this thread.
         await UntilAsync(system, () => system.Gate.Stage == RecoveryStage.Ready, "the cold-start run reaching Ready");
-        time.Advance(TimeSpan.FromSeconds(system.Options.RecoveryStableSeconds + 0.2));
+        time.Advance(system.Options.Recovery.StablePeriod + TimeSpan.FromSeconds(0.2));
         Assert.Equal(SystemMode.Normal, system.Gate.Mode);
     }
 

@@ -16,9 +16,9 @@ public class HostingTests
     private const string ValidJson = """
     {
       "Degradation": {
-        "FailThresholdCount": 4,
-        "RecoveryStableSeconds": 2,
-        "MinSafeModeSeconds": 5,
+        "Probes": { "FailThresholdCount": 4 },
+        "Recovery": { "StablePeriod": "00:00:02" },
+        "SafeMode": { "MinDwell": "00:00:05" },
         "DecisionMatrix": { "orderbook.gap": "Degraded" },
         "MustDeliverReasons": [ "venue.kill_switch" ],
         "Components": { "orderbook-ws": { "Critical": false, "Fallback": "rest-polling", "Category": "market data" } },
@@ -35,8 +35,9 @@ public class HostingTests
         using var host = builder.Build();
         await host.StartAsync();
         var system = host.Services.GetRequiredService<DegradationSystem>();
-        Assert.Equal(4, system.Options.FailThresholdCount);
-        Assert.Equal(2, system.Options.RecoveryStableSeconds);
+        Assert.Equal(4, system.Options.Probes.FailThresholdCount);
+        Assert.Equal(TimeSpan.FromSeconds(2), system.Options.Recovery.StablePeriod);
+        Assert.Equal(TimeSpan.FromSeconds(5), system.Options.SafeMode.MinDwell);
         Assert.Equal(SystemMode.Degraded, system.Policy.DecisionMatrix["orderbook.gap"]);
         Assert.True(system.Policy.IsMustDeliver(new ReasonCode("venue.kill_switch")));
         Assert.True(system.Policy.IsMustDeliver(ReasonCode.BrokerDisconnect), "the default must-deliver reasons stay");
@@ -49,9 +50,9 @@ public class HostingTests
     }
 
     [Theory]
-    [InlineData("""{"Degradation":{"FailThresholdCount":-1}}""", "Degradation:FailThresholdCount")]
-    [InlineData("""{"Degradation":{"EventBusQueueSize":0}}""", "Degradation:EventBusQueueSize")]
-    [InlineData("""{"Degradation":{"MinOverrideSeconds":100,"MaxOverrideSeconds":10}}""", "Degradation:MaxOverrideSeconds")]
+    [InlineData("""{"Degradation":{"Probes":{"FailThresholdCount":-1}}}""", "Degradation:Probes:FailThresholdCount")]
+    [InlineData("""{"Degradation":{"EventBus":{"QueueSize":0}}}""", "Degradation:EventBus:QueueSize")]
+    [InlineData("""{"Degradation":{"Operator":{"MinOverrideTtl":"00:01:40","MaxOverrideTtl":"00:00:10"}}}""", "Degradation:Operator:MaxOverrideTtl")]
     [InlineData("""{"Degradation":{"DecisionMatrix":{"broker.mismatch":"Degraded"}}}""", "Degradation:DecisionMatrix:broker.mismatch")]
     [InlineData("""{"Degradation":{"DecisionMatrix":{"broker.disconnect":"Normal"}}}""", "Degradation:DecisionMatrix:broker.disconnect")]
     [InlineData("""{"Degradation":{"DecisionMatrix":{"all.healthy":"Normal"},"AllowLoosening":["all.healthy"]}}""", "Degradation:DecisionMatrix:all.healthy")]
@@ -67,7 +68,7 @@ public class HostingTests
     [Theory]
     [InlineData("""{"Degradation":{"DecisionMatrix":{"orderbook.gap":"Panic"}}}""", "Degradation:DecisionMatrix:orderbook.gap")]
     [InlineData("""{"Degradation":{"FailTreshold":3}}""", "FailTreshold")]
-    [InlineData("""{"Degradation":{"FailThresholdCount":"three"}}""", "Degradation:FailThresholdCount")]
+    [InlineData("""{"Degradation":{"Probes":{"FailThresholdCount":"three"}}}""", "Degradation:Probes:FailThresholdCount")]
     public async Task Unknown_mode_names_typos_and_bad_types_stop_the_host_naming_the_key(string json, string key)
     {
         var builder = TestHosts.Builder(json);
@@ -81,12 +82,12 @@ public class HostingTests
     public async Task Code_configuration_and_components_from_the_builder_apply()
     {
         var builder = TestHosts.Builder();
-        builder.Services.AddGracefulDegradation(o => o.MinSafeModeSeconds = 7)
+        builder.Services.AddGracefulDegradation(o => o.SafeMode.MinDwell = TimeSpan.FromSeconds(7))
             .AddComponent("orderbook-ws", critical: false, fallback: "rest-polling");
         using var host = builder.Build();
         await host.StartAsync();
         var system = host.Services.GetRequiredService<DegradationSystem>();
-        Assert.Equal(7, system.Options.MinSafeModeSeconds);
+        Assert.Equal(TimeSpan.FromSeconds(7), system.Options.SafeMode.MinDwell);
         Assert.False(system.Policy.GetComponent(new ComponentId("orderbook-ws"))!.Critical);
         await host.StopAsync();
     }
@@ -105,7 +106,7 @@ public class HostingTests
     {
         var time = new FakeTimeProvider(FakeTimeProviderExtensions.TestStart);
         var builder = TestHosts.Builder(time: time);
-        builder.Services.AddGracefulDegradation(o => o.RecoveryStableSeconds = 1);
+        builder.Services.AddGracefulDegradation(o => o.Recovery.StablePeriod = TimeSpan.FromSeconds(1));
         using var host = builder.Build();
         await host.StartAsync();
         var system = host.Services.GetRequiredService<DegradationSystem>();
@@ -124,7 +125,7 @@ public class HostingTests
         var time = new FakeTimeProvider(FakeTimeProviderExtensions.TestStart);
         var logs = new CapturingLoggerProvider();
         var builder = TestHosts.Builder(time: time, logs: logs);
-        builder.Services.AddGracefulDegradation(o => o.RecoveryStableSeconds = 1);
+        builder.Services.AddGracefulDegradation(o => o.Recovery.StablePeriod = TimeSpan.FromSeconds(1));
         using var host = builder.Build();
         await host.StartAsync();
         var system = host.Services.GetRequiredService<DegradationSystem>();
@@ -151,7 +152,7 @@ public class HostingTests
         var time = new FakeTimeProvider(FakeTimeProviderExtensions.TestStart);
         var logs = new CapturingLoggerProvider();
         var builder = TestHosts.Builder(time: time, logs: logs);
-        builder.Services.AddGracefulDegradation(o => o.EventBusQueueSize = 1);
+        builder.Services.AddGracefulDegradation(o => o.EventBus.QueueSize = 1);
         using var host = builder.Build();
         var system = host.Services.GetRequiredService<DegradationSystem>();
         // Not started yet: the bus holds one event, the rest are dropped.
@@ -170,7 +171,7 @@ public class HostingTests
     {
         var time = new FakeTimeProvider(FakeTimeProviderExtensions.TestStart);
         var builder = TestHosts.Builder(time: time);
-        builder.Services.AddGracefulDegradation(o => o.RecoveryStableSeconds = 1);
+        builder.Services.AddGracefulDegradation(o => o.Recovery.StablePeriod = TimeSpan.FromSeconds(1));
         using var host = builder.Build();
         var measurements = new List<(string Name, long Value, Dictionary<string, object?> Tags)>();
         using var listener = new MeterListener();
@@ -211,7 +212,7 @@ public class HostingTests
     {
         var time = new FakeTimeProvider(FakeTimeProviderExtensions.TestStart);
         var builder = TestHosts.Builder(time: time);
-        builder.Services.AddGracefulDegradation(o => o.RecoveryStableSeconds = 1);
+        builder.Services.AddGracefulDegradation(o => o.Recovery.StablePeriod = TimeSpan.FromSeconds(1));
         builder.Services.AddHealthChecks().AddDegradationCheck();
         using var host = builder.Build();
         await host.StartAsync();
@@ -251,7 +252,7 @@ public class HostingTests
     {
         var time = new FakeTimeProvider(FakeTimeProviderExtensions.TestStart);
         var builder = TestHosts.Builder(time: time);
-        builder.Services.AddGracefulDegradation(o => o.RecoveryStableSeconds = 1).AddAuditStore<RecordingAuditStore>();
+        builder.Services.AddGracefulDegradation(o => o.Recovery.StablePeriod = TimeSpan.FromSeconds(1)).AddAuditStore<RecordingAuditStore>();
         using var host = builder.Build();
         await host.StartAsync();
         var system = host.Services.GetRequiredService<DegradationSystem>();

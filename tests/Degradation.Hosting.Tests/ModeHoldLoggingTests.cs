@@ -15,7 +15,7 @@ public sealed class ModeHoldLoggingTests
     {
         var time = new FakeTimeProvider(FakeTimeProviderExtensions.TestStart);
         var logs = new CapturingLoggerProvider();
-        var builder = TestHosts.Builder("""{"Degradation":{"NeverReportedWarningSeconds":30}}""", time, logs);
+        var builder = TestHosts.Builder("""{"Degradation":{"Status":{"NeverReportedWarning":"00:00:30"}}}""", time, logs);
         builder.Services.AddGracefulDegradation(builder.Configuration.GetSection("Degradation"));
         using var host = builder.Build();
         await host.StartAsync();
@@ -55,7 +55,7 @@ public sealed class ModeHoldLoggingTests
         var time = new FakeTimeProvider(FakeTimeProviderExtensions.TestStart);
         var logs = new CapturingLoggerProvider();
         var builder = TestHosts.Builder(null, time, logs);
-        builder.Services.AddGracefulDegradation(o => o.RecoveryStableSeconds = 5);
+        builder.Services.AddGracefulDegradation(o => o.Recovery.StablePeriod = TimeSpan.FromSeconds(5));
         using var host = builder.Build();
         await host.StartAsync();
         var system = host.Services.GetRequiredService<DegradationSystem>();

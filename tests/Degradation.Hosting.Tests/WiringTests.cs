@@ -94,8 +94,8 @@ public class WiringTests
         builder.Services.AddSingleton<StageRecorder>();
         var degradation = builder.Services.AddGracefulDegradation(o =>
             {
-                o.RecoveryStableSeconds = 2;
-                o.MinSafeModeSeconds = 5;
+                o.Recovery.StablePeriod = TimeSpan.FromSeconds(2);
+                o.SafeMode.MinDwell = TimeSpan.FromSeconds(5);
                 options?.Invoke(o);
             })
             .AddProbe<SwitchableBrokerProbe>(ComponentId.Broker, critical: true)
@@ -329,11 +329,11 @@ public class ProbeRegistrationDefaultsTests
     public void Configuring_a_well_known_component_keeps_the_defaults_it_does_not_set()
     {
         var options = new DegradationOptions();
-        options.Components["market_data"] = new ComponentOptions { Critical = true, StatusTtlSeconds = 5 };
+        options.Components["market_data"] = new ComponentOptions { Critical = true, StatusTtl = TimeSpan.FromSeconds(5) };
         var policy = new DegradationPolicy(options);
         Assert.Equal("market_data.stale", policy.GetComponent(ComponentId.MarketData)!.TimeoutReason);
         Assert.Equal("market data", policy.GetComponent(ComponentId.MarketData)!.Category);
-        Assert.Equal(5, policy.GetComponent(ComponentId.MarketData)!.StatusTtlSeconds);
+        Assert.Equal(TimeSpan.FromSeconds(5), policy.GetComponent(ComponentId.MarketData)!.StatusTtl);
     }
 }
 
@@ -367,7 +367,7 @@ public class GateDenialMetricTests
     public async Task Gate_denials_are_counted_per_mode_and_action_only_when_enabled()
     {
         var time = new FakeTimeProvider(FakeTimeProviderExtensions.TestStart);
-        await using var counting = DegradationSystem.Create(new DegradationOptions { CountGateDenials = true }, time);
+        await using var counting = DegradationSystem.Create(new DegradationOptions { Gate = { CountDenials = true } }, time);
         Assert.False(counting.Gate.Allows(ActionType.Send));
         Assert.False(counting.Gate.Check(ActionType.Send).Allowed);
         Assert.False(counting.Gate.Allows(ActionType.Open));

@@ -121,7 +121,7 @@ public class ConsumerTests(PackedFeed packed, ITestOutputHelper output)
             using Microsoft.Extensions.Hosting;
 
             // README quick start
-            await using (var system = DegradationSystem.Create(new DegradationOptions { RecoveryStableSeconds = 0 }))
+            await using (var system = DegradationSystem.Create(new DegradationOptions { Recovery = { StablePeriod = TimeSpan.Zero } }))
             {
                 Console.WriteLine($"quickstart cold-start: {system.Gate.Mode}/{system.Gate.Stage} send={system.Gate.Allows(ActionType.Send)} query={system.Gate.Allows(ActionType.Query)}");
                 foreach (var c in new[] { ComponentId.Broker, ComponentId.MarketData, ComponentId.Risk }) system.Heartbeat(c);
@@ -138,7 +138,7 @@ public class ConsumerTests(PackedFeed packed, ITestOutputHelper output)
 
             // Minimal host
             var builder = Host.CreateApplicationBuilder(args);
-            builder.Services.AddGracefulDegradation(o => o.MinSafeModeSeconds = 30);
+            builder.Services.AddGracefulDegradation(o => o.SafeMode.MinDwell = TimeSpan.FromSeconds(30));
             using var host = builder.Build();
             await host.StartAsync();
             var gate = host.Services.GetRequiredService<ITradingGate>();

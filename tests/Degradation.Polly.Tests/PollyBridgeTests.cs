@@ -11,7 +11,7 @@ public class PollyBridgeTests
     private static Task<(DegradationSystem System, FakeTimeProvider Time)> NormalSystemAsync()
     {
         var time = new FakeTimeProvider(FakeTimeProviderExtensions.TestStart);
-        var system = NormalSystems.Create(time, new DegradationOptions { RecoveryStableSeconds = 1, MinSafeModeSeconds = 1 }, heartbeatTtl: TimeSpan.FromHours(1));
+        var system = NormalSystems.Create(time, new DegradationOptions { Recovery = { StablePeriod = TimeSpan.FromSeconds(1) }, SafeMode = { MinDwell = TimeSpan.FromSeconds(1) } }, heartbeatTtl: TimeSpan.FromHours(1));
         return Task.FromResult((system, time));
     }
 

@@ -19,7 +19,7 @@ internal static class OperatorHaltChild
     public static async Task<int> RunAsync(string mode, string directory, Action<string> print)
     {
         var store = new FileOperatorStateStore(directory);
-        var options = new DegradationOptions { RecoveryStableSeconds = 0, MinSafeModeSeconds = 0 };
+        var options = new DegradationOptions { Recovery = { StablePeriod = TimeSpan.Zero }, SafeMode = { MinDwell = TimeSpan.Zero } };
         await using var system = DegradationSystem.Create(options, TimeProvider.System, store);
         if (mode == "halt")
         {

@@ -23,7 +23,7 @@ internal static class ScopeHaltChild
     public static async Task<int> RunAsync(string mode, string directory, Action<string> print)
     {
         var store = new FileOperatorStateStore(directory);
-        var options = new DegradationOptions { RecoveryStableSeconds = 0, MinSafeModeSeconds = 0 };
+        var options = new DegradationOptions { Recovery = { StablePeriod = TimeSpan.Zero }, SafeMode = { MinDwell = TimeSpan.Zero } };
         await using var system = DegradationSystem.Create(options, TimeProvider.System, store);
         var account = system.Scopes.Add(Account);
         var first = system.Gate.For(account).Allows(ActionType.Send);

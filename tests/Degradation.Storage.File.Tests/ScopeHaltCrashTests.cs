@@ -50,7 +50,7 @@ public sealed class ScopeHaltCrashTests(ITestOutputHelper output)
     public async Task A_restarted_system_object_over_the_same_directory_restores_each_scope_from_its_own_file()
     {
         using var directory = new TempDirectory();
-        var options = new DegradationOptions { RecoveryStableSeconds = 0, MinSafeModeSeconds = 0 };
+        var options = new DegradationOptions { Recovery = { StablePeriod = TimeSpan.Zero }, SafeMode = { MinDwell = TimeSpan.Zero } };
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 9, 0, 0, TimeSpan.Zero));
         await using (var before = DegradationSystem.Create(options, time, new FileOperatorStateStore(directory.Path)))
         {

@@ -32,7 +32,7 @@ public static class NormalSystems
         Assert.True(system.StateMachine.TryAdvanceStage(run, RecoveryStage.CatchupMarketData));
         Assert.True(system.StateMachine.TryAdvanceStage(run, RecoveryStage.VerifyRisk));
         Assert.True(system.StateMachine.TryAdvanceStage(run, RecoveryStage.Ready));
-        time.Advance(TimeSpan.FromSeconds(system.Options.RecoveryStableSeconds));
+        time.Advance(system.Options.Recovery.StablePeriod);
         if (heartbeatAgain) Heartbeat(system, heartbeatTtl);
         system.StateMachine.Tick();
         Assert.Equal(SystemMode.Normal, system.Gate.Mode);

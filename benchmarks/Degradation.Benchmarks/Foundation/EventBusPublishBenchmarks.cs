@@ -25,7 +25,7 @@ public class EventBusPublishBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _system = FoundationSystems.Normal(FoundationSystems.Options(o => o.EventBusQueueSize = 1_000_000));
+        _system = FoundationSystems.Normal(FoundationSystems.Options(o => o.EventBus.QueueSize = 1_000_000));
         _bus = _system.Bus;
         _heartbeat = SystemEvent.Create(_system.TimeProvider, EventType.Heartbeat, ComponentId.MarketData);
         _qualityLow = SystemEvent.Create(_system.TimeProvider, EventType.QualityDegraded, ComponentId.MarketData, ReasonCode.MarketDataQualityLow);

@@ -8,7 +8,7 @@ internal static class FoundationSystems
     /// <summary>Options that let a benchmark reach Normal at once and never go stale while it runs.</summary>
     public static DegradationOptions Options(Action<DegradationOptions>? configure = null)
     {
-        var options = new DegradationOptions { RecoveryStableSeconds = 0, MinSafeModeSeconds = 0, ComponentStatusTtlSeconds = 86_400 };
+        var options = new DegradationOptions { Recovery = { StablePeriod = TimeSpan.Zero }, SafeMode = { MinDwell = TimeSpan.Zero }, Status = { ComponentTtl = TimeSpan.FromSeconds(86_400) } };
         configure?.Invoke(options);
         return options;
     }

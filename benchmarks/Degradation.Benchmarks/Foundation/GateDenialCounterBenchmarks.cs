@@ -3,7 +3,7 @@ using BenchmarkDotNet.Attributes;
 namespace Degradation.Benchmarks.Foundation;
 
 /// <summary>
-/// The gate with metrics on: <see cref="DegradationOptions.CountGateDenials"/> enabled (the
+/// The gate with metrics on: <see cref="GateOptions.CountDenials"/> enabled (the
 /// <c>degradation.gate.denials</c> metric), in a mode that allows Send and in one that refuses it.
 /// </summary>
 [MemoryDiagnoser]
@@ -21,7 +21,7 @@ public class GateDenialCounterBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _system = FoundationSystems.In(Mode, FoundationSystems.Options(o => o.CountGateDenials = CountGateDenials));
+        _system = FoundationSystems.In(Mode, FoundationSystems.Options(o => o.Gate.CountDenials = CountGateDenials));
         _gate = _system.Gate;
     }
 

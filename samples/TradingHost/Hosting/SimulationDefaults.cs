@@ -10,22 +10,22 @@ public static class SimulationDefaults
 
     public static void Apply(DegradationOptions o)
     {
-        o.FailThresholdCount = 3;
-        o.FailThresholdSeconds = 5;
-        o.RecoveryStableSeconds = 5;
-        o.MinSafeModeSeconds = 30;
-        o.BrokerTimeoutMs = 1000;
-        o.MarketDataStaleMs = 3000;
-        o.RiskTimeoutMs = 1000;
-        o.RiskTimeoutConsecutiveCount = 3;
-        o.RecoveryBackoffBaseMs = 500;
-        o.RecoveryBackoffMaxMs = 2000;
+        o.Probes.FailThresholdCount = 3;
+        o.Probes.FailThresholdDuration = TimeSpan.FromSeconds(5);
+        o.Recovery.StablePeriod = TimeSpan.FromSeconds(5);
+        o.SafeMode.MinDwell = TimeSpan.FromSeconds(30);
+        o.Probes.BrokerTimeout = TimeSpan.FromSeconds(1);
+        o.Probes.MarketDataStaleAfter = TimeSpan.FromSeconds(3);
+        o.Probes.RiskTimeout = TimeSpan.FromSeconds(1);
+        o.Probes.RiskTimeoutConsecutiveCount = 3;
+        o.Recovery.BackoffBase = TimeSpan.FromMilliseconds(500);
+        o.Recovery.BackoffMax = TimeSpan.FromSeconds(2);
         // Generous in simulated time: at x20-x40 a recovery step's real work (fsync'd replay, reconciliation) on a busy
         // machine would otherwise outlast a short stage timeout and halt a scenario that tests something else.
-        o.RecoveryStageTimeoutMs = 60_000;
-        o.DbBufferMaxSeconds = 600;
-        o.ComponentStatusTtlSeconds = 10;
-        o.TickIntervalMs = 200;
+        o.Recovery.StageTimeout = TimeSpan.FromSeconds(60);
+        o.Buffer.MaxAge = TimeSpan.FromSeconds(600);
+        o.Status.ComponentTtl = TimeSpan.FromSeconds(10);
+        o.StateMachine.TickInterval = TimeSpan.FromMilliseconds(200);
         // Workaround: AddProbe registers a bare ComponentOptions for a well-known component when none exists, which
         // replaces the policy's built-in registration and loses its TimeoutReason (a broker probe failure would then
         // report "broker.unavailable" → SafeMode instead of broker.disconnect → SafeModeDisconnected, and a hanging

@@ -20,7 +20,7 @@ public sealed record RunnerOptions
     /// <summary>Names of the scenarios to run; every scenario when empty.</summary>
     public IReadOnlyList<string> Scenarios { get; init; } = [];
 
-    /// <summary>Default <see cref="DegradationOptions.ComponentStatusTtlSeconds"/> override (simulated seconds); larger values tolerate a stalled machine.</summary>
+    /// <summary>Default <see cref="StatusOptions.ComponentTtl"/> override (simulated seconds); larger values tolerate a stalled machine.</summary>
     public int? ComponentStatusTtlSeconds { get; init; }
 
     /// <summary>Where the live transition log goes.</summary>
@@ -66,7 +66,7 @@ public static class ScenarioRunner
         output.WriteLine($"== {scenario.Name}: {scenario.Description}");
         void Configure(DegradationOptions o)
         {
-            if (options.ComponentStatusTtlSeconds is { } ttl) o.ComponentStatusTtlSeconds = ttl;
+            if (options.ComponentStatusTtlSeconds is { } ttl) o.Status.ComponentTtl = TimeSpan.FromSeconds(ttl);
             scenario.Configure(o);
         }
         var environment = await TradingEnvironment.StartAsync(options.Speed, Configure, output, cancellationToken, printColdStart);

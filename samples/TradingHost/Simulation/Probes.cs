@@ -24,10 +24,10 @@ public sealed class BrokerProbe(SimulatedBroker broker) : IProbe
     }
 }
 
-/// <summary>Checks the age of the last market-data tick against <see cref="DegradationOptions.MarketDataStaleMs"/>.</summary>
+/// <summary>Checks the age of the last market-data tick against <see cref="ProbeOptions.MarketDataStaleAfter"/>.</summary>
 public sealed class MarketDataProbe(SimulatedMarketData feed, DegradationPolicy policy) : IProbe
 {
-    private readonly TimeSpan _staleAfter = TimeSpan.FromMilliseconds(policy.Options.MarketDataStaleMs);
+    private readonly TimeSpan _staleAfter = policy.Options.Probes.MarketDataStaleAfter;
 
     public ComponentId Component => ComponentId.MarketData;
 
@@ -42,7 +42,7 @@ public sealed class MarketDataProbe(SimulatedMarketData feed, DegradationPolicy 
     }
 }
 
-/// <summary>Calls the risk service; a call that hangs past RiskTimeoutMs is a timeout (risk.timeout after a streak).</summary>
+/// <summary>Calls the risk service; a call that hangs past Probes:RiskTimeout is a timeout (risk.timeout after a streak).</summary>
 public sealed class RiskProbe(SimulatedRiskService risk) : IProbe
 {
     public ComponentId Component => ComponentId.Risk;

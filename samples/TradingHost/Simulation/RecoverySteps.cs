@@ -24,7 +24,7 @@ public sealed class CatchUpMarketDataStep(SimulatedMarketData feed, DegradationP
     public string Name => "catch up market data";
 
     public ValueTask<RecoveryStepResult> ExecuteAsync(RecoveryStepContext context, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(feed.Age <= TimeSpan.FromMilliseconds(policy.Options.MarketDataStaleMs)
+        ValueTask.FromResult(feed.Age <= policy.Options.Probes.MarketDataStaleAfter
             ? RecoveryStepResult.Success()
             : RecoveryStepResult.Failure($"market data still stale ({feed.Age.TotalSeconds:0.0} s)"));
 }

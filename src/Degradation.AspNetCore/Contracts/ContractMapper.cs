@@ -143,7 +143,7 @@ internal static class ContractMapper
     public static HistoryPageResponse ToHistoryPage(DegradationStateMachine machine, int offset, int limit)
     {
         var items = machine.GetHistory(offset, limit);
-        var retained = (int)Math.Min(machine.TransitionCount, machine.Policy.Options.TransitionHistorySize);
+        var retained = (int)Math.Min(machine.TransitionCount, machine.Policy.Options.StateMachine.TransitionHistorySize);
         return new HistoryPageResponse { Total = retained, Offset = offset, Limit = limit, Items = [.. items.Select(ToResponse)] };
     }
 

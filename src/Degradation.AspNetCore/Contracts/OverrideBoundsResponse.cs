@@ -1,6 +1,6 @@
 namespace Degradation.AspNetCore.Contracts;
 
-/// <summary>The TTL bounds an override must respect (options MinOverrideSeconds / MaxOverrideSeconds).</summary>
+/// <summary>The TTL bounds an override must respect (options Operator:MinOverrideTtl / Operator:MaxOverrideTtl).</summary>
 public sealed class OverrideBoundsResponse
 {
     /// <summary>Shortest TTL, in seconds.</summary>

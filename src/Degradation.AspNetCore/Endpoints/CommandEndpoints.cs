@@ -58,9 +58,9 @@ internal sealed class CommandEndpoints(DegradationEndpointOptions options)
         var errors = new FieldErrors();
         var mode = default(SystemMode);
         if (string.IsNullOrWhiteSpace(body!.Mode))
-            errors.Add("mode", $"'mode' is required: one of {string.Join(", ", WireNames.Modes)}.");
+            errors.Add("mode", $"'mode' is required: one of {WireNames.ValidModes}.");
         else if (!WireNames.TryParseMode(body.Mode, out mode))
-            errors.Add("mode", $"Unknown mode '{body.Mode}': expected one of {string.Join(", ", WireNames.Modes)}.");
+            errors.Add("mode", $"Unknown mode '{body.Mode}': expected one of {WireNames.ValidModes}.");
         var ttl = TimeSpan.Zero;
         if (body.TtlSeconds is not { } seconds)
             errors.Add("ttl_seconds", $"'ttl_seconds' is required: between {Format(system.Policy.MinOverride.TotalSeconds)} and {Format(system.Policy.MaxOverride.TotalSeconds)}.");

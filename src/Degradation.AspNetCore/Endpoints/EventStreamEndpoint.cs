@@ -29,7 +29,7 @@ internal sealed class EventStreamEndpoint(DegradationEndpointOptions options)
         var session = new Session(options.EventStreamBufferSize);
         // Subscribe before anything is read, so no transition falls between the replay and the live feed.
         using var subscription = system.StateMachine.SubscribeTransitions(session.Offer);
-        var keepAlive = TimeSpan.FromSeconds(options.EventStreamKeepAliveSeconds);
+        var keepAlive = options.EventStreamKeepAlive;
         await using var keepAliveTimer = time.CreateTimer(static s => ((Session)s!).OfferKeepAlive(), session, keepAlive, keepAlive);
 
         var response = context.Response;

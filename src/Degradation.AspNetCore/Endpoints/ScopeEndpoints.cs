@@ -50,9 +50,9 @@ internal sealed class ScopeEndpoints(DegradationEndpointOptions options)
         var policy = scope.StateMachine.Policy;
         var mode = default(SystemMode);
         if (string.IsNullOrWhiteSpace(body.Mode))
-            errors.Add("mode", $"'mode' is required: one of {string.Join(", ", WireNames.Modes)}.");
+            errors.Add("mode", $"'mode' is required: one of {WireNames.ValidModes}.");
         else if (!WireNames.TryParseMode(body.Mode, out mode))
-            errors.Add("mode", $"Unknown mode '{body.Mode}': expected one of {string.Join(", ", WireNames.Modes)}.");
+            errors.Add("mode", $"Unknown mode '{body.Mode}': expected one of {WireNames.ValidModes}.");
         var ttl = TimeSpan.Zero;
         if (body.TtlSeconds is not { } seconds || !double.IsFinite(seconds) || Math.Abs(seconds) > int.MaxValue)
             errors.Add("ttl_seconds", $"'ttl_seconds' is required: between {Format(policy.MinOverride.TotalSeconds)} and {Format(policy.MaxOverride.TotalSeconds)}.");

@@ -8,7 +8,7 @@ namespace Degradation.Alerts;
 /// background loop delivers, each attempt bounded by a timeout. A sink that fails goes down: it is reported
 /// once to the state machine as <c>alerts.channel_down</c> on <see cref="ComponentId.Alerts"/>, a
 /// channel-down alert goes out through the <em>other</em> sinks, and the failing sink is retried only after
-/// <see cref="AlertRouterOptions.DownRetrySeconds"/>. Channel-down alerts never go to a down sink and never raise
+/// <see cref="AlertRouterOptions.DownRetry"/>. Channel-down alerts never go to a down sink and never raise
 /// further channel-down alerts, so a failing sink cannot start a feedback loop. When every sink delivers
 /// again, the router reports <see cref="EventType.Recovered"/> for the alerts component.
 /// <para>
@@ -73,8 +73,8 @@ public sealed class AlertRouter : IAsyncDisposable
         _options.ValidateAndThrow();
         _time = timeProvider ?? TimeProvider.System;
         _bus = bus;
-        _sinkTimeout = TimeSpan.FromSeconds(_options.SinkTimeoutSeconds);
-        _downRetry = TimeSpan.FromSeconds(_options.DownRetrySeconds);
+        _sinkTimeout = _options.SinkTimeout;
+        _downRetry = _options.DownRetry;
         _queue = Channel.CreateBounded<Alert>(new BoundedChannelOptions(_options.Capacity)
         {
             FullMode = BoundedChannelFullMode.Wait, SingleReader = false, SingleWriter = false, AllowSynchronousContinuations = false,

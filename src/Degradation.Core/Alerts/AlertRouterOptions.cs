@@ -8,11 +8,11 @@ public sealed class AlertRouterOptions
     /// <summary>Alerts waiting for delivery; beyond it <see cref="AlertRouter.Publish(Alert)"/> drops (counted).</summary>
     public int Capacity { get; set; } = 1024;
 
-    /// <summary>Seconds a sink may take to deliver one alert before the attempt counts as a failure.</summary>
-    public double SinkTimeoutSeconds { get; set; } = 5;
+    /// <summary>How long a sink may take to deliver one alert before the attempt counts as a failure.</summary>
+    public TimeSpan SinkTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Seconds a failed (down) sink is left alone before the router tries it again; alerts routed to it meanwhile are skipped (counted).</summary>
-    public double DownRetrySeconds { get; set; } = 30;
+    /// <summary>How long a failed (down) sink is left alone before the router tries it again; alerts routed to it meanwhile are skipped (counted).</summary>
+    public TimeSpan DownRetry { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Report a failing sink to the state machine as <c>alerts.channel_down</c> (component <see cref="ComponentId.Alerts"/>) when the router has an event bus.</summary>
     public bool ReportChannelDown { get; set; } = true;
@@ -25,10 +25,8 @@ public sealed class AlertRouterOptions
     {
         var errors = new List<string>();
         if (Capacity <= 0) errors.Add($"{nameof(Capacity)} must be > 0 (was {Capacity.ToString(CultureInfo.InvariantCulture)}).");
-        if (!(SinkTimeoutSeconds > 0) || !double.IsFinite(SinkTimeoutSeconds))
-            errors.Add($"{nameof(SinkTimeoutSeconds)} must be > 0 (was {SinkTimeoutSeconds.ToString(CultureInfo.InvariantCulture)}).");
-        if (!(DownRetrySeconds >= 0) || !double.IsFinite(DownRetrySeconds))
-            errors.Add($"{nameof(DownRetrySeconds)} must be >= 0 (was {DownRetrySeconds.ToString(CultureInfo.InvariantCulture)}).");
+        if (ValidDurationAttribute.Check(SinkTimeout, allowZero: false) is { } sinkTimeout) errors.Add($"{nameof(SinkTimeout)} {sinkTimeout}");
+        if (ValidDurationAttribute.Check(DownRetry, allowZero: true) is { } downRetry) errors.Add($"{nameof(DownRetry)} {downRetry}");
         if (string.IsNullOrWhiteSpace(ChannelDownAudience)) errors.Add($"{nameof(ChannelDownAudience)} must not be empty (was '{ChannelDownAudience}').");
         return errors;
     }

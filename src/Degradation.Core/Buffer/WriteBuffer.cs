@@ -14,13 +14,13 @@ namespace Degradation.Buffering;
 /// on <see cref="ComponentId.System"/> (→ SafeMode; the db component is optional and capped at Degraded). Once the
 /// buffer is below its bounds again it publishes Recovered for <see cref="ComponentId.System"/>, and when replay has
 /// drained it, Recovered for <see cref="ComponentId.Db"/>.</para>
-/// <para>Bounds: at most <see cref="DegradationOptions.DbBufferMaxEntries"/> entries and
-/// <see cref="DegradationOptions.DbBufferMaxBytes"/> payload bytes; and once the oldest entry is
-/// <see cref="DegradationOptions.DbBufferMaxSeconds"/> old (monotonic clock) the buffer counts as overflowing,
+/// <para>Bounds: at most <see cref="BufferOptions.MaxEntries"/> entries and
+/// <see cref="BufferOptions.MaxBytes"/> payload bytes; and once the oldest entry is
+/// <see cref="BufferOptions.MaxAge"/> old (monotonic clock) the buffer counts as overflowing,
 /// even without a new write, until replay removes it.</para>
 /// <para>Exactly once: replay records each entry replayed in the store (durably) right after the target
 /// commits it, before moving on. Keys already replayed (remembered in process, at least the last
-/// <see cref="DegradationOptions.DbBufferMaxEntries"/> plus every key of the current run) and keys already
+/// <see cref="BufferOptions.MaxEntries"/> plus every key of the current run) and keys already
 /// buffered are not appended or delivered again. The one entry that may have been committed by the target but
 /// not recorded (crash or failure in between) is the first entry of the next run; replay asks
 /// <see cref="IBufferedWriteTarget.IsAppliedAsync"/> about it before delivering it. With a truthful answer no entry
@@ -63,10 +63,10 @@ public sealed class WriteBuffer : IAsyncDisposable
         _target = target;
         _events = events;
         _time = timeProvider;
-        _maxEntries = options.DbBufferMaxEntries;
-        _maxBytes = options.DbBufferMaxBytes;
-        _maxAge = TimeSpan.FromSeconds(options.DbBufferMaxSeconds);
-        _replayedKeys = new RecentKeys(options.DbBufferMaxEntries);
+        _maxEntries = options.Buffer.MaxEntries;
+        _maxBytes = options.Buffer.MaxBytes;
+        _maxAge = options.Buffer.MaxAge;
+        _replayedKeys = new RecentKeys(options.Buffer.MaxEntries);
         _ageTimer = timeProvider.CreateTimer(static state => ((WriteBuffer)state!).OnAgeTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
@@ -77,7 +77,7 @@ public sealed class WriteBuffer : IAsyncDisposable
     /// <param name="store">Where entries are made durable. Not owned: dispose it after the buffer.</param>
     /// <param name="target">Where replay applies entries.</param>
     /// <param name="events">The bus the buffer reports to.</param>
-    /// <param name="options">The bounds (<see cref="DegradationOptions.DbBufferMaxEntries"/>, <see cref="DegradationOptions.DbBufferMaxBytes"/>, <see cref="DegradationOptions.DbBufferMaxSeconds"/>); validated.</param>
+    /// <param name="options">The bounds (<see cref="BufferOptions.MaxEntries"/>, <see cref="BufferOptions.MaxBytes"/>, <see cref="BufferOptions.MaxAge"/>); validated.</param>
     /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when null.</param>
     /// <param name="cancellationToken">Cancels reading the store.</param>
     /// <exception cref="DegradationOptionsException">An option is invalid; the message names it.</exception>

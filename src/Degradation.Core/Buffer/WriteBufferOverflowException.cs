@@ -21,7 +21,7 @@ public sealed class WriteBufferOverflowException : InvalidOperationException
 
     /// <summary>The bound that was hit.</summary>
     public WriteBufferBound Bound { get; }
-    /// <summary>The option that sets the bound, e.g. <c>DbBufferMaxEntries</c>.</summary>
+    /// <summary>The option that sets the bound, e.g. <c>MaxEntries</c> (section <c>Buffer</c>).</summary>
     public string BoundOption => OptionName(Bound);
     /// <summary>The bound's value (entries, bytes or seconds).</summary>
     public double Limit { get; }
@@ -33,9 +33,9 @@ public sealed class WriteBufferOverflowException : InvalidOperationException
     /// <summary>The option name of <paramref name="bound"/>.</summary>
     public static string OptionName(WriteBufferBound bound) => bound switch
     {
-        WriteBufferBound.Entries => nameof(DegradationOptions.DbBufferMaxEntries),
-        WriteBufferBound.Bytes => nameof(DegradationOptions.DbBufferMaxBytes),
-        _ => nameof(DegradationOptions.DbBufferMaxSeconds),
+        WriteBufferBound.Entries => nameof(BufferOptions.MaxEntries),
+        WriteBufferBound.Bytes => nameof(BufferOptions.MaxBytes),
+        _ => nameof(BufferOptions.MaxAge),
     };
 
     private static string Unit(WriteBufferBound bound) => bound switch

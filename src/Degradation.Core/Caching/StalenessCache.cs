@@ -32,18 +32,18 @@ public sealed class StalenessCache<TKey, TValue> : IInvalidatableCache where TKe
         _entries = new Dictionary<TKey, Entry>(comparer);
     }
 
-    /// <summary>A position cache: stale after <see cref="DegradationOptions.PositionCacheStaleMs"/>.</summary>
+    /// <summary>A position cache: stale after <see cref="CacheOptions.PositionStaleAfter"/>.</summary>
     public static StalenessCache<TKey, TValue> ForPositions(DegradationOptions options, TimeProvider timeProvider, string name = "positions")
     {
         ArgumentNullException.ThrowIfNull(options);
-        return new(name, TimeSpan.FromMilliseconds(options.PositionCacheStaleMs), timeProvider);
+        return new(name, options.Caches.PositionStaleAfter, timeProvider);
     }
 
-    /// <summary>A market data cache: stale after <see cref="DegradationOptions.MarketDataCacheStaleMs"/>.</summary>
+    /// <summary>A market data cache: stale after <see cref="CacheOptions.MarketDataStaleAfter"/>.</summary>
     public static StalenessCache<TKey, TValue> ForMarketData(DegradationOptions options, TimeProvider timeProvider, string name = "market data")
     {
         ArgumentNullException.ThrowIfNull(options);
-        return new(name, TimeSpan.FromMilliseconds(options.MarketDataCacheStaleMs), timeProvider);
+        return new(name, options.Caches.MarketDataStaleAfter, timeProvider);
     }
 
     /// <inheritdoc />

@@ -247,7 +247,7 @@ public sealed class DegradationRuntime : IAsyncDisposable
         foreach (var channel in _composition.AlertChannels) _subscriptions.Add(Alerts.AddChannel(channel.Name, channel.Sink));
         Alerts.Start();
         _alertsStarted = true;
-        if (System.Options.AlertOnUnstable) _subscriptions.Add(new UnstableComponentAlerts(System.StateMachine, Alerts).Attach(System.Bus));
+        if (System.Options.Alerts.OnUnstable) _subscriptions.Add(new UnstableComponentAlerts(System.StateMachine, Alerts).Attach(System.Bus));
         _subscriptions.Add(TransitionAlerts.Attach(System.StateMachine, Alerts));
     }
 

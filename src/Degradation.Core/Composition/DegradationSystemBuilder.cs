@@ -102,7 +102,7 @@ public sealed class DegradationSystemBuilder : IDegradationBuilder
         ThrowIfBuilt();
         Options.Components[name] = new ComponentOptions
         {
-            Critical = critical, Fallback = fallback, Category = category, StatusTtlSeconds = statusTtl?.TotalSeconds,
+            Critical = critical, Fallback = fallback, Category = category, StatusTtl = statusTtl,
         };
         return this;
     }

@@ -1,7 +1,7 @@
 namespace Degradation.Composition;
 
 /// <summary>
-/// Publishes a warning alert when a component becomes Unstable (<see cref="DegradationOptions.AlertOnUnstable"/>): a
+/// Publishes a warning alert when a component becomes Unstable (<see cref="AlertOptions.OnUnstable"/>): a
 /// condition that degrades trading is worth an operator's attention before it trips. Runs on the bus's consumer loop,
 /// after the state machine applied each event, so it reads the component's new level; one alert per entry into Unstable.
 /// </summary>

@@ -47,8 +47,8 @@ public sealed class EventBus : IAsyncDisposable
         _policy = policy;
         _stateMachine = stateMachine;
         _time = timeProvider;
-        _capacity = policy.Options.EventBusQueueSize;
-        _dropOnFull = policy.Options.EventBusDropOnFull;
+        _capacity = policy.Options.EventBus.QueueSize;
+        _dropOnFull = policy.Options.EventBus.DropOnFull;
     }
 
     /// <summary>Events waiting to be processed (including the one being processed).</summary>
@@ -59,7 +59,7 @@ public sealed class EventBus : IAsyncDisposable
     public long DroppedCount => Interlocked.Read(ref _dropped);
     /// <summary>Must-deliver events that took the emergency path.</summary>
     public long MustDeliverCount => Interlocked.Read(ref _mustDelivered);
-    /// <summary>Events kept beyond capacity because <see cref="DegradationOptions.EventBusDropOnFull"/> is off.</summary>
+    /// <summary>Events kept beyond capacity because <see cref="EventBusOptions.DropOnFull"/> is off.</summary>
     public long OverCapacityCount => Interlocked.Read(ref _overCapacity);
     /// <summary>Subscriber (or state machine) invocations that threw.</summary>
     public long HandlerFailures => Interlocked.Read(ref _handlerFailures);

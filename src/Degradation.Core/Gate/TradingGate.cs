@@ -8,7 +8,7 @@ public sealed class TradingGate : ITradingGate
 {
     private const int ActionCount = 6;
     private GateSnapshot _snapshot;
-    // Refusals per (mode, action), only when DegradationOptions.CountGateDenials is on. Plain increments on
+    // Refusals per (mode, action), only when the Gate:CountDenials option is on. Plain increments on
     // the refusal path: approximate under heavy contention (a lost increment is possible), no interlocked op.
     private readonly long[] _denials = new long[6 * ActionCount];
     private readonly bool _countDenials;
@@ -21,7 +21,7 @@ public sealed class TradingGate : ITradingGate
         _countDenials = countDenials;
     }
 
-    /// <summary>Whether refusals are counted (<see cref="DegradationOptions.CountGateDenials"/>).</summary>
+    /// <summary>Whether refusals are counted (<see cref="GateOptions.CountDenials"/>).</summary>
     public bool CountsDenials => _countDenials;
 
     /// <summary>The current snapshot: read it once to see mode, stage and permissions together.</summary>

@@ -39,7 +39,7 @@ public sealed class ComponentFallbackCoordinator : IDisposable
     /// <summary>Raised after a fallback was activated or deactivated, on the refreshing thread. Handler exceptions are ignored.</summary>
     public event Action<FallbackActivation>? Changed;
 
-    /// <summary>Data refreshes asked of active fallbacks (every <see cref="DegradationOptions.FallbackRefreshSeconds"/> while active).</summary>
+    /// <summary>Data refreshes asked of active fallbacks (every <see cref="FallbackOptions.RefreshInterval"/> while active).</summary>
     public long DataRefreshes => Interlocked.Read(ref _dataRefreshes);
 
     /// <summary>Strategy calls that threw.</summary>
@@ -83,7 +83,7 @@ public sealed class ComponentFallbackCoordinator : IDisposable
             if (_subscriptions.Count > 0) return;
             _subscriptions.Add(_bus.Subscribe(_ => Refresh()));
             _subscriptions.Add(_stateMachine.SubscribeTransitions(_ => Refresh()));
-            var cadence = TimeSpan.FromSeconds(_stateMachine.Policy.Options.FallbackRefreshSeconds);
+            var cadence = _stateMachine.Policy.Options.Fallbacks.RefreshInterval;
             _refreshTimer = _stateMachine.TimeProvider.CreateTimer(static state => ((ComponentFallbackCoordinator)state!).RefreshActiveData(), this, cadence, cadence);
         }
         Refresh();
@@ -127,7 +127,7 @@ public sealed class ComponentFallbackCoordinator : IDisposable
 
     /// <summary>
     /// Asks every active fallback to refresh its data now (<see cref="IComponentFallback.RefreshData"/>); the coordinator
-    /// also does it every <see cref="DegradationOptions.FallbackRefreshSeconds"/> once started. A throwing strategy is counted.
+    /// also does it every <see cref="FallbackOptions.RefreshInterval"/> once started. A throwing strategy is counted.
     /// </summary>
     public void RefreshActiveData()
     {

@@ -18,7 +18,7 @@ public interface IComponentFallback
 
     /// <summary>
     /// Refresh the data the fallback serves (e.g. poll the REST snapshot again). Called while the fallback is active, every
-    /// <see cref="DegradationOptions.FallbackRefreshSeconds"/> (30 s by default); does nothing unless implemented.
+    /// <see cref="FallbackOptions.RefreshInterval"/> (30 s by default); does nothing unless implemented.
     /// </summary>
     void RefreshData(ComponentId component)
     {

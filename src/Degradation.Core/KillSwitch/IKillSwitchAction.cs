@@ -12,7 +12,7 @@ namespace Degradation.KillSwitches;
 /// </para>
 /// <para>
 /// Every registered action runs once per entry into Halt, all of them concurrently, each under the configured
-/// timeout (<see cref="DegradationOptions.KillSwitchActionTimeoutSeconds"/>); the outcome of each (succeeded,
+/// timeout (<see cref="OperatorOptions.KillSwitchActionTimeout"/>); the outcome of each (succeeded,
 /// failed with the error, timed out) is kept in the status and audited. An action never opens the gate: the
 /// system stays halted whatever it does.
 /// </para>

@@ -2,7 +2,7 @@ namespace Degradation.KillSwitches;
 
 /// <summary>
 /// Runs the registered <see cref="IKillSwitchAction"/>s once per entry into Halt, all concurrently, each under
-/// <see cref="DegradationOptions.KillSwitchActionTimeoutSeconds"/>, off the state machine's path (on its own
+/// <see cref="OperatorOptions.KillSwitchActionTimeout"/>, off the state machine's path (on its own
 /// transition-observer loop), and keeps the latest outcome of each. A Halt restored at start counts as an entry:
 /// after a crash the actions run again, which is what a mass-cancel wants. Thread-safe.
 /// </summary>
@@ -22,7 +22,7 @@ public sealed class KillSwitch : IAsyncDisposable
     {
         _stateMachine = stateMachine;
         _time = timeProvider;
-        _timeout = TimeSpan.FromSeconds(stateMachine.Policy.Options.KillSwitchActionTimeoutSeconds);
+        _timeout = stateMachine.Policy.Options.Operator.KillSwitchActionTimeout;
     }
 
     /// <summary>Raised (on the kill switch's loop) when an action starts and when it finishes; for audit and logs. Handlers must not throw.</summary>

@@ -32,8 +32,8 @@ public sealed class LoadDegradationOptions
     public double RecoveryLagFactor { get; set; } = 0.5;
     /// <summary>A level may be left only when heap load is below its heap trigger times this factor (hysteresis).</summary>
     public double RecoveryHeapFactor { get; set; } = 0.9;
-    /// <summary>Seconds after any level change during which the level may not step down. Escalation is never delayed.</summary>
-    public double RecoveryCooldownSeconds { get; set; } = 30;
+    /// <summary>Time after any level change during which the level may not step down. Escalation is never delayed.</summary>
+    public TimeSpan RecoveryCooldown { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How many level changes the history keeps.</summary>
     public int HistorySize { get; set; } = 100;
@@ -82,7 +82,7 @@ public sealed class LoadDegradationOptions
 
         if (!(RecoveryLagFactor > 0 && RecoveryLagFactor <= 1)) errors.Add($"{nameof(RecoveryLagFactor)} must be in (0, 1] (was {Format(RecoveryLagFactor)}).");
         if (!(RecoveryHeapFactor > 0 && RecoveryHeapFactor <= 1)) errors.Add($"{nameof(RecoveryHeapFactor)} must be in (0, 1] (was {Format(RecoveryHeapFactor)}).");
-        if (!(RecoveryCooldownSeconds >= 0) || !double.IsFinite(RecoveryCooldownSeconds)) errors.Add($"{nameof(RecoveryCooldownSeconds)} must be >= 0 (was {Format(RecoveryCooldownSeconds)}).");
+        if (ValidDurationAttribute.Check(RecoveryCooldown, allowZero: true) is { } cooldown) errors.Add($"{nameof(RecoveryCooldown)} {cooldown}");
         if (HistorySize <= 0) errors.Add($"{nameof(HistorySize)} must be > 0 (was {HistorySize.ToString(CultureInfo.InvariantCulture)}).");
         if (!Enum.IsDefined(HeapMeasure)) errors.Add($"{nameof(HeapMeasure)} has unknown value '{((int)HeapMeasure).ToString(CultureInfo.InvariantCulture)}'.");
         if (CriticalSymbols is null) errors.Add($"{nameof(CriticalSymbols)} must not be null.");

@@ -53,7 +53,7 @@ public sealed class LoadLevelMonitor
         _bus = Options.ReportToStateMachine ? bus : null;
         _audit = audit is null ? null : new AuditWriter(audit);
         _component = new ComponentId(Options.ComponentName);
-        _cooldown = TimeSpan.FromSeconds(Options.RecoveryCooldownSeconds);
+        _cooldown = Options.RecoveryCooldown;
         _heapMeasure = Options.HeapMeasure;
         _criticalSymbols = Options.CriticalSymbols.ToFrozenSet(StringComparer.Ordinal);
         _history = new BoundedHistory<LoadLevelChange>(Options.HistorySize);

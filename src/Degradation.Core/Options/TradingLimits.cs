@@ -7,26 +7,26 @@ namespace Degradation;
 /// a cash reserve of 1,000 kept, closing preferred). The gate says whether an action is allowed at all; the limits say how
 /// much: call <see cref="Check"/> with the order before sending it.
 /// </summary>
-public sealed class TradingLimits
+public sealed class TradingLimits : OptionsSection
 {
     /// <summary>The largest order quantity allowed in the mode; unlimited when null.</summary>
-    public decimal? MaxOrderQuantity { get; set; }
+    public decimal? MaxOrderQuantity { get; set => field = Settable(value); }
 
     /// <summary>The largest number of open positions allowed in the mode; unlimited when null.</summary>
-    public int? MaxOpenPositions { get; set; }
+    public int? MaxOpenPositions { get; set => field = Settable(value); }
 
     /// <summary>
     /// Cash that must remain after an opening order (available cash minus the order's cost); none when null. Closing
     /// orders free cash and are not held to it.
     /// </summary>
-    public decimal? MinCashReserve { get; set; }
+    public decimal? MinCashReserve { get; set => field = Settable(value); }
 
     /// <summary>
     /// Prefer closing positions over opening new ones: an order that only reduces a position is allowed whatever the
     /// other limits say (cutting risk is never blocked by a cap meant to slow risk-taking), while opening orders must
     /// pass every limit. When false, the quantity cap applies to closing orders too.
     /// </summary>
-    public bool PreferClosing { get; set; }
+    public bool PreferClosing { get; set => field = Settable(value); }
 
     /// <summary>Checks <paramref name="order"/> against these limits; the verdict names the first limit it breaks.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A zero quantity, negative cash, cost or position count.</exception>

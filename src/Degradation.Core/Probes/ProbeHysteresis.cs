@@ -2,20 +2,20 @@ namespace Degradation.Probes;
 
 /// <summary>
 /// Hysteresis of one component's probe results (rule 3 in docs/RULES.md): a failure verdict after
-/// <see cref="DegradationOptions.FailThresholdCount"/> failures or <see cref="DegradationOptions.FailThresholdSeconds"/>
-/// of failing, a Recovered verdict after <see cref="DegradationOptions.RecoveryStableSeconds"/> of success.
+/// <see cref="ProbeOptions.FailThresholdCount"/> failures or <see cref="ProbeOptions.FailThresholdDuration"/>
+/// of failing, a Recovered verdict after <see cref="RecoveryOptions.StablePeriod"/> of success.
 /// Not thread-safe: the runner serializes rounds per component.
 /// </summary>
 /// <remarks>
 /// The flaky-success rule: a failure streak is not ended by one success. Successes inside a streak are counted, and
-/// the streak (its failure count and its start time) is reset only after <see cref="DegradationOptions.FailThresholdCount"/>
+/// the streak (its failure count and its start time) is reset only after <see cref="ProbeOptions.FailThresholdCount"/>
 /// consecutive successes. So F F S F reports at the third failure, while F S S S F starts a new streak. Otherwise a
 /// flapping component (F S F S …, half its calls failing) would never reach the threshold. The other direction is
-/// strict: once a failure was reported, any bad result restarts the <see cref="DegradationOptions.RecoveryStableSeconds"/>
+/// strict: once a failure was reported, any bad result restarts the <see cref="RecoveryOptions.StablePeriod"/>
 /// window (de-escalation is earned). A degraded result after a reported failure also restarts it: the component stays
 /// failed until it is fully healthy for the whole window.
 /// <see cref="ReasonCode.RiskTimeout"/> follows its own rule: it is reported only after
-/// <see cref="DegradationOptions.RiskTimeoutConsecutiveCount"/> timeouts in the streak, never by the seconds rule.
+/// <see cref="ProbeOptions.RiskTimeoutConsecutiveCount"/> timeouts in the streak, never by the seconds rule.
 /// </remarks>
 internal sealed class ProbeHysteresis
 {
@@ -38,10 +38,10 @@ internal sealed class ProbeHysteresis
     public ProbeHysteresis(DegradationOptions options, TimeProvider timeProvider)
     {
         _time = timeProvider;
-        _failCount = options.FailThresholdCount;
-        _failDuration = TimeSpan.FromSeconds(options.FailThresholdSeconds);
-        _recoveryStable = TimeSpan.FromSeconds(options.RecoveryStableSeconds);
-        _riskTimeoutCount = options.RiskTimeoutConsecutiveCount;
+        _failCount = options.Probes.FailThresholdCount;
+        _failDuration = options.Probes.FailThresholdDuration;
+        _recoveryStable = options.Recovery.StablePeriod;
+        _riskTimeoutCount = options.Probes.RiskTimeoutConsecutiveCount;
     }
 
     private enum Reported : byte { None, Degraded, Failed }

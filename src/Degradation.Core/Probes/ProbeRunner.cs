@@ -4,8 +4,8 @@ namespace Degradation.Probes;
 /// Schedules <see cref="IProbe"/>s: each probe has its own loop and interval (shorter while unhealthy), a
 /// timeout (a timeout is a failure with the component's timeout reason), exception isolation (a throwing or hung probe
 /// is a failure, never a crash, and never holds up other probes), immediate retries of transient failures, and
-/// hysteresis (<see cref="DegradationOptions.FailThresholdCount"/> / <see cref="DegradationOptions.FailThresholdSeconds"/>
-/// before a failure event, <see cref="DegradationOptions.RecoveryStableSeconds"/> before a Recovered event). Every
+/// hysteresis (<see cref="ProbeOptions.FailThresholdCount"/> / <see cref="ProbeOptions.FailThresholdDuration"/>
+/// before a failure event, <see cref="RecoveryOptions.StablePeriod"/> before a Recovered event). Every
 /// round without a new verdict publishes a heartbeat, keeping the component's status fresh (rule 9 in docs/RULES.md).
 /// Time comes only from the <see cref="TimeProvider"/>, so tests drive it with a manual clock;
 /// <see cref="ProbeNowAsync"/> and <see cref="RunOnceAsync"/> run rounds deterministically.
@@ -155,7 +155,7 @@ public sealed class ProbeRunner : IAsyncDisposable
         if (settings.TransientRetryDelay < TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(settings), settings.TransientRetryDelay, $"{name}: {nameof(ProbeSettings.TransientRetryDelay)} must not be negative (was {settings.TransientRetryDelay}).");
         var effectiveTimeout = settings.Timeout ?? ProbeWorker.DefaultTimeout(component, _policy.Options) ?? settings.Interval;
-        var ttl = _policy.GetComponent(component)?.StatusTtlSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : _policy.StatusTtl;
+        var ttl = _policy.GetComponent(component)?.StatusTtl ?? _policy.StatusTtl;
         if (settings.Interval + effectiveTimeout >= ttl)
             throw new ArgumentOutOfRangeException(nameof(settings), settings.Interval,
                 $"{name}: {nameof(ProbeSettings.Interval)} {settings.Interval} plus timeout {effectiveTimeout} must stay below the component's status TTL {ttl}, or the component would go Unknown between rounds.");

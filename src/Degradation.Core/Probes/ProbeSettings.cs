@@ -2,8 +2,8 @@ namespace Degradation.Probes;
 
 /// <summary>
 /// Scheduling of one probe. Hysteresis thresholds are not here: they come from <see cref="DegradationOptions"/>
-/// (<see cref="DegradationOptions.FailThresholdCount"/>, <see cref="DegradationOptions.FailThresholdSeconds"/>,
-/// <see cref="DegradationOptions.RecoveryStableSeconds"/>, <see cref="DegradationOptions.RiskTimeoutConsecutiveCount"/>).
+/// (<see cref="ProbeOptions.FailThresholdCount"/>, <see cref="ProbeOptions.FailThresholdDuration"/>,
+/// <see cref="RecoveryOptions.StablePeriod"/>, <see cref="ProbeOptions.RiskTimeoutConsecutiveCount"/>).
 /// </summary>
 public sealed class ProbeSettings
 {
@@ -15,8 +15,8 @@ public sealed class ProbeSettings
 
     /// <summary>
     /// Longest a probe call may take; a timeout is a failure with the component's timeout reason. When null:
-    /// <see cref="DegradationOptions.BrokerTimeoutMs"/>, <see cref="DegradationOptions.RiskTimeoutMs"/>,
-    /// <see cref="DegradationOptions.DbTimeoutMs"/> or <see cref="DegradationOptions.MarketDataStaleMs"/> for the well-known
+    /// <see cref="ProbeOptions.BrokerTimeout"/>, <see cref="ProbeOptions.RiskTimeout"/>,
+    /// <see cref="ProbeOptions.DbTimeout"/> or <see cref="ProbeOptions.MarketDataStaleAfter"/> for the well-known
     /// components, <see cref="Interval"/> for the others.
     /// </summary>
     public TimeSpan? Timeout { get; set; }

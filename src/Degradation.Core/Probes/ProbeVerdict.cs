@@ -9,6 +9,6 @@ public enum ProbeVerdict : byte
     Failure = 1,
     /// <summary>The quality threshold was reached: a <see cref="EventType.QualityDegraded"/> event was published.</summary>
     QualityDegraded = 2,
-    /// <summary>The component was stable for <see cref="DegradationOptions.RecoveryStableSeconds"/>: a <see cref="EventType.Recovered"/> event was published.</summary>
+    /// <summary>The component was stable for <see cref="RecoveryOptions.StablePeriod"/>: a <see cref="EventType.Recovered"/> event was published.</summary>
     Recovered = 3,
 }

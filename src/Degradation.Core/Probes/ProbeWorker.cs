@@ -75,10 +75,10 @@ internal sealed class ProbeWorker : IDisposable
 
     public static TimeSpan? DefaultTimeout(ComponentId component, DegradationOptions options)
     {
-        if (component == ComponentId.Broker) return TimeSpan.FromMilliseconds(options.BrokerTimeoutMs);
-        if (component == ComponentId.Risk) return TimeSpan.FromMilliseconds(options.RiskTimeoutMs);
-        if (component == ComponentId.Db) return TimeSpan.FromMilliseconds(options.DbTimeoutMs);
-        if (component == ComponentId.MarketData) return TimeSpan.FromMilliseconds(options.MarketDataStaleMs);
+        if (component == ComponentId.Broker) return options.Probes.BrokerTimeout;
+        if (component == ComponentId.Risk) return options.Probes.RiskTimeout;
+        if (component == ComponentId.Db) return options.Probes.DbTimeout;
+        if (component == ComponentId.MarketData) return options.Probes.MarketDataStaleAfter;
         return null;
     }
 

@@ -4,13 +4,13 @@ namespace Degradation.Recovery;
 /// Drives recovery runs through their stages (docs/RULES.md, Recovery): ConnectBroker → CatchupMarketData → VerifyRisk → Ready, running
 /// the <see cref="IRecoveryStep"/>s registered for each stage while the system is in it, then asking the state machine
 /// for the next stage with the run's <see cref="RecoveryRunId"/> (a stale run is refused and its work stops). The state
-/// machine moves Ready → Normal itself when stable and <see cref="DegradationOptions.AutoRecoveryToNormal"/> (or on an
+/// machine moves Ready → Normal itself when stable and <see cref="RecoveryOptions.AutoToNormal"/> (or on an
 /// operator's command).
-/// A failed stage attempt (a step failed or threw, or the stage exceeded <see cref="DegradationOptions.RecoveryStageTimeoutMs"/>)
-/// is retried from the failed step after an exponential backoff (<see cref="DegradationOptions.RecoveryBackoffBaseMs"/>,
-/// doubling, capped at <see cref="DegradationOptions.RecoveryBackoffMaxMs"/>; or the fixed
-/// <see cref="DegradationOptions.RecoveryBackoffScheduleMs"/> when one is configured), up to
-/// <see cref="DegradationOptions.MaxRecoveryAttempts"/> attempts per stage; then <see cref="DegradationStateMachine.FailRecovery"/>
+/// A failed stage attempt (a step failed or threw, or the stage exceeded <see cref="RecoveryOptions.StageTimeout"/>)
+/// is retried from the failed step after an exponential backoff (<see cref="RecoveryOptions.BackoffBase"/>,
+/// doubling, capped at <see cref="RecoveryOptions.BackoffMax"/>; or the fixed
+/// <see cref="RecoveryOptions.BackoffSchedule"/> when one is configured), up to
+/// <see cref="RecoveryOptions.MaxAttempts"/> attempts per stage; then <see cref="DegradationStateMachine.FailRecovery"/>
 /// raises <c>recovery.failed</c> → Halt. A fatal step result (e.g. a position mismatch) publishes its event at once.
 /// Runs are discovered from the state machine's transitions (any trigger: cold start, automatic, manual); a run that
 /// is superseded or aborted has its steps cancelled.
@@ -49,8 +49,8 @@ public sealed class RecoveryOrchestrator : IAsyncDisposable
         var options = stateMachine.Policy.Options;
         _backoff = ExponentialBackoff.ForRecovery(options);
         _schedule = BackoffSchedule.ForRecovery(options);
-        _stageTimeout = TimeSpan.FromMilliseconds(options.RecoveryStageTimeoutMs);
-        _maxAttempts = options.MaxRecoveryAttempts;
+        _stageTimeout = options.Recovery.StageTimeout;
+        _maxAttempts = options.Recovery.MaxAttempts;
         Progress += new RecoveryTracing().OnProgress;
     }
 
@@ -66,7 +66,7 @@ public sealed class RecoveryOrchestrator : IAsyncDisposable
     /// <summary>The backoff between stage attempts.</summary>
     public ExponentialBackoff Backoff => _backoff;
 
-    /// <summary>The fixed retry schedule (<see cref="DegradationOptions.RecoveryBackoffScheduleMs"/>) that replaces <see cref="Backoff"/>, or null.</summary>
+    /// <summary>The fixed retry schedule (<see cref="RecoveryOptions.BackoffSchedule"/>) that replaces <see cref="Backoff"/>, or null.</summary>
     public BackoffSchedule? Schedule => _schedule;
 
     /// <summary>The run being worked on, if any.</summary>

@@ -5,7 +5,7 @@ public enum RecoveryRunStatus : byte
 {
     /// <summary>Every stage passed; the run is at Ready (the state machine moves it to Normal when stable, or an operator does).</summary>
     Completed = 0,
-    /// <summary>A stage failed <see cref="DegradationOptions.MaxRecoveryAttempts"/> times: <c>recovery.failed</c> → Halt.</summary>
+    /// <summary>A stage failed <see cref="RecoveryOptions.MaxAttempts"/> times: <c>recovery.failed</c> → Halt.</summary>
     Failed = 1,
     /// <summary>A step reported a fatal condition; its event was published (e.g. <c>broker.mismatch</c> → Halt).</summary>
     Fatal = 2,

@@ -21,12 +21,12 @@ public sealed class BackoffSchedule
                 throw new ArgumentException($"Delay {i + 1} of the backoff schedule must be positive (was {_delays[i]}).", nameof(delays));
     }
 
-    /// <summary>The schedule of recovery retries from <see cref="DegradationOptions.RecoveryBackoffScheduleMs"/>, or null when it is empty (exponential backoff then).</summary>
+    /// <summary>The schedule of recovery retries from <see cref="RecoveryOptions.BackoffSchedule"/>, or null when it is empty (exponential backoff then).</summary>
     public static BackoffSchedule? ForRecovery(DegradationOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return options.RecoveryBackoffScheduleMs is { Count: > 0 } schedule
-            ? new BackoffSchedule(schedule.Select(ms => TimeSpan.FromMilliseconds(ms)))
+        return options.Recovery.BackoffSchedule is { Count: > 0 } schedule
+            ? new BackoffSchedule(schedule)
             : null;
     }
 

@@ -21,11 +21,11 @@ public readonly record struct ExponentialBackoff
         MaxDelay = maxDelay;
     }
 
-    /// <summary>The backoff of recovery stages: <see cref="DegradationOptions.RecoveryBackoffBaseMs"/> capped at <see cref="DegradationOptions.RecoveryBackoffMaxMs"/>.</summary>
+    /// <summary>The backoff of recovery stages: <see cref="RecoveryOptions.BackoffBase"/> capped at <see cref="RecoveryOptions.BackoffMax"/>.</summary>
     public static ExponentialBackoff ForRecovery(DegradationOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return new ExponentialBackoff(TimeSpan.FromMilliseconds(options.RecoveryBackoffBaseMs), TimeSpan.FromMilliseconds(options.RecoveryBackoffMaxMs));
+        return new ExponentialBackoff(options.Recovery.BackoffBase, options.Recovery.BackoffMax);
     }
 
     /// <summary>Delay before the first retry.</summary>

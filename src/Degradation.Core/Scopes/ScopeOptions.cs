@@ -14,7 +14,7 @@ public sealed class ScopeOptions
     /// <value>Empty: the scope owns no critical component.</value>
     public Dictionary<string, ComponentOptions> Components { get; set; } = new(StringComparer.Ordinal);
 
-    /// <summary>How many transitions the scope's state machine keeps in memory; the process's <see cref="DegradationOptions.TransitionHistorySize"/> when null.</summary>
+    /// <summary>How many transitions the scope's state machine keeps in memory; the process's <see cref="StateMachineOptions.TransitionHistorySize"/> when null.</summary>
     /// <value>Null.</value>
     public int? TransitionHistorySize { get; set; }
 

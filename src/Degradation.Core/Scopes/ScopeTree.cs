@@ -318,7 +318,7 @@ public sealed class ScopeTree : IAsyncDisposable
         }
         foreach (var (name, component) in options?.Components ?? []) components[name] = component;
         copy.Components = components;
-        if (options?.TransitionHistorySize is { } history) copy.TransitionHistorySize = history;
+        if (options?.TransitionHistorySize is { } history) copy.StateMachine.TransitionHistorySize = history;
         return new DegradationPolicy(copy);
     }
 

@@ -14,12 +14,16 @@ public sealed class DegradationPolicy
     private readonly TradingLimits?[] _limits = new TradingLimits?[6];
     private readonly byte[] _deniedMasks = new byte[6];
 
-    /// <summary>Validates <paramref name="options"/> and compiles them.</summary>
+    /// <summary>
+    /// Validates <paramref name="options"/> and compiles a frozen copy of them: changing <paramref name="options"/>
+    /// afterwards changes nothing.
+    /// </summary>
     /// <exception cref="DegradationOptionsException">An option is invalid; the message names it.</exception>
     public DegradationPolicy(DegradationOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.ValidateAndThrow();
+        options = options.Freeze();
         Options = options;
 
         var matrix = new Dictionary<string, SystemMode>(DefaultDecisionMatrix.Entries, StringComparer.Ordinal);
@@ -48,23 +52,24 @@ public sealed class DegradationPolicy
             components[name] = defaults is null ? component : new ComponentOptions
             {
                 Critical = component.Critical,
-                StatusTtlSeconds = component.StatusTtlSeconds,
+                StatusTtl = component.StatusTtl,
                 TimeoutReason = component.TimeoutReason ?? defaults.TimeoutReason,
                 Fallback = component.Fallback ?? defaults.Fallback,
                 Category = component.Category ?? defaults.Category,
             };
         }
-        _components = components.ToFrozenDictionary(StringComparer.Ordinal);
+        // Registrations are handed out by GetComponent: frozen, so nobody changes a running system's registry by accident.
+        _components = components.ToFrozenDictionary(c => c.Key, c => c.Value.IsFrozen ? c.Value : (ComponentOptions)c.Value.Copy(frozen: true), StringComparer.Ordinal);
 
         foreach (var (mode, limits) in options.TradingLimits) _limits[(int)mode] = limits;
         foreach (var (mode, actions) in options.DeniedActions)
             foreach (var action in actions) _deniedMasks[(int)mode] |= (byte)(1 << (int)action);
 
-        StatusTtl = TimeSpan.FromSeconds(options.ComponentStatusTtlSeconds);
-        RecoveryStable = TimeSpan.FromSeconds(options.RecoveryStableSeconds);
-        MinSafeMode = TimeSpan.FromSeconds(options.MinSafeModeSeconds);
-        MinOverride = TimeSpan.FromSeconds(options.MinOverrideSeconds);
-        MaxOverride = TimeSpan.FromSeconds(options.MaxOverrideSeconds);
+        StatusTtl = options.Status.ComponentTtl;
+        RecoveryStable = options.Recovery.StablePeriod;
+        MinSafeMode = options.SafeMode.MinDwell;
+        MinOverride = options.Operator.MinOverrideTtl;
+        MaxOverride = options.Operator.MaxOverrideTtl;
     }
 
     private static readonly string[] WellKnownComponentNames =
@@ -84,7 +89,7 @@ public sealed class DegradationPolicy
         _ => null,
     };
 
-    /// <summary>The options this policy was compiled from.</summary>
+    /// <summary>The validated options this policy was compiled from: a frozen copy whose setters throw (its collections are copies the policy no longer reads).</summary>
     public DegradationOptions Options { get; }
     /// <summary>Default component status TTL.</summary>
     public TimeSpan StatusTtl { get; }

@@ -59,14 +59,14 @@ public sealed partial class DegradationStateMachine
                 var left = _policy.MinSafeMode - _time.GetElapsedTime(_safeEnteredAt, now);
                 if (left > TimeSpan.Zero)
                     holds.Add(new ModeHold(ModeHoldKind.SafeModeDwell,
-                        $"{WireNames.Of(_mode)} lasts at least {Seconds(_policy.MinSafeMode)} (MinSafeModeSeconds): {Seconds(left)} left", Remaining: left));
+                        $"{WireNames.Of(_mode)} lasts at least {Seconds(_policy.MinSafeMode)} (SafeMode:MinDwell): {Seconds(left)} left", Remaining: left));
             }
             else if (_mode == SystemMode.Degraded)
             {
                 var left = _policy.RecoveryStable - _time.GetElapsedTime(_lastDisturbanceAt, now);
                 if (left > TimeSpan.Zero)
                     holds.Add(new ModeHold(ModeHoldKind.Stability,
-                        $"stability: {Seconds(left)} of quiet left before Normal (RecoveryStableSeconds = {Seconds(_policy.RecoveryStable)})", Remaining: left));
+                        $"stability: {Seconds(left)} of quiet left before Normal (Recovery:StablePeriod = {Seconds(_policy.RecoveryStable)})", Remaining: left));
             }
             else if (_mode == SystemMode.Recovering && _stage is { } stage)
             {
@@ -76,17 +76,17 @@ public sealed partial class DegradationStateMachine
                     holds.Add(new ModeHold(ModeHoldKind.RecoveryStage,
                         $"{run} waits in stage {WireNames.Of(stage)} for {Seconds(_time.GetElapsedTime(_stageEnteredAt, now))}: its recovery steps have not finished"));
                 }
-                else if (!_policy.Options.AutoRecoveryToNormal)
+                else if (!_policy.Options.Recovery.AutoToNormal)
                 {
                     holds.Add(new ModeHold(ModeHoldKind.AwaitingCompletion,
-                        $"{run} is ready and waits for an operator to complete recovery (AutoRecoveryToNormal is off)"));
+                        $"{run} is ready and waits for an operator to complete recovery (Recovery:AutoToNormal is off)"));
                 }
                 else
                 {
                     var left = _policy.RecoveryStable - _time.GetElapsedTime(Math.Max(_stageEnteredAt, _lastDisturbanceAt), now);
                     if (left > TimeSpan.Zero)
                         holds.Add(new ModeHold(ModeHoldKind.Stability,
-                            $"stability: {Seconds(left)} of quiet left before Normal (RecoveryStableSeconds = {Seconds(_policy.RecoveryStable)})", Remaining: left));
+                            $"stability: {Seconds(left)} of quiet left before Normal (Recovery:StablePeriod = {Seconds(_policy.RecoveryStable)})", Remaining: left));
                 }
             }
             return new ModeExplanation { Mode = _mode, Stage = _stage, Sequence = CurrentSequence, Holds = holds };

@@ -66,7 +66,7 @@ public sealed partial class DegradationStateMachine : IAsyncDisposable
         _policy = policy;
         _time = timeProvider;
         _store = operatorStateStore;
-        _history = new BoundedHistory<ModeTransition>(policy.Options.TransitionHistorySize);
+        _history = new BoundedHistory<ModeTransition>(policy.Options.StateMachine.TransitionHistorySize);
         foreach (var (name, registration) in policy.Components) GetOrAdd(new ComponentId(name));
         GetOrAdd(ComponentId.System);
 
@@ -82,7 +82,7 @@ public sealed partial class DegradationStateMachine : IAsyncDisposable
         if (_operatorHalt is { } halt)
         {
             // The first snapshot anyone can read is already the restored Halt.
-            _gate = new TradingGate(new GateSnapshot(policy, SystemMode.Halt, null, ReasonCode.OperatorHalt, 0), policy.Options.CountGateDenials);
+            _gate = new TradingGate(new GateSnapshot(policy, SystemMode.Halt, null, ReasonCode.OperatorHalt, 0), policy.Options.Gate.CountDenials);
             lock (_lock)
             {
                 AddCondition(GetOrAdd(ComponentId.System), ReasonCode.OperatorHalt, SystemMode.Halt, ConditionSource.Operator(halt.OperatorId), halt.Since, now);
@@ -91,7 +91,7 @@ public sealed partial class DegradationStateMachine : IAsyncDisposable
             return;
         }
 
-        _gate = new TradingGate(new GateSnapshot(policy, _mode, _stage, ReasonCode.ColdStart, 0), policy.Options.CountGateDenials);
+        _gate = new TradingGate(new GateSnapshot(policy, _mode, _stage, ReasonCode.ColdStart, 0), policy.Options.Gate.CountDenials);
         lock (_lock)
         {
             StartRun(now, RecoveryTrigger.ColdStart, ReasonCode.ColdStart, ComponentId.System, null, null, TransitionKind.ModeChange);
@@ -192,7 +192,7 @@ public sealed partial class DegradationStateMachine : IAsyncDisposable
     /// <summary>The most severe mode demanded by the active conditions (Normal when none).</summary>
     public SystemMode DerivedMode { get { lock (_lock) return WorstMode(); } }
 
-    /// <summary>The retained history, oldest first (bounded by <see cref="DegradationOptions.TransitionHistorySize"/>).</summary>
+    /// <summary>The retained history, oldest first (bounded by <see cref="StateMachineOptions.TransitionHistorySize"/>).</summary>
     public IReadOnlyList<ModeTransition> GetHistory()
     {
         lock (_lock) return _history.ToArray();
@@ -604,7 +604,7 @@ public sealed partial class DegradationStateMachine : IAsyncDisposable
         }
     }
 
-    /// <summary>Completes the recovery run at <see cref="RecoveryStage.Ready"/> on an operator's command (needed when <see cref="DegradationOptions.AutoRecoveryToNormal"/> is off).</summary>
+    /// <summary>Completes the recovery run at <see cref="RecoveryStage.Ready"/> on an operator's command (needed when <see cref="RecoveryOptions.AutoToNormal"/> is off).</summary>
     /// <exception cref="InvalidOperationException">The system is not in Recovering/Ready, an override is active, or a critical component is Unknown.</exception>
     public ModeTransition CompleteRecovery(string operatorId, string? reason = null)
     {
@@ -736,7 +736,7 @@ public sealed partial class DegradationStateMachine : IAsyncDisposable
 
     private void CheckStaleness(long now)
     {
-        if (!_policy.Options.UnknownOnTtlExpiry) return;
+        if (!_policy.Options.Status.UnknownOnTtlExpiry) return;
         foreach (var component in _components.Values)
         {
             if (component.IsInternal || !component.HasReported || component.Stale) continue;
@@ -823,7 +823,7 @@ public sealed partial class DegradationStateMachine : IAsyncDisposable
                 }
                 if (_stage != RecoveryStage.Ready || CriticalUnknown()) return;
                 if (_completionRequested
-                    || (_policy.Options.AutoRecoveryToNormal
+                    || (_policy.Options.Recovery.AutoToNormal
                         && _time.GetElapsedTime(Math.Max(_stageEnteredAt, _lastDisturbanceAt), now) >= _policy.RecoveryStable))
                 {
                     Land(now, worst, null, null, TransitionKind.ModeChange);
@@ -990,7 +990,7 @@ public sealed partial class DegradationStateMachine : IAsyncDisposable
     {
         if (_components.TryGetValue(id, out var state)) return state;
         var registration = _policy.GetComponent(id);
-        var ttl = registration?.StatusTtlSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : _policy.StatusTtl;
+        var ttl = registration?.StatusTtl ?? _policy.StatusTtl;
         state = new ComponentState(id, registration?.Critical ?? false, ttl, registration);
         _components.Add(id, state);
         if (state.Critical && !state.IsSystem) _critical.Add(state);

@@ -6,7 +6,7 @@ namespace Degradation.Hosting;
 /// <summary>
 /// Tells the log what keeps a newly started system from trading: at start, a Warning for every critical component
 /// without a probe; later, once per component, a Warning when recovery has waited on a critical component that never
-/// reported for longer than <see cref="DegradationOptions.NeverReportedWarningSeconds"/>.
+/// reported for longer than <see cref="StatusOptions.NeverReportedWarning"/>.
 /// </summary>
 internal sealed class ModeHoldWatcher : IAsyncDisposable
 {
@@ -25,7 +25,7 @@ internal sealed class ModeHoldWatcher : IAsyncDisposable
         _startedAt = time.GetTimestamp();
         foreach (var component in system.StateMachine.GetComponents().Where(c => c.Critical && !probed.Contains(c.Id)).OrderBy(c => c.Id.Name, StringComparer.Ordinal))
             DegradationLog.CriticalWithoutProbe(logger, component.Id.Name);
-        var every = TimeSpan.FromSeconds(Math.Min(1, system.Options.NeverReportedWarningSeconds));
+        var every = TimeSpan.FromSeconds(Math.Min(1, system.Options.Status.NeverReportedWarning.TotalSeconds));
         _timer = time.CreateTimer(_ => Check(), null, every, every);
     }
 
@@ -33,7 +33,7 @@ internal sealed class ModeHoldWatcher : IAsyncDisposable
     public void Check()
     {
         var waited = _time.GetElapsedTime(_startedAt);
-        if (waited.TotalSeconds < _system.Options.NeverReportedWarningSeconds) return;
+        if (waited < _system.Options.Status.NeverReportedWarning) return;
         var explanation = _system.StateMachine.ExplainMode();
         foreach (var hold in explanation.Holds)
         {

@@ -55,7 +55,7 @@ public sealed class DegradationMetrics : IDisposable
         _meter.CreateObservableCounter("degradation.events.must_deliver", () => bus.MustDeliverCount, "{event}", "Must-deliver events applied on the emergency path.");
         _meter.CreateObservableUpDownCounter("degradation.events.pending", () => (long)bus.PendingCount, "{event}", "Events waiting in the bus.");
         if (gate.CountsDenials)
-            _meter.CreateObservableCounter("degradation.gate.denials", () => ObserveDenials(gate), "{decision}", "Gate refusals by action and mode (DegradationOptions.CountGateDenials).");
+            _meter.CreateObservableCounter("degradation.gate.denials", () => ObserveDenials(gate), "{decision}", "Gate refusals by action and mode (option Gate:CountDenials).");
         _load = new LoadInstruments(_meter);
         _breakers = new BreakerInstruments(_meter);
         _probes = new ProbeInstruments(_meter);

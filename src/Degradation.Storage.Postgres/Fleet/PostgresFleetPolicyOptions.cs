@@ -79,7 +79,7 @@ public sealed class PostgresFleetPolicyOptions
     public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
-    /// A fleet override longer than the state machine's <see cref="DegradationOptions.MaxOverrideSeconds"/> (a halt
+    /// A fleet override longer than the state machine's <see cref="OperatorOptions.MaxOverrideTtl"/> (a halt
     /// until release, or a long TTL) is installed for the maximum and renewed this long before it runs out, for
     /// as long as the command lasts — from local knowledge, so it holds while the database is unreachable.
     /// </summary>

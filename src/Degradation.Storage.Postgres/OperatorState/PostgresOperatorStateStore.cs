@@ -9,7 +9,7 @@ namespace Degradation.Storage.Postgres;
 /// process or per group of processes that must share a kill switch). <see cref="Save"/> is one committed
 /// upsert (durable when it returns, under the server's synchronous_commit); <see cref="Load"/> reads the row.
 /// Both run synchronously, because the state machine calls them inside an operator command and at construction;
-/// each is bounded by <see cref="CommandTimeoutSeconds"/>. Saving needs the schema at version 3 or later (4 for scopes)
+/// each is bounded by <see cref="CommandTimeout"/>. Saving needs the schema at version 3 or later (4 for scopes)
 /// (<see cref="PostgresSchema.MigrateAsync(NpgsqlDataSource, string, CancellationToken)"/>); loading before the
 /// table exists finds nothing stored.
 /// <para>
@@ -82,8 +82,13 @@ public sealed class PostgresOperatorStateStore : IOperatorStateStore
             """;
     }
 
-    /// <summary>Seconds each load or save may take before it fails (and the command is refused, or the start halted).</summary>
-    public int CommandTimeoutSeconds { get; init; } = 10;
+    /// <summary>How long each load or save may take before it fails (and the command is refused, or the start halted); whole seconds, rounded up.</summary>
+    public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    // Npgsql takes whole seconds; a part-second rounds up so a short timeout never becomes "no timeout" (0).
+    private int TimeoutSeconds() => CommandTimeout > TimeSpan.Zero
+        ? (int)Math.Min(int.MaxValue, Math.Ceiling(CommandTimeout.TotalSeconds))
+        : throw new InvalidOperationException($"{nameof(CommandTimeout)} must be > 0 (was {CommandTimeout}).");
 
     /// <summary>The state key.</summary>
     public string StateKey => _key;
@@ -97,7 +102,7 @@ public sealed class PostgresOperatorStateStore : IOperatorStateStore
     {
         ArgumentException.ThrowIfNullOrEmpty(scopePath);
         if (scopePath.Length > 200) throw new ArgumentException($"The scope path is {scopePath.Length} characters; at most 200 are allowed.", nameof(scopePath));
-        return new PostgresOperatorStateStore(_dataSource, _key, _schema, scopePath) { CommandTimeoutSeconds = CommandTimeoutSeconds };
+        return new PostgresOperatorStateStore(_dataSource, _key, _schema, scopePath) { CommandTimeout = CommandTimeout };
     }
 
     /// <inheritdoc />
@@ -135,7 +140,7 @@ public sealed class PostgresOperatorStateStore : IOperatorStateStore
     private OperatorState? LoadWith(string sql)
     {
         using var command = _dataSource.CreateCommand(sql);
-        command.CommandTimeout = CommandTimeoutSeconds;
+        command.CommandTimeout = TimeoutSeconds();
         command.Parameters.AddWithValue("key", _key);
         command.Parameters.AddWithValue("scope", _scope);
         using var reader = command.ExecuteReader();
@@ -162,7 +167,7 @@ public sealed class PostgresOperatorStateStore : IOperatorStateStore
     private void SaveWith(string sql, OperatorState state)
     {
         using var command = _dataSource.CreateCommand(sql);
-        command.CommandTimeout = CommandTimeoutSeconds;
+        command.CommandTimeout = TimeoutSeconds();
         var p = command.Parameters;
         p.AddWithValue("key", _key);
         p.AddWithValue("scope", _scope);

@@ -63,8 +63,22 @@ public sealed class ForceEndpointTests
     }
 
     [Theory]
+    [InlineData("SafeMode")]
+    [InlineData("SAFE_MODE")]
+    [InlineData("safe_mode")]
+    public async Task Force_accepts_a_mode_in_either_spelling_and_answers_with_the_wire_name(string spelling)
+    {
+        await using var host = await DegradationTestHost.StartAsync();
+        using var response = await host.OperatorClient().PostRawAsync("/degradation/force",
+            $$"""{"mode":"{{spelling}}","ttl_seconds":60,"reason":"drill"}""");
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        Assert.Equal("safe_mode", (await response.JsonAsync()).Str("mode"));
+        Assert.Equal(SystemMode.SafeMode, host.System.Gate.Mode);
+    }
+
+    [Theory]
     [InlineData("""{"mode":"panic","ttl_seconds":60,"reason":"r"}""", "mode", "Unknown mode 'panic'")]
-    [InlineData("""{"mode":"SafeMode","ttl_seconds":60,"reason":"r"}""", "mode", "Unknown mode")]
+    [InlineData("""{"mode":"safe-mode","ttl_seconds":60,"reason":"r"}""", "mode", "Unknown mode")]
     [InlineData("""{"mode":"3","ttl_seconds":60,"reason":"r"}""", "mode", "Unknown mode")]
     [InlineData("""{"ttl_seconds":60,"reason":"r"}""", "mode", "required")]
     [InlineData("""{"mode":"normal","ttl_seconds":0,"reason":"r"}""", "ttl_seconds", "between 1 s and 3600 s")]
@@ -109,8 +123,8 @@ public sealed class ForceEndpointTests
     public async Task Force_honours_the_configured_ttl_bounds_of_the_system()
     {
         var options = DegradationTestHost.FastOptions();
-        options.MinOverrideSeconds = 30;
-        options.MaxOverrideSeconds = 120;
+        options.Operator.MinOverrideTtl = TimeSpan.FromSeconds(30);
+        options.Operator.MaxOverrideTtl = TimeSpan.FromSeconds(120);
         await using var host = await DegradationTestHost.StartAsync(systemOptions: options);
         var client = host.OperatorClient();
 

@@ -31,7 +31,7 @@ public sealed class MappingTests
     [InlineData(nameof(DegradationEndpointOptions.MaxHistoryPageSize))]
     [InlineData(nameof(DegradationEndpointOptions.OperatorRole))]
     [InlineData(nameof(DegradationEndpointOptions.WritePolicy))]
-    [InlineData(nameof(DegradationEndpointOptions.EventStreamKeepAliveSeconds))]
+    [InlineData(nameof(DegradationEndpointOptions.EventStreamKeepAlive))]
     public async Task Invalid_options_fail_at_mapping_naming_the_option(string option)
     {
         await using var app = Build(Complete);
@@ -43,7 +43,7 @@ public sealed class MappingTests
                 case nameof(o.MaxHistoryPageSize): o.MaxHistoryPageSize = 10; o.DefaultHistoryPageSize = 20; break;
                 case nameof(o.OperatorRole): o.OperatorRole = " "; break;
                 case nameof(o.WritePolicy): o.WritePolicy = ""; break;
-                case nameof(o.EventStreamKeepAliveSeconds): o.EventStreamKeepAliveSeconds = double.NaN; break;
+                case nameof(o.EventStreamKeepAlive): o.EventStreamKeepAlive = TimeSpan.Zero; break;
             }
         }));
         Assert.Contains(option, error.Message);

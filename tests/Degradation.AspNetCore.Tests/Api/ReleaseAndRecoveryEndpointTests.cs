@@ -138,7 +138,7 @@ public sealed class ReleaseAndRecoveryEndpointTests
     public async Task Complete_recovery_lands_a_ready_run_when_auto_recovery_is_off()
     {
         var options = DegradationTestHost.FastOptions();
-        options.AutoRecoveryToNormal = false;
+        options.Recovery.AutoToNormal = false;
         await using var host = await DegradationTestHost.StartAsync(systemOptions: options, bringUpToNormal: false);
         var client = host.OperatorClient();
         foreach (var component in new[] { ComponentId.Broker, ComponentId.MarketData, ComponentId.Risk })

@@ -15,7 +15,7 @@ public sealed class ScopeEndpointTests
             scope.Heartbeat(ComponentId.Broker);
             await scope.Bus.DrainAsync();
             if (scope.StateMachine.ActiveRecoveryRun is { } run) await scope.Recovery!.WhenRunFinishedAsync(run).WaitAsync(TimeSpan.FromSeconds(60));
-            scope.StateMachine.Tick(); // RecoveryStableSeconds is 0: Ready lands at once
+            scope.StateMachine.Tick(); // Recovery:StablePeriod is zero: Ready lands at once
             Assert.Equal(SystemMode.Normal, scope.StateMachine.Mode);
         }
         return [.. paths.Select(host.System.Gate.Resolve)];

@@ -40,10 +40,10 @@ public sealed class DegradationTestHost : IAsyncDisposable
     /// <summary>Options that reach Normal at once once every critical component has reported and recovery passed.</summary>
     public static DegradationOptions FastOptions() => new()
     {
-        RecoveryStableSeconds = 0,
-        MinSafeModeSeconds = 0,
-        ComponentStatusTtlSeconds = 3600,
-        TickIntervalMs = 50,
+        Recovery = { StablePeriod = TimeSpan.Zero },
+        SafeMode = { MinDwell = TimeSpan.Zero },
+        Status = { ComponentTtl = TimeSpan.FromHours(1) },
+        StateMachine = { TickInterval = TimeSpan.FromMilliseconds(50) },
         Components = { ["db"] = new ComponentOptions { Critical = false, Category = "storage", Fallback = "write-buffer" } },
     };
 

@@ -16,7 +16,7 @@ public sealed class OperatorConsoleSampleTests
     public async Task The_sample_reaches_normal_trades_and_enforces_its_documented_credentials()
     {
         await using var app = OperatorConsoleApp.Build(["--urls", "http://127.0.0.1:0", "--environment", "Development", "--Simulation:HeartbeatIntervalMs=100", "--Simulation:OrderIntervalMs=50",
-            "--Degradation:RecoveryStableSeconds=0", "--Degradation:MinSafeModeSeconds=0", "--Logging:LogLevel:Default=Warning"]);
+            "--Degradation:Recovery:StablePeriod=00:00:00", "--Degradation:SafeMode:MinDwell=00:00:00", "--Logging:LogLevel:Default=Warning"]);
         await app.StartAsync();
         var system = app.Services.GetRequiredService<DegradationSystem>();
         var baseAddress = new Uri(app.Urls.Single());

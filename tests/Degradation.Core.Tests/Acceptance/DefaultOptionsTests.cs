@@ -10,44 +10,44 @@ public class DefaultOptionsTests
     public void test_default_values()
     {
         var config = new DegradationOptions();
-        // Hysteresis
-        Assert.Equal(3, config.FailThresholdCount);
-        Assert.Equal(5.0, config.FailThresholdSeconds);
-        Assert.Equal(10.0, config.RecoveryStableSeconds);
-        Assert.Equal(30.0, config.MinSafeModeSeconds);
-        // Timeouts
-        Assert.Equal(5000, config.BrokerTimeoutMs);
-        Assert.Equal(10000, config.MarketDataStaleMs);
-        Assert.Equal(2000, config.RiskTimeoutMs);
-        Assert.Equal(3, config.RiskTimeoutConsecutiveCount);
-        Assert.Equal(3000, config.DbTimeoutMs);
-        // Recovery
-        Assert.Equal(3, config.MaxRecoveryAttempts);
-        Assert.Equal(1000, config.RecoveryBackoffBaseMs);
-        Assert.True(config.AutoRecoveryToNormal);
+        // Probes: hysteresis and timeouts
+        Assert.Equal(3, config.Probes.FailThresholdCount);
+        Assert.Equal(TimeSpan.FromSeconds(5), config.Probes.FailThresholdDuration);
+        Assert.Equal(TimeSpan.FromSeconds(5), config.Probes.BrokerTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(10), config.Probes.MarketDataStaleAfter);
+        Assert.Equal(TimeSpan.FromSeconds(2), config.Probes.RiskTimeout);
+        Assert.Equal(3, config.Probes.RiskTimeoutConsecutiveCount);
+        Assert.Equal(TimeSpan.FromSeconds(3), config.Probes.DbTimeout);
+        // Recovery and SafeMode
+        Assert.Equal(TimeSpan.FromSeconds(10), config.Recovery.StablePeriod);
+        Assert.Equal(TimeSpan.FromSeconds(30), config.SafeMode.MinDwell);
+        Assert.Equal(3, config.Recovery.MaxAttempts);
+        Assert.Equal(TimeSpan.FromSeconds(1), config.Recovery.BackoffBase);
+        Assert.Equal(TimeSpan.FromSeconds(30), config.Recovery.BackoffMax);
+        Assert.Equal(TimeSpan.FromSeconds(30), config.Recovery.StageTimeout);
+        Assert.True(config.Recovery.AutoToNormal);
         // DB buffer
-        Assert.Equal(1000, config.DbBufferMaxEntries);
-        Assert.Equal(10_000_000, config.DbBufferMaxBytes);
-        Assert.Equal(60.0, config.DbBufferMaxSeconds);
+        Assert.Equal(1000, config.Buffer.MaxEntries);
+        Assert.Equal(10_000_000, config.Buffer.MaxBytes);
+        Assert.Equal(TimeSpan.FromSeconds(60), config.Buffer.MaxAge);
         // EventBus
-        Assert.Equal(10000, config.EventBusQueueSize);
-        Assert.True(config.EventBusDropOnFull);
+        Assert.Equal(10000, config.EventBus.QueueSize);
+        Assert.True(config.EventBus.DropOnFull);
         // Caches and status
-        Assert.Equal(30000, config.PositionCacheStaleMs);
-        Assert.Equal(10000, config.MarketDataCacheStaleMs);
-        Assert.Equal(30, config.ComponentStatusTtlSeconds);
+        Assert.Equal(TimeSpan.FromSeconds(30), config.Caches.PositionStaleAfter);
+        Assert.Equal(TimeSpan.FromSeconds(10), config.Caches.MarketDataStaleAfter);
+        Assert.Equal(TimeSpan.FromSeconds(30), config.Status.ComponentTtl);
         // Overrides (rule 8 in docs/RULES.md)
-        Assert.Equal(1, config.MinOverrideSeconds);
-        Assert.Equal(3600, config.MaxOverrideSeconds);
-        Assert.True(config.MustDeliverBreaksOverride);
+        Assert.Equal(TimeSpan.FromSeconds(1), config.Operator.MinOverrideTtl);
+        Assert.Equal(TimeSpan.FromHours(1), config.Operator.MaxOverrideTtl);
+        Assert.Equal(TimeSpan.FromMilliseconds(100), config.StateMachine.TickInterval);
         Assert.Equal(50m, config.TradingLimits[SystemMode.Degraded].MaxOrderQuantity);
     }
 
     [Fact]
     public void test_config_immutable()
     {
-        // Options are bindable POCOs, not a frozen record; what the system runs on is the
-        // compiled DegradationPolicy, whose matrix, must-deliver set and registry are frozen copies.
+        // What the system runs on is validated once at Create and frozen: later changes to the caller's object do nothing.
         var options = new DegradationOptions();
         var system = DegradationSystem.Create(options, new FakeTimeProvider(FakeTimeProviderExtensions.TestStart));
         options.DecisionMatrix["market_data.stale"] = SystemMode.Degraded;
@@ -65,11 +65,11 @@ public class DefaultOptionsTests
     {
         // No module-level singleton (no global state). Each system owns its
         // options; two systems never share state.
-        var a = DegradationSystem.Create(new DegradationOptions { RecoveryStableSeconds = 1 }, new FakeTimeProvider(FakeTimeProviderExtensions.TestStart));
+        var a = DegradationSystem.Create(new DegradationOptions { Recovery = { StablePeriod = TimeSpan.FromSeconds(1) } }, new FakeTimeProvider(FakeTimeProviderExtensions.TestStart));
         var b = DegradationSystem.Create(new DegradationOptions(), new FakeTimeProvider(FakeTimeProviderExtensions.TestStart));
         Assert.Same(a.Options, a.Policy.Options);
         Assert.NotSame(a.Options, b.Options);
-        Assert.Equal(1, a.Options.RecoveryStableSeconds);
-        Assert.Equal(10, b.Options.RecoveryStableSeconds);
+        Assert.Equal(TimeSpan.FromSeconds(1), a.Options.Recovery.StablePeriod);
+        Assert.Equal(TimeSpan.FromSeconds(10), b.Options.Recovery.StablePeriod);
     }
 }

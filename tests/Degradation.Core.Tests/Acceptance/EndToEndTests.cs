@@ -19,7 +19,7 @@ public class EndToEndTests
         var run = services.StateMachine.ActiveRecoveryRun!.Value;
         foreach (var stage in new[] { RecoveryStage.CatchupMarketData, RecoveryStage.VerifyRisk, RecoveryStage.Ready })
             Assert.True(services.StateMachine.TryAdvanceStage(run, stage));
-        time.Advance(TimeSpan.FromSeconds(services.Options.RecoveryStableSeconds));
+        time.Advance(services.Options.Recovery.StablePeriod);
         services.StateMachine.Tick();
         Assert.Equal(SystemMode.Normal, services.StateMachine.Mode);
         Assert.True(services.Gate.Allows(ActionType.Open));
@@ -37,7 +37,7 @@ public class EndToEndTests
     [Fact]
     public async Task test_eventbus_drop_on_full()
     {
-        await using var services = DegradationSystem.Create(new DegradationOptions { EventBusQueueSize = 1 }, new FakeTimeProvider(FakeTimeProviderExtensions.TestStart));
+        await using var services = DegradationSystem.Create(new DegradationOptions { EventBus = { QueueSize = 1 } }, new FakeTimeProvider(FakeTimeProviderExtensions.TestStart));
         Assert.True(services.Bus.Publish(EventType.FailSupport, ComponentId.Alerts, ReasonCode.AlertsChannelDown));
         var result = services.Bus.Publish(EventType.FailSupport, ComponentId.Alerts, ReasonCode.AlertsChannelDown);
         Assert.False(result);

@@ -7,7 +7,7 @@ namespace Degradation.Tests.Acceptance;
 public class EventBusAcceptanceTests
 {
     private static SystemDriver Bus(int size, bool dropOnFull = true) =>
-        SystemDriver.Create(o => { o.EventBusQueueSize = size; o.EventBusDropOnFull = dropOnFull; });
+        SystemDriver.Create(o => { o.EventBus.QueueSize = size; o.EventBus.DropOnFull = dropOnFull; });
 
     private static SystemEvent MakeEvent(SystemDriver d, ReasonCode? reason = null) =>
         SystemEvent.Create(d.Time, EventType.FailSupport, ComponentId.MarketData, reason ?? ReasonCode.MarketDataStale, Severity.Warning);

@@ -39,7 +39,7 @@ public class StateServiceAcceptanceTests
         Assert.Equal(SystemMode.SafeMode, service.Machine.Mode);
         service.Apply(EventType.Recovered, ComponentId.MarketData, ReasonCode.AllHealthy);
         Assert.Contains(service.Machine.Mode, new[] { SystemMode.SafeMode, SystemMode.Recovering });
-        Assert.Equal(SystemMode.SafeMode, service.Machine.Mode); // MinSafeModeSeconds has not passed yet (rule 5)
+        Assert.Equal(SystemMode.SafeMode, service.Machine.Mode); // SafeMode:MinDwell has not passed yet (rule 5)
     }
 
     [Fact]

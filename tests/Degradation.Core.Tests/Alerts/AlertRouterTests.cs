@@ -72,7 +72,7 @@ public class AlertRouterTests
         var route = Assert.Single(router.GetRoutes());
         Assert.True(route.IsDown);
         Assert.Contains("timed out", route.LastError);
-        Assert.Equal(4, route.Skipped); // a down sink is not retried before DownRetrySeconds
+        Assert.Equal(4, route.Skipped); // a down sink is not retried before DownRetry
         Assert.Equal(1, hanging.Calls);
         await router.DisposeAsync();
     }
@@ -205,9 +205,9 @@ public class AlertRouterTests
     [Fact]
     public void Bad_options_and_routes_are_rejected_with_names()
     {
-        var ex = Assert.Throws<DegradationOptionsException>(() => new AlertRouter(new AlertRouterOptions { Capacity = 0, SinkTimeoutSeconds = -1, ChannelDownAudience = "" }));
+        var ex = Assert.Throws<DegradationOptionsException>(() => new AlertRouter(new AlertRouterOptions { Capacity = 0, SinkTimeout = TimeSpan.FromSeconds(-1), ChannelDownAudience = "" }));
         Assert.Contains(ex.Failures, f => f.Contains("Capacity must be > 0 (was 0)"));
-        Assert.Contains(ex.Failures, f => f.Contains("SinkTimeoutSeconds") && f.Contains("-1"));
+        Assert.Contains(ex.Failures, f => f.Contains("SinkTimeout") && f.Contains("-00:00:01"));
         Assert.Contains(ex.Failures, f => f.Contains("ChannelDownAudience"));
         var router = new AlertRouter();
         Assert.Equal("audience", Assert.Throws<ArgumentException>(() => router.AddRoute(new RecordingSink(), " ")).ParamName);

@@ -9,9 +9,7 @@ public sealed class WriteBufferTests
 
     private static DegradationOptions Options(int maxEntries = 1000, long maxBytes = 10_000_000, double maxSeconds = 60) => new()
     {
-        DbBufferMaxEntries = maxEntries,
-        DbBufferMaxBytes = maxBytes,
-        DbBufferMaxSeconds = maxSeconds,
+        Buffer = { MaxEntries = maxEntries, MaxBytes = maxBytes, MaxAge = TimeSpan.FromSeconds(maxSeconds) },
     };
 
     private async Task<(DegradationSystem System, WriteBuffer Buffer, IWalStore Store, RecordingTarget Target)> CreateAsync(
@@ -75,11 +73,11 @@ public sealed class WriteBufferTests
 
         var ex = await Assert.ThrowsAsync<WriteBufferOverflowException>(async () => await buffer.EnqueueAsync("k3", "order", "o", BufferKit.Bytes(1)));
         Assert.Equal(WriteBufferBound.Entries, ex.Bound);
-        Assert.Equal("DbBufferMaxEntries", ex.BoundOption);
+        Assert.Equal("MaxEntries", ex.BoundOption);
         Assert.Equal(3, ex.Limit);
         Assert.Equal(4, ex.Actual);
         Assert.Equal("k3", ex.IdempotentKey);
-        Assert.Contains("DbBufferMaxEntries", ex.Message);
+        Assert.Contains("MaxEntries", ex.Message);
         Assert.Contains("k3", ex.Message);
 
         system.Bus.ProcessPending();
@@ -101,7 +99,7 @@ public sealed class WriteBufferTests
 
         var ex = await Assert.ThrowsAsync<WriteBufferOverflowException>(async () => await buffer.EnqueueAsync("c", "order", "o", BufferKit.Bytes(1)));
         Assert.Equal(WriteBufferBound.Bytes, ex.Bound);
-        Assert.Equal("DbBufferMaxBytes", ex.BoundOption);
+        Assert.Equal("MaxBytes", ex.BoundOption);
         Assert.Equal(100, ex.Limit);
         Assert.Equal(101, ex.Actual);
         system.Bus.ProcessPending();
@@ -128,7 +126,7 @@ public sealed class WriteBufferTests
 
         var ex = await Assert.ThrowsAsync<WriteBufferOverflowException>(async () => await buffer.EnqueueAsync("late", "order", "o", BufferKit.Bytes(1)));
         Assert.Equal(WriteBufferBound.Age, ex.Bound);
-        Assert.Equal("DbBufferMaxSeconds", ex.BoundOption);
+        Assert.Equal("MaxAge", ex.BoundOption);
         Assert.Equal(60, ex.Limit);
     }
 
@@ -386,8 +384,8 @@ public sealed class WriteBufferTests
     {
         var system = DegradationSystem.Create(null, _time);
         var ex = await Assert.ThrowsAsync<DegradationOptionsException>(async () =>
-            await WriteBuffer.OpenAsync(new InMemoryWalStore(), new RecordingTarget(), system.Bus, new DegradationOptions { DbBufferMaxEntries = 0 }, _time));
-        Assert.Contains("DbBufferMaxEntries", ex.Message);
+            await WriteBuffer.OpenAsync(new InMemoryWalStore(), new RecordingTarget(), system.Bus, new DegradationOptions { Buffer = { MaxEntries = 0 } }, _time));
+        Assert.Contains("MaxEntries", ex.Message);
     }
 
     [Fact]

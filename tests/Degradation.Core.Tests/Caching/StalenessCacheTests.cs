@@ -12,7 +12,7 @@ public class StalenessCacheTests
     public void A_reading_has_its_source_monotonic_age_and_staleness()
     {
         var time = new ControlledTimeProvider(); // its wall clock can jump alone
-        var cache = StalenessCache<string, decimal>.ForPositions(new DegradationOptions { PositionCacheStaleMs = 30_000 }, time);
+        var cache = StalenessCache<string, decimal>.ForPositions(new DegradationOptions { Caches = { PositionStaleAfter = TimeSpan.FromSeconds(30) } }, time);
         cache.Set("AAPL", 100m, "broker");
 
         time.Advance(TimeSpan.FromSeconds(30));
@@ -31,7 +31,7 @@ public class StalenessCacheTests
     [Fact]
     public void Market_data_uses_its_own_threshold()
     {
-        var options = new DegradationOptions { MarketDataCacheStaleMs = 10_000, PositionCacheStaleMs = 30_000 };
+        var options = new DegradationOptions { Caches = { MarketDataStaleAfter = TimeSpan.FromSeconds(10), PositionStaleAfter = TimeSpan.FromSeconds(30) } };
         Assert.Equal(TimeSpan.FromSeconds(10), StalenessCache<string, decimal>.ForMarketData(options, _time).StaleAfter);
         Assert.Equal(TimeSpan.FromSeconds(30), StalenessCache<string, decimal>.ForPositions(options, _time).StaleAfter);
     }

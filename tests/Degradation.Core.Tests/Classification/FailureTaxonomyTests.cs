@@ -5,7 +5,7 @@ namespace Degradation.Tests.Classification;
 /// <summary>The failure taxonomy: ten failure types with detection, typical recovery, severity and mode, and how samples reach them.</summary>
 public class FailureTaxonomyTests
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new();
     private readonly FailureClassifier _classifier = new();
 
     [Fact]

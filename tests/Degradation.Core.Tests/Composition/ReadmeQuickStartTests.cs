@@ -24,7 +24,7 @@ public class ReadmeQuickStartTests
     private static async Task QuickStartAsync()
     {
         // README begin
-        await using var runtime = await new DegradationSystemBuilder(new DegradationOptions { MinSafeModeSeconds = 30 })
+        await using var runtime = await new DegradationSystemBuilder(new DegradationOptions { SafeMode = { MinDwell = TimeSpan.FromSeconds(30) } })
             .AddProbe(new BrokerProbe(), critical: true, p => p.Interval = TimeSpan.FromSeconds(1))
             .AddRecoveryStep(RecoveryStage.ConnectBroker, new ReconnectBrokerStep())
             .UseInMemoryWal()                  // a demo; in production UseFileWal("data/wal") from Degradation.Storage.File

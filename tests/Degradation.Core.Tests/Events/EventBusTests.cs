@@ -9,7 +9,7 @@ public class EventBusTests
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60); // hang guard only, never a timing assertion
 
     private static SystemDriver NormalWithQueue(int size, bool dropOnFull = true) =>
-        SystemDriver.Create(o => { o.EventBusQueueSize = size; o.EventBusDropOnFull = dropOnFull; }).ToNormal();
+        SystemDriver.Create(o => { o.EventBus.QueueSize = size; o.EventBus.DropOnFull = dropOnFull; }).ToNormal();
 
     [Fact]
     public void Non_critical_events_wait_in_the_queue_until_processed()
@@ -76,7 +76,7 @@ public class EventBusTests
     [Fact]
     public void A_queued_older_recovery_cannot_undo_a_later_must_deliver_event()
     {
-        var driver = SystemDriver.Create(o => o.MinSafeModeSeconds = 0).ToNormal();
+        var driver = SystemDriver.Create(o => o.SafeMode.MinDwell = TimeSpan.Zero).ToNormal();
         Assert.True(driver.Bus.Publish(EventType.Recovered, ComponentId.Broker));
         Assert.True(driver.Bus.Publish(EventType.FailCritical, ComponentId.Broker, ReasonCode.BrokerDisconnect));
         driver.Bus.ProcessPending();

@@ -6,7 +6,7 @@ namespace Degradation.Tests.Features;
 /// <summary>The mode and critical failures drive feature levels; manual levels only tighten unless explicitly overridden.</summary>
 public class FeatureLevelDriverTests(ITestOutputHelper output)
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new();
 
     private static async Task Settle(DegradationSystem system)
     {
@@ -61,7 +61,7 @@ public class FeatureLevelDriverTests(ITestOutputHelper output)
         Assert.Contains("critical component risk failed", controller.GetHistory()[^1].Reason, StringComparison.Ordinal);
 
         // An optional component's failure does not count.
-        var second = NormalSystems.Create(new ManualTimeProvider(), options);
+        var second = NormalSystems.Create(new FakeTimeProvider(FakeTimeProviderExtensions.TestStart), options);
         var other = new FeatureDegradationController(timeProvider: _time);
         using var otherDriver = other.FollowMode(second);
         second.ReportFailure(ComponentId.Db, ReasonCode.DbBufferOverflow);

@@ -27,9 +27,9 @@ public class GateConcurrencyTests(ITestOutputHelper output)
     {
         var driver = SystemDriver.Create(o =>
         {
-            o.MinSafeModeSeconds = 0;
-            o.RecoveryStableSeconds = 0;
-            o.TransitionHistorySize = 100_000;
+            o.SafeMode.MinDwell = TimeSpan.Zero;
+            o.Recovery.StablePeriod = TimeSpan.Zero;
+            o.StateMachine.TransitionHistorySize = 100_000;
         });
         driver.ToNormal();
         var floor = new Floor();

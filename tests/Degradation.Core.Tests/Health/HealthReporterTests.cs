@@ -11,7 +11,7 @@ public class HealthReporterTests
 
     private DegradationSystem Create(Action<DegradationOptions>? configure = null) => TestSystems.Create(_time, o =>
     {
-        o.Components[Fills.Name] = new ComponentOptions { Category = "fills stream", Fallback = "order_status_polling", StatusTtlSeconds = 5 };
+        o.Components[Fills.Name] = new ComponentOptions { Category = "fills stream", Fallback = "order_status_polling", StatusTtl = TimeSpan.FromSeconds(5) };
         configure?.Invoke(o);
     });
 
@@ -62,7 +62,7 @@ public class HealthReporterTests
     [Fact]
     public async Task A_failed_recovery_is_a_critical_issue()
     {
-        await using var system = Create(o => o.MaxRecoveryAttempts = 1);
+        await using var system = Create(o => o.Recovery.MaxAttempts = 1);
         system.StateMachine.FailRecovery(system.StateMachine.ActiveRecoveryRun!.Value, "reconnect failed");
 
         var report = new HealthReporter(system).Build();
@@ -128,7 +128,7 @@ public class HealthReporterTests
         coordinator.Register(new DelegateComponentFallback("order_status_polling", (_, _) => { }, _ => { },
             "Polls order status over REST", "Fills arrive up to 30 s late", c => refreshes.Add(c.Name)));
         coordinator.Start();
-        Assert.Equal(30, system.Options.FallbackRefreshSeconds);
+        Assert.Equal(TimeSpan.FromSeconds(30), system.Options.Fallbacks.RefreshInterval);
 
         _time.Advance(TimeSpan.FromSeconds(30));
         Assert.Empty(refreshes); // nothing active: nothing to refresh

@@ -17,7 +17,7 @@ public class LoadLevelMonitorTests(ITestOutputHelper output)
         var o = new LoadDegradationOptions();
         Assert.Equal((100_000, 500_000, 1_000_000, 5_000_000), (o.LagSoft, o.LagGraceful, o.LagAggressive, o.LagCircuitBreak));
         Assert.Equal((70.0, 80.0, 90.0, 95.0), (o.HeapSoftPercent, o.HeapGracefulPercent, o.HeapAggressivePercent, o.HeapCircuitBreakPercent));
-        Assert.Equal((0.5, 0.9, 30.0, 100), (o.RecoveryLagFactor, o.RecoveryHeapFactor, o.RecoveryCooldownSeconds, o.HistorySize));
+        Assert.Equal((0.5, 0.9, TimeSpan.FromSeconds(30), 100), (o.RecoveryLagFactor, o.RecoveryHeapFactor, o.RecoveryCooldown, o.HistorySize));
         Assert.Equal(LoadLevel.Normal, Create().Level);
     }
 
@@ -126,7 +126,7 @@ public class LoadLevelMonitorTests(ITestOutputHelper output)
     [Fact]
     public void Cooldown_is_configurable()
     {
-        var monitor = Create(new LoadDegradationOptions { RecoveryCooldownSeconds = 5 });
+        var monitor = Create(new LoadDegradationOptions { RecoveryCooldown = TimeSpan.FromSeconds(5) });
         monitor.Evaluate(100_000, 0);
         _time.Advance(TimeSpan.FromSeconds(4.9));
         Assert.Equal(LoadLevel.Soft, monitor.Evaluate(0, 0));
@@ -216,7 +216,7 @@ public class LoadLevelMonitorTests(ITestOutputHelper output)
     [Fact]
     public void History_is_bounded_and_keeps_the_newest_changes_in_order()
     {
-        var monitor = Create(new LoadDegradationOptions { HistorySize = 3, RecoveryCooldownSeconds = 0 });
+        var monitor = Create(new LoadDegradationOptions { HistorySize = 3, RecoveryCooldown = TimeSpan.Zero });
         foreach (var lag in new long[] { 100_000, 500_000, 1_000_000, 5_000_000, 0 }) monitor.Evaluate(lag, 0);
         var history = monitor.GetHistory();
         Assert.Equal(5, monitor.TransitionCount);
@@ -230,7 +230,7 @@ public class LoadLevelMonitorTests(ITestOutputHelper output)
     {
         const int seed = 7;
         output.WriteLine($"seed {seed}");
-        var monitor = Create(new LoadDegradationOptions { RecoveryCooldownSeconds = 0, HistorySize = 100_000 });
+        var monitor = Create(new LoadDegradationOptions { RecoveryCooldown = TimeSpan.Zero, HistorySize = 100_000 });
         Parallel.For(0, 4, worker =>
         {
             var random = new Random(seed + worker);
@@ -266,13 +266,13 @@ public class LoadLevelMonitorTests(ITestOutputHelper output)
     {
         var ex = Assert.Throws<DegradationOptionsException>(() => Create(new LoadDegradationOptions
         {
-            LagGraceful = 50_000, HeapSoftPercent = 120, RecoveryLagFactor = 0, RecoveryCooldownSeconds = -1, HistorySize = 0,
+            LagGraceful = 50_000, HeapSoftPercent = 120, RecoveryLagFactor = 0, RecoveryCooldown = TimeSpan.FromSeconds(-1), HistorySize = 0,
             ComponentName = " ", StateMachineReasons = { [LoadLevel.Normal] = "load.none" },
         }));
         Assert.Contains(ex.Failures, f => f.Contains("LagGraceful (50000) must be above LagSoft (100000)"));
         Assert.Contains(ex.Failures, f => f.Contains("HeapSoftPercent") && f.Contains("120"));
         Assert.Contains(ex.Failures, f => f.Contains("RecoveryLagFactor") && f.Contains("(was 0)"));
-        Assert.Contains(ex.Failures, f => f.Contains("RecoveryCooldownSeconds") && f.Contains("-1"));
+        Assert.Contains(ex.Failures, f => f.Contains("RecoveryCooldown") && f.Contains("-00:00:01"));
         Assert.Contains(ex.Failures, f => f.Contains("HistorySize"));
         Assert.Contains(ex.Failures, f => f.Contains("ComponentName"));
         Assert.Contains(ex.Failures, f => f.Contains("StateMachineReasons:Normal"));

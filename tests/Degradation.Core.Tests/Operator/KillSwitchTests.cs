@@ -52,7 +52,7 @@ public class KillSwitchTests
     [Fact]
     public async Task A_failing_or_hanging_action_is_reported_and_never_stops_the_others_or_opens_the_gate()
     {
-        await using var system = DegradationSystem.Create(new DegradationOptions { KillSwitchActionTimeoutSeconds = 5 }, _time);
+        await using var system = DegradationSystem.Create(new DegradationOptions { Operator = { KillSwitchActionTimeout = TimeSpan.FromSeconds(5) } }, _time);
         var ok = new RendezvousAction("ok");
         var hanging = new HangingAction("stuck-venue", honoursCancellation: true);
         var deaf = new HangingAction("deaf-venue", honoursCancellation: false);
@@ -83,8 +83,8 @@ public class KillSwitchTests
     [Fact]
     public void Options_refuse_a_non_positive_timeout_naming_it()
     {
-        var error = Assert.Throws<DegradationOptionsException>(() => DegradationSystem.Create(new DegradationOptions { KillSwitchActionTimeoutSeconds = 0 }, _time));
-        Assert.Contains(nameof(DegradationOptions.KillSwitchActionTimeoutSeconds), error.Message);
+        var error = Assert.Throws<DegradationOptionsException>(() => DegradationSystem.Create(new DegradationOptions { Operator = { KillSwitchActionTimeout = TimeSpan.Zero } }, _time));
+        Assert.Contains(nameof(OperatorOptions.KillSwitchActionTimeout), error.Message);
     }
 
     private sealed class RendezvousAction(string name) : IKillSwitchAction

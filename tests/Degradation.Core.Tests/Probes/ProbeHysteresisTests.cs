@@ -9,7 +9,7 @@ public class ProbeHysteresisTests
 
     private ProbeHysteresis Create(Action<DegradationOptions>? configure = null)
     {
-        var options = new DegradationOptions { FailThresholdCount = 3, FailThresholdSeconds = 60, RecoveryStableSeconds = 10 };
+        var options = new DegradationOptions { Probes = { FailThresholdCount = 3, FailThresholdDuration = TimeSpan.FromSeconds(60) }, Recovery = { StablePeriod = TimeSpan.FromSeconds(10) } };
         configure?.Invoke(options);
         return new ProbeHysteresis(options, _time);
     }
@@ -32,7 +32,7 @@ public class ProbeHysteresisTests
     [Fact]
     public void Failure_is_reported_after_FailThresholdSeconds_even_below_the_count()
     {
-        var h = Create(o => { o.FailThresholdCount = 100; o.FailThresholdSeconds = 5; });
+        var h = Create(o => { o.Probes.FailThresholdCount = 100; o.Probes.FailThresholdDuration = TimeSpan.FromSeconds(5); });
         Assert.Equal(ProbeVerdict.Heartbeat, Fail(h));
         _time.Advance(TimeSpan.FromSeconds(4.9));
         Assert.Equal(ProbeVerdict.Heartbeat, Fail(h));
@@ -82,7 +82,7 @@ public class ProbeHysteresisTests
     [Fact]
     public void Streak_reset_also_restarts_the_seconds_rule()
     {
-        var h = Create(o => { o.FailThresholdCount = 3; o.FailThresholdSeconds = 5; });
+        var h = Create(o => { o.Probes.FailThresholdCount = 3; o.Probes.FailThresholdDuration = TimeSpan.FromSeconds(5); });
         Fail(h);
         _time.Advance(TimeSpan.FromSeconds(1));
         Ok(h);
@@ -114,7 +114,7 @@ public class ProbeHysteresisTests
     [Fact]
     public void Risk_timeout_is_reported_only_after_RiskTimeoutConsecutiveCount_timeouts_never_by_the_seconds_rule()
     {
-        var h = Create(o => { o.FailThresholdCount = 2; o.FailThresholdSeconds = 1; o.RiskTimeoutConsecutiveCount = 4; });
+        var h = Create(o => { o.Probes.FailThresholdCount = 2; o.Probes.FailThresholdDuration = TimeSpan.FromSeconds(1); o.Probes.RiskTimeoutConsecutiveCount = 4; });
         for (var i = 0; i < 3; i++)
         {
             Assert.Equal(ProbeVerdict.Heartbeat, Fail(h, "risk.timeout"));

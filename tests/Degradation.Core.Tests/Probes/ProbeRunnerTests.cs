@@ -25,7 +25,7 @@ public class ProbeRunnerTests
     [Fact]
     public async Task A_probe_that_hangs_forever_is_timed_out_and_the_runner_keeps_probing_the_others()
     {
-        await using var system = TestSystems.Create(_time, o => o.FailThresholdCount = 3);
+        await using var system = TestSystems.Create(_time, o => o.Probes.FailThresholdCount = 3);
         var events = Record(system);
         await using var runner = new ProbeRunner(system);
         var hungCalls = 0;
@@ -80,7 +80,7 @@ public class ProbeRunnerTests
     [Fact]
     public async Task Failure_event_after_the_threshold_and_Recovered_after_RecoveryStableSeconds()
     {
-        await using var system = TestSystems.Create(_time, o => { o.FailThresholdCount = 3; o.RecoveryStableSeconds = 10; });
+        await using var system = TestSystems.Create(_time, o => { o.Probes.FailThresholdCount = 3; o.Recovery.StablePeriod = TimeSpan.FromSeconds(10); });
         TestSystems.DriveToNormal(system, _time);
         var events = Record(system);
         await using var runner = new ProbeRunner(system);
@@ -163,17 +163,17 @@ public class ProbeRunnerTests
     [Fact]
     public async Task Risk_timeouts_report_risk_timeout_only_after_RiskTimeoutConsecutiveCount()
     {
-        await using var system = TestSystems.Create(_time, o => { o.FailThresholdCount = 2; o.RiskTimeoutConsecutiveCount = 4; });
+        await using var system = TestSystems.Create(_time, o => { o.Probes.FailThresholdCount = 2; o.Probes.RiskTimeoutConsecutiveCount = 4; });
         var events = Record(system);
         await using var runner = new ProbeRunner(system);
         runner.Add(ComponentId.Risk, Every(1), _ => new ValueTask<ProbeResult>(new TaskCompletionSource<ProbeResult>().Task));
-        Assert.Equal(TimeSpan.FromMilliseconds(system.Options.RiskTimeoutMs), runner.GetStatistics(ComponentId.Risk).Timeout);
+        Assert.Equal(system.Options.Probes.RiskTimeout, runner.GetStatistics(ComponentId.Risk).Timeout);
 
         var verdicts = new List<ProbeVerdict>();
         for (var i = 0; i < 4; i++)
         {
             var round = runner.ProbeNowAsync(ComponentId.Risk);
-            _time.Advance(TimeSpan.FromMilliseconds(system.Options.RiskTimeoutMs));
+            _time.Advance(system.Options.Probes.RiskTimeout);
             var observation = await round.Within();
             Assert.True(observation.TimedOut);
             Assert.Equal(ReasonCode.RiskTimeout, observation.Reason);
@@ -214,7 +214,7 @@ public class ProbeRunnerTests
     [Fact]
     public async Task Heartbeats_keep_a_healthy_component_fresh_beyond_its_status_ttl()
     {
-        await using var system = TestSystems.Create(_time, o => o.ComponentStatusTtlSeconds = 5);
+        await using var system = TestSystems.Create(_time, o => o.Status.ComponentTtl = TimeSpan.FromSeconds(5));
         await using var runner = new ProbeRunner(system);
         runner.Add(Orderbook, Every(1), _ => ValueTask.FromResult(ProbeResult.Healthy()));
         runner.Add(ComponentId.Db, Every(1), _ => ValueTask.FromResult(ProbeResult.Healthy()));
@@ -237,7 +237,7 @@ public class ProbeRunnerTests
     [Fact]
     public async Task A_degraded_result_publishes_QualityDegraded_and_the_system_degrades()
     {
-        await using var system = TestSystems.Create(_time, o => o.FailThresholdCount = 2);
+        await using var system = TestSystems.Create(_time, o => o.Probes.FailThresholdCount = 2);
         TestSystems.DriveToNormal(system, _time);
         var events = Record(system);
         await using var runner = new ProbeRunner(system);
@@ -289,7 +289,7 @@ public class ProbeRunnerTests
     [Fact]
     public async Task Bad_settings_are_rejected_with_the_setting_named()
     {
-        await using var system = TestSystems.Create(_time, o => o.ComponentStatusTtlSeconds = 10);
+        await using var system = TestSystems.Create(_time, o => o.Status.ComponentTtl = TimeSpan.FromSeconds(10));
         await using var runner = new ProbeRunner(system);
         static ValueTask<ProbeResult> Ok(CancellationToken _) => ValueTask.FromResult(ProbeResult.Healthy());
 

@@ -41,7 +41,7 @@ public sealed class RecoveryOrchestratorTests : IAsyncDisposable
     [Fact]
     public async Task The_cold_start_run_walks_every_stage_in_order_then_the_state_machine_lands_in_Normal()
     {
-        Create(o => o.RecoveryStableSeconds = 10);
+        Create(o => o.Recovery.StablePeriod = TimeSpan.FromSeconds(10));
         Step(RecoveryStage.ConnectBroker, "reconnect");
         Step(RecoveryStage.ConnectBroker, "reconcile");
         Step(RecoveryStage.CatchupMarketData, "invalidate-caches");
@@ -70,7 +70,7 @@ public sealed class RecoveryOrchestratorTests : IAsyncDisposable
     [Fact]
     public async Task The_plan_tracker_shows_each_phase_its_steps_retries_and_overall_progress()
     {
-        Create(o => o.RecoveryStableSeconds = 10);
+        Create(o => o.Recovery.StablePeriod = TimeSpan.FromSeconds(10));
         var failures = 1;
         Step(RecoveryStage.ConnectBroker, "reconnect", _ => failures-- > 0 ? RecoveryStepResult.Failure("broker refuses connections") : RecoveryStepResult.Success());
         Step(RecoveryStage.CatchupMarketData, "invalidate-caches");
@@ -112,7 +112,7 @@ public sealed class RecoveryOrchestratorTests : IAsyncDisposable
     [Fact]
     public async Task A_configured_backoff_schedule_replaces_the_exponential_series_and_its_last_delay_repeats()
     {
-        Create(o => { o.MaxRecoveryAttempts = 6; o.RecoveryBackoffScheduleMs = [10_000, 20_000, 30_000, 60_000]; });
+        Create(o => { o.Recovery.MaxAttempts = 6; o.Recovery.BackoffSchedule = [TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(60)]; });
         Step(RecoveryStage.ConnectBroker, "reconnect", _ => RecoveryStepResult.Failure("broker refuses connections"));
         var run = _system.StateMachine.ActiveRecoveryRun!.Value;
 
@@ -136,9 +136,9 @@ public sealed class RecoveryOrchestratorTests : IAsyncDisposable
     [Fact]
     public void A_backoff_schedule_with_a_non_positive_delay_is_refused_naming_its_position()
     {
-        var options = new DegradationOptions { RecoveryBackoffScheduleMs = [10_000, 0] };
+        var options = new DegradationOptions { Recovery = { BackoffSchedule = [TimeSpan.FromSeconds(10), TimeSpan.Zero] } };
         var error = Assert.Throws<DegradationOptionsException>(() => DegradationSystem.Create(options));
-        Assert.Contains("RecoveryBackoffScheduleMs[1] must be > 0 (was 0)", error.Message);
+        Assert.Contains("Degradation:Recovery:BackoffSchedule:1 must be > 0 (was 00:00:00)", error.Message);
         Assert.Null(BackoffSchedule.ForRecovery(new DegradationOptions())); // default: exponential, as before
         Assert.Throws<ArgumentException>(() => new BackoffSchedule([]));
     }
@@ -146,7 +146,7 @@ public sealed class RecoveryOrchestratorTests : IAsyncDisposable
     [Fact]
     public async Task Stage_backoff_delays_are_exactly_the_configured_series_then_recovery_failed_halts()
     {
-        Create(o => { o.MaxRecoveryAttempts = 4; o.RecoveryBackoffBaseMs = 1000; o.RecoveryBackoffMaxMs = 2500; });
+        Create(o => { o.Recovery.MaxAttempts = 4; o.Recovery.BackoffBase = TimeSpan.FromSeconds(1); o.Recovery.BackoffMax = TimeSpan.FromMilliseconds(2500); });
         var attempts = new List<long>();
         Step(RecoveryStage.ConnectBroker, "reconnect", c => { attempts.Add(_time.GetTimestamp()); return RecoveryStepResult.Failure("broker refuses connections"); });
         var run = _system.StateMachine.ActiveRecoveryRun!.Value;
@@ -180,7 +180,7 @@ public sealed class RecoveryOrchestratorTests : IAsyncDisposable
 
         _orchestrator.Start();
         var backoff = await _progress.WaitForBackoff(1);
-        Assert.Equal(TimeSpan.FromMilliseconds(_system.Options.RecoveryBackoffBaseMs), backoff.Delay);
+        Assert.Equal(_system.Options.Recovery.BackoffBase, backoff.Delay);
         _time.Advance(backoff.Delay!.Value);
         var outcome = await _orchestrator.WhenRunFinishedAsync(run).Within();
 
@@ -208,7 +208,7 @@ public sealed class RecoveryOrchestratorTests : IAsyncDisposable
     [Fact]
     public async Task A_stage_that_exceeds_its_timeout_is_cancelled_and_retried()
     {
-        Create(o => o.RecoveryStageTimeoutMs = 5000);
+        Create(o => o.Recovery.StageTimeout = TimeSpan.FromSeconds(5));
         var calls = 0;
         var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _orchestrator.AddStep(RecoveryStage.ConnectBroker, new DelegateRecoveryStep("reconnect", (_, ct) =>
@@ -221,7 +221,7 @@ public sealed class RecoveryOrchestratorTests : IAsyncDisposable
 
         _orchestrator.Start();
         await _progress.WaitFor(p => p.Kind == RecoveryProgressKind.StepStarted);
-        _time.Advance(TimeSpan.FromMilliseconds(5000));
+        _time.Advance(TimeSpan.FromSeconds(5));
         var failed = await _progress.WaitFor(p => p.Kind == RecoveryProgressKind.StepFailed);
         await cancelled.Task.Within();
         Assert.Contains("timed out after 5000 ms", failed.Details);
@@ -309,7 +309,7 @@ public sealed class RecoveryOrchestratorTests : IAsyncDisposable
     [Fact]
     public async Task Auto_and_manual_runs_are_picked_up_from_the_transitions()
     {
-        Create(o => { o.MinSafeModeSeconds = 30; });
+        Create(o => { o.SafeMode.MinDwell = TimeSpan.FromSeconds(30); });
         Step(RecoveryStage.ConnectBroker, "reconnect");
         _orchestrator.Start();
         await _orchestrator.WhenRunFinishedAsync(_system.StateMachine.ActiveRecoveryRun!.Value).Within();
@@ -336,7 +336,7 @@ public sealed class RecoveryOrchestratorTests : IAsyncDisposable
     [Fact]
     public async Task Delegate_steps_fail_on_false_and_a_throwing_progress_observer_is_harmless()
     {
-        Create(o => o.MaxRecoveryAttempts = 1);
+        Create(o => o.Recovery.MaxAttempts = 1);
         _orchestrator.Progress += _ => throw new InvalidOperationException("observer bug");
         _orchestrator.AddStep(RecoveryStage.CatchupMarketData, new DelegateRecoveryStep("catch up", _ => ValueTask.FromResult(false)));
         var run = _system.StateMachine.ActiveRecoveryRun!.Value;

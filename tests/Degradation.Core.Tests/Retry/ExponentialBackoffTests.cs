@@ -5,14 +5,14 @@ public class ExponentialBackoffTests
     [Fact]
     public void The_series_doubles_from_the_base_and_stops_at_the_cap()
     {
-        var backoff = new ExponentialBackoff(TimeSpan.FromMilliseconds(1000), TimeSpan.FromMilliseconds(5000));
+        var backoff = new ExponentialBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5));
         Assert.Equal([1000, 2000, 4000, 5000, 5000], backoff.Series(5).Select(d => d.TotalMilliseconds));
     }
 
     [Fact]
     public void Recovery_backoff_comes_from_the_options()
     {
-        var backoff = ExponentialBackoff.ForRecovery(new DegradationOptions { RecoveryBackoffBaseMs = 250, RecoveryBackoffMaxMs = 1500 });
+        var backoff = ExponentialBackoff.ForRecovery(new DegradationOptions { Recovery = { BackoffBase = TimeSpan.FromMilliseconds(250), BackoffMax = TimeSpan.FromMilliseconds(1500) } });
         Assert.Equal([250, 500, 1000, 1500], backoff.Series(4).Select(d => d.TotalMilliseconds));
     }
 

@@ -52,7 +52,7 @@ public class InfraOutageScenarioTests
         h.Broker.Up = true;
         h.RunUntil(() => h.System.Gate.Mode != SystemMode.SafeModeDisconnected, TimeSpan.FromSeconds(40));
         var leftAt = h.Now;
-        Assert.True(leftAt - closedAt >= TimeSpan.FromSeconds(30), $"left SafeModeDisconnected after {leftAt - closedAt}, MinSafeModeSeconds is 30");
+        Assert.True(leftAt - closedAt >= TimeSpan.FromSeconds(30), $"left SafeModeDisconnected after {leftAt - closedAt}, SafeMode:MinDwell is 30 s");
         Assert.True(leftAt - closedAt <= TimeSpan.FromSeconds(30) + OutageHarness.StepSize);
         Assert.Equal(SystemMode.Recovering, h.System.Gate.Mode);
 
@@ -104,7 +104,7 @@ public class InfraOutageScenarioTests
     [Fact]
     public async Task Recovery_failing_MaxRecoveryAttempts_times_halts()
     {
-        var (h, _) = await StartOutage(o => { o.MaxRecoveryAttempts = 3; o.RecoveryBackoffBaseMs = 1000; });
+        var (h, _) = await StartOutage(o => { o.Recovery.MaxAttempts = 3; o.Recovery.BackoffBase = TimeSpan.FromSeconds(1); });
         await using var _ = h;
         h.Broker.RejectLogin = true;
 

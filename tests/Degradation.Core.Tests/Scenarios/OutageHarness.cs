@@ -20,10 +20,10 @@ internal sealed class OutageHarness : IAsyncDisposable
         _start = Time.GetTimestamp();
         System = TestSystems.Create(Time, o =>
         {
-            o.FailThresholdCount = 3;
-            o.FailThresholdSeconds = 5;
-            o.RecoveryStableSeconds = 10;
-            o.MinSafeModeSeconds = 30;
+            o.Probes.FailThresholdCount = 3;
+            o.Probes.FailThresholdDuration = TimeSpan.FromSeconds(5);
+            o.Recovery.StablePeriod = TimeSpan.FromSeconds(10);
+            o.SafeMode.MinDwell = TimeSpan.FromSeconds(30);
             configure?.Invoke(o);
         });
         Positions = StalenessCache<string, decimal>.ForPositions(System.Options, Time);

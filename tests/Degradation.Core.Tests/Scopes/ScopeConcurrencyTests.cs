@@ -18,7 +18,7 @@ public class ScopeConcurrencyTests(ITestOutputHelper output)
     [Fact]
     public async Task Readers_never_see_a_scope_allow_what_a_stable_ancestor_forbids()
     {
-        await using var kit = ScopeKit.Normal(o => o.TransitionHistorySize = 16);
+        await using var kit = ScopeKit.Normal(o => o.StateMachine.TransitionHistorySize = 16);
         var strategy = kit.AddOpen("venue-a/acct-1/strat-x");
         var venue = kit.Gate.Resolve("venue-a");
         var readers = Enumerable.Range(0, Readers).Select(_ => new Reader(kit.Gate, venue, strategy)).ToArray();

@@ -23,7 +23,7 @@ internal sealed class ScopeKit : IAsyncDisposable
 
     public static ScopeKit Create(Action<DegradationOptions>? configure = null, IOperatorStateStore? store = null, FakeTimeProvider? time = null)
     {
-        var options = new DegradationOptions { RecoveryStableSeconds = 1, MinSafeModeSeconds = 0, TransitionHistorySize = 10_000, ComponentStatusTtlSeconds = 3600 };
+        var options = new DegradationOptions { Recovery = { StablePeriod = TimeSpan.FromSeconds(1) }, SafeMode = { MinDwell = TimeSpan.Zero }, StateMachine = { TransitionHistorySize = 10_000 }, Status = { ComponentTtl = TimeSpan.FromSeconds(3600) } };
         configure?.Invoke(options);
         time ??= new FakeTimeProvider();
         return new ScopeKit(DegradationSystem.Create(options, time, store), time);
@@ -57,7 +57,7 @@ internal sealed class ScopeKit : IAsyncDisposable
         var run = machine.ActiveRecoveryRun ?? throw new InvalidOperationException($"{scope}: no recovery run (mode {machine.Mode})");
         for (var stage = (machine.Stage ?? RecoveryStage.ConnectBroker) + 1; stage <= RecoveryStage.Ready; stage++)
             if (!machine.TryAdvanceStage(run, stage)) throw new InvalidOperationException($"{scope}: stage {stage} refused");
-        Time.Advance(TimeSpan.FromSeconds(System.Options.RecoveryStableSeconds));
+        Time.Advance(System.Options.Recovery.StablePeriod);
         machine.Tick();
         if (machine.Mode != SystemMode.Normal) throw new InvalidOperationException($"{scope}: not Normal but {machine.Mode}");
     }

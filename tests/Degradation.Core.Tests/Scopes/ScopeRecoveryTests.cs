@@ -46,7 +46,7 @@ public class ScopeRecoveryTests
         Assert.True(kit.Gate.For(strategyA).Allows(ActionType.ReduceOnly));
         Assert.False(kit.Gate.For(strategyA).Allows(ActionType.Send));
 
-        kit.Time.Advance(TimeSpan.FromSeconds(kit.System.Options.RecoveryStableSeconds));
+        kit.Time.Advance(kit.System.Options.Recovery.StablePeriod);
         kit.Scopes.Tick();
         Assert.True(kit.Gate.For(strategyA).Allows(ActionType.Send));
         Assert.Equal(0, Volatile.Read(ref venueBSteps));
@@ -74,7 +74,7 @@ public class ScopeRecoveryTests
     [Fact]
     public async Task A_venue_whose_reconnect_recovery_fails_is_halted_alone_and_only_an_acknowledged_release_reopens_it()
     {
-        await using var kit = ScopeKit.Normal(o => o.MaxRecoveryAttempts = 1);
+        await using var kit = ScopeKit.Normal(o => o.Recovery.MaxAttempts = 1);
         var venueA = kit.AddOpen("venue-a", new ScopeOptions().WithCritical("broker"));
         var strategyA = kit.AddOpen("venue-a/acct-1/strat-x");
         var strategyB = kit.AddOpen("venue-b/acct-2/strat-y");
@@ -118,7 +118,7 @@ public class ScopeRecoveryTests
         var again = venueA.StateMachine.ActiveRecoveryRun ?? throw new InvalidOperationException("no run after the release");
         Assert.Equal(RecoveryRunStatus.Completed, (await venueA.Recovery.WhenRunFinishedAsync(again).WaitAsync(Wait)).Status);
         Assert.False(kit.Gate.For(strategyA).Allows(ActionType.Send)); // Ready is not trading yet
-        kit.Time.Advance(TimeSpan.FromSeconds(kit.System.Options.RecoveryStableSeconds));
+        kit.Time.Advance(kit.System.Options.Recovery.StablePeriod);
         kit.Scopes.Tick();
         Assert.True(kit.Gate.For(strategyA).Allows(ActionType.Send));
     }

@@ -30,7 +30,7 @@ public class ColdStartAndConflictTests
     public void Events_are_verdicts_one_failure_event_applies_at_once()
     {
         // Hysteresis lives in the detectors: FailThresholdCount does not delay the state machine.
-        var driver = SystemDriver.Create(o => o.FailThresholdCount = 5).ToNormal();
+        var driver = SystemDriver.Create(o => o.Probes.FailThresholdCount = 5).ToNormal();
         driver.Fail(ComponentId.Risk, ReasonCode.RiskTimeout);
         Assert.Equal(SystemMode.SafeMode, driver.Mode);
     }

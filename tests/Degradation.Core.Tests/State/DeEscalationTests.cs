@@ -159,7 +159,7 @@ public class DeEscalationTests
     [Fact]
     public void Zero_dwell_and_stability_options_are_honoured()
     {
-        var driver = SystemDriver.Create(o => { o.MinSafeModeSeconds = 0; o.RecoveryStableSeconds = 0; });
+        var driver = SystemDriver.Create(o => { o.SafeMode.MinDwell = TimeSpan.Zero; o.Recovery.StablePeriod = TimeSpan.Zero; });
         var run = driver.HeartbeatCritical().Run;
         Assert.True(driver.Machine.TryAdvanceStage(run, RecoveryStage.CatchupMarketData));
         Assert.True(driver.Machine.TryAdvanceStage(run, RecoveryStage.VerifyRisk));

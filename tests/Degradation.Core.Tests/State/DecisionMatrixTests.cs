@@ -130,7 +130,7 @@ public class DecisionMatrixTests
     [Fact]
     public void Recovery_complete_leads_from_Ready_to_Normal()
     {
-        var driver = SystemDriver.Create(o => o.AutoRecoveryToNormal = false).HeartbeatCritical().AdvanceTo(RecoveryStage.Ready);
+        var driver = SystemDriver.Create(o => o.Recovery.AutoToNormal = false).HeartbeatCritical().AdvanceTo(RecoveryStage.Ready);
         driver.Advance(driver.RecoveryStable * 3);
         driver.Expect(SystemMode.Recovering, RecoveryStage.Ready);
         driver.Apply(EventType.Recovered, ComponentId.System, ReasonCode.RecoveryComplete);
@@ -141,7 +141,7 @@ public class DecisionMatrixTests
     [Fact]
     public void Recovery_complete_outside_Ready_changes_nothing()
     {
-        var driver = SystemDriver.Create(o => o.AutoRecoveryToNormal = false).HeartbeatCritical().AdvanceTo(RecoveryStage.VerifyRisk);
+        var driver = SystemDriver.Create(o => o.Recovery.AutoToNormal = false).HeartbeatCritical().AdvanceTo(RecoveryStage.VerifyRisk);
         driver.Apply(EventType.Recovered, ComponentId.System, ReasonCode.RecoveryComplete);
         driver.AdvanceTo(RecoveryStage.Ready).Advance(1);
         driver.Expect(SystemMode.Recovering, RecoveryStage.Ready);
@@ -239,7 +239,7 @@ public class DecisionMatrixTests
             RegisterCriticalOrderBook(o);
             o.DecisionMatrix["orderbook.crossed"] = SystemMode.SafeMode;
             o.MustDeliverReasons.Add("orderbook.crossed");
-            o.EventBusQueueSize = 1;
+            o.EventBus.QueueSize = 1;
         }).ToNormal();
         Assert.True(driver.System.Policy.IsMustDeliver(new ReasonCode("orderbook.crossed")));
         Assert.True(driver.Bus.Publish(EventType.FailSupport, ComponentId.Alerts, ReasonCode.AlertsChannelDown)); // fills the bus

@@ -115,7 +115,7 @@ public class HaltTests
         Assert.True(result.Accepted);
         Assert.Equal(TransitionKind.OperatorHalt, result.Transition!.Kind);
         Assert.False(driver.Machine.IsOverrideActive);
-        driver.Advance(TimeSpan.FromSeconds(driver.Machine.Policy.Options.MaxOverrideSeconds * 2)).Expect(SystemMode.Halt);
+        driver.Advance(driver.Machine.Policy.Options.Operator.MaxOverrideTtl * 2).Expect(SystemMode.Halt);
         Assert.Equal(SystemDriver.Operator, driver.Machine.OperatorHalt!.OperatorId);
     }
 

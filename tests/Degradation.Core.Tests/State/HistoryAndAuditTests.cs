@@ -60,7 +60,7 @@ public class HistoryAndAuditTests
     [Fact]
     public void History_is_bounded_and_pages_newest_first()
     {
-        var driver = SystemDriver.Create(o => o.TransitionHistorySize = 3).ToNormal();
+        var driver = SystemDriver.Create(o => o.StateMachine.TransitionHistorySize = 3).ToNormal();
         for (var i = 0; i < 5; i++)
         {
             driver.Fail(ComponentId.Alerts, ReasonCode.AlertsChannelDown);

@@ -51,7 +51,7 @@ public class ModeExplanationTests
     [Fact]
     public async Task Ready_counts_down_the_stability_time_then_Normal_has_no_hold()
     {
-        var (system, time) = Create(new DegradationOptions { RecoveryStableSeconds = 10 });
+        var (system, time) = Create(new DegradationOptions { Recovery = { StablePeriod = TimeSpan.FromSeconds(10) } });
         await using var _ = system;
         Heartbeat(system, Critical);
         PassStages(system);
@@ -72,7 +72,7 @@ public class ModeExplanationTests
     [Fact]
     public async Task SafeMode_shows_its_condition_with_the_source_and_the_remaining_dwell()
     {
-        var (system, time) = Create(new DegradationOptions { RecoveryStableSeconds = 0, MinSafeModeSeconds = 30 });
+        var (system, time) = Create(new DegradationOptions { Recovery = { StablePeriod = TimeSpan.Zero }, SafeMode = { MinDwell = TimeSpan.FromSeconds(30) } });
         await using var _ = system;
         Heartbeat(system, Critical);
         PassStages(system);
@@ -96,7 +96,7 @@ public class ModeExplanationTests
     [Fact]
     public async Task An_operator_halt_and_an_override_are_named_with_their_operator()
     {
-        var (system, time) = Create(new DegradationOptions { RecoveryStableSeconds = 0 });
+        var (system, time) = Create(new DegradationOptions { Recovery = { StablePeriod = TimeSpan.Zero } });
         await using var _ = system;
         Heartbeat(system, Critical);
         PassStages(system);
@@ -118,7 +118,7 @@ public class ModeExplanationTests
     [Fact]
     public async Task A_component_gone_silent_past_its_ttl_is_named_as_stale()
     {
-        var (system, time) = Create(new DegradationOptions { RecoveryStableSeconds = 0 });
+        var (system, time) = Create(new DegradationOptions { Recovery = { StablePeriod = TimeSpan.Zero } });
         await using var _ = system;
         foreach (var component in Critical) system.Heartbeat(component, TimeSpan.FromHours(1));
         system.Heartbeat(ComponentId.Db, TimeSpan.FromSeconds(5));

@@ -33,7 +33,7 @@ public class OverrideTests
     [Fact]
     public void Bounds_come_from_MinOverrideSeconds_and_MaxOverrideSeconds()
     {
-        var driver = SystemDriver.Create(o => { o.MinOverrideSeconds = 10; o.MaxOverrideSeconds = 60; }).ToNormal();
+        var driver = SystemDriver.Create(o => { o.Operator.MinOverrideTtl = TimeSpan.FromSeconds(10); o.Operator.MaxOverrideTtl = TimeSpan.FromSeconds(60); }).ToNormal();
         Assert.Throws<ArgumentOutOfRangeException>(() => driver.Machine.ForceMode(SystemMode.Halt, TimeSpan.FromSeconds(9), SystemDriver.Operator, "r"));
         Assert.Throws<ArgumentOutOfRangeException>(() => driver.Machine.ForceMode(SystemMode.Halt, TimeSpan.FromSeconds(61), SystemDriver.Operator, "r"));
         driver.Machine.ForceMode(SystemMode.Halt, TimeSpan.FromSeconds(60), SystemDriver.Operator, "r");
@@ -166,9 +166,9 @@ public class OverrideTests
     }
 
     [Fact]
-    public void MustDeliverBreaksOverride_off_no_longer_keeps_an_override_over_a_stricter_condition()
+    public void A_stricter_condition_the_override_did_not_acknowledge_always_ends_it()
     {
-        var driver = SystemDriver.Create(o => o.MustDeliverBreaksOverride = false).ToNormal();
+        var driver = SystemDriver.Create().ToNormal();
         driver.Machine.ForceMode(SystemMode.Normal, FiveMinutes, SystemDriver.Operator, "r");
         driver.Fail(ComponentId.Broker, ReasonCode.BrokerDisconnect);
         driver.Expect(SystemMode.SafeModeDisconnected);

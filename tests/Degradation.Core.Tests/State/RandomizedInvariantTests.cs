@@ -103,8 +103,8 @@ public class RandomizedInvariantTests(ITestOutputHelper output)
             _random = choices;
             _driver = SystemDriver.Create(o =>
             {
-                o.ComponentStatusTtlSeconds = 30;
-                o.EventBusQueueSize = 32;
+                o.Status.ComponentTtl = TimeSpan.FromSeconds(30);
+                o.EventBus.QueueSize = 32;
                 o.Components[News.Name] = new ComponentOptions { Critical = false };
                 o.Components[OrderBook.Name] = new ComponentOptions { Critical = true };
                 o.DecisionMatrix[OrderBookGap.Value] = SystemMode.SafeMode;
@@ -360,11 +360,11 @@ public class RandomizedInvariantTests(ITestOutputHelper output)
                 if (safe(t.From) && !safe(t.To))
                 {
                     if (t.To is SystemMode.Normal or SystemMode.Degraded) Fail($"{t} skipped Recovering");
-                    if (t.To == SystemMode.Recovering && t.Timestamp - _safeEnteredAt < _minSafe.Ticks) Fail($"{t} left before MinSafeModeSeconds");
+                    if (t.To == SystemMode.Recovering && t.Timestamp - _safeEnteredAt < _minSafe.Ticks) Fail($"{t} left before SafeMode:MinDwell");
                 }
                 if (t.From == SystemMode.Degraded && t.To == SystemMode.Normal)
                 {
-                    if (t.Timestamp - _lastConditionChange < _stable.Ticks) Fail($"{t} before RecoveryStableSeconds of quiet");
+                    if (t.Timestamp - _lastConditionChange < _stable.Ticks) Fail($"{t} before Recovery:StablePeriod of quiet");
                     if (derived != SystemMode.Normal) Fail($"{t} with {derived} conditions active");
                     if (CriticalUnknown()) Fail($"{t} with a critical component Unknown");
                     Count("degraded->normal");
@@ -378,7 +378,7 @@ public class RandomizedInvariantTests(ITestOutputHelper output)
                 if ((t.To == SystemMode.Degraded) != (derived == SystemMode.Degraded)) Fail($"{t} landed wrong for {derived} conditions");
                 var explicitCompletion = t.Kind == TransitionKind.OperatorCommand || description.Contains(ReasonCode.RecoveryComplete.Value, StringComparison.Ordinal);
                 if (!explicitCompletion && (t.Timestamp - _readyEnteredAt < _stable.Ticks || t.Timestamp - _lastConditionChange < _stable.Ticks))
-                    Fail($"{t} before RecoveryStableSeconds of quiet in Ready");
+                    Fail($"{t} before Recovery:StablePeriod of quiet in Ready");
                 Count("run completed");
             }
             if (t.To == SystemMode.Recovering && t.ToStage == RecoveryStage.Ready && t.FromStage != RecoveryStage.Ready) _readyEnteredAt = t.Timestamp;

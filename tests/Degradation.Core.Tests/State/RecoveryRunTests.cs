@@ -48,7 +48,7 @@ public class RecoveryRunTests
     [Fact]
     public void Without_auto_recovery_Ready_waits_for_the_operator()
     {
-        var driver = SystemDriver.Create(o => o.AutoRecoveryToNormal = false).HeartbeatCritical().AdvanceTo(RecoveryStage.Ready);
+        var driver = SystemDriver.Create(o => o.Recovery.AutoToNormal = false).HeartbeatCritical().AdvanceTo(RecoveryStage.Ready);
         driver.Advance(TimeSpan.FromHours(1)).Expect(SystemMode.Recovering, RecoveryStage.Ready);
         var t = driver.Machine.CompleteRecovery("bob", "checked positions");
         driver.Expect(SystemMode.Normal);
@@ -59,7 +59,7 @@ public class RecoveryRunTests
     [Fact]
     public void CompleteRecovery_outside_Ready_is_refused()
     {
-        var driver = SystemDriver.Create(o => o.AutoRecoveryToNormal = false).HeartbeatCritical().AdvanceTo(RecoveryStage.VerifyRisk);
+        var driver = SystemDriver.Create(o => o.Recovery.AutoToNormal = false).HeartbeatCritical().AdvanceTo(RecoveryStage.VerifyRisk);
         var error = Assert.Throws<InvalidOperationException>(() => driver.Machine.CompleteRecovery(SystemDriver.Operator));
         Assert.Contains("Ready", error.Message);
         Assert.Throws<ArgumentException>(() => driver.Machine.CompleteRecovery(" "));

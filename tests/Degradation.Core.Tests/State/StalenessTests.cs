@@ -31,7 +31,7 @@ public class StalenessTests
     [Fact]
     public void The_default_TTL_is_ComponentStatusTtlSeconds()
     {
-        var driver = SystemDriver.Create(o => o.ComponentStatusTtlSeconds = 20).ToNormal(); // heartbeats at t0, Normal at t0+10
+        var driver = SystemDriver.Create(o => o.Status.ComponentTtl = TimeSpan.FromSeconds(20)).ToNormal(); // heartbeats at t0, Normal at t0+10
         driver.Advance(TimeSpan.FromSeconds(10)).Expect(SystemMode.Normal);
         driver.Advance(Epsilon).Expect(SystemMode.SafeMode);
     }
@@ -41,8 +41,8 @@ public class StalenessTests
     {
         var driver = SystemDriver.Create(o =>
         {
-            o.ComponentStatusTtlSeconds = 30;
-            o.Components["risk"] = new ComponentOptions { Critical = true, StatusTtlSeconds = 12 };
+            o.Status.ComponentTtl = TimeSpan.FromSeconds(30);
+            o.Components["risk"] = new ComponentOptions { Critical = true, StatusTtl = TimeSpan.FromSeconds(12) };
         }).ToNormal();
         driver.Heartbeat(ComponentId.Broker).Heartbeat(ComponentId.MarketData);
         driver.Advance(TimeSpan.FromSeconds(2)).Expect(SystemMode.Normal);
@@ -139,7 +139,7 @@ public class StalenessTests
     public void An_operator_cannot_complete_recovery_while_a_critical_component_is_Unknown()
     {
         // Rule 9: Unknown blocks leaving Recovering for Normal, the operator's completion command included.
-        var driver = SystemDriver.Create(o => o.AutoRecoveryToNormal = false);
+        var driver = SystemDriver.Create(o => o.Recovery.AutoToNormal = false);
         driver.Heartbeat(ComponentId.Broker).Heartbeat(ComponentId.Risk).AdvanceTo(RecoveryStage.Ready);
         var error = Assert.Throws<InvalidOperationException>(() => driver.Machine.CompleteRecovery(SystemDriver.Operator));
         Assert.Contains("market_data", error.Message);
@@ -172,7 +172,7 @@ public class StalenessTests
     [Fact]
     public void Staleness_can_be_switched_off()
     {
-        var driver = SystemDriver.Create(o => { o.UnknownOnTtlExpiry = false; o.ComponentStatusTtlSeconds = 30; }).ToNormal();
+        var driver = SystemDriver.Create(o => { o.Status.UnknownOnTtlExpiry = false; o.Status.ComponentTtl = TimeSpan.FromSeconds(30); }).ToNormal();
         driver.Advance(TimeSpan.FromHours(1)).Expect(SystemMode.Normal);
     }
 

@@ -31,17 +31,17 @@ internal sealed class SystemDriver
     /// <summary>
     /// A fresh system in cold start (Recovering/ConnectBroker, run 1). Components' status TTL defaults to one day
     /// so that tests advancing minutes of time do not see staleness unless they ask for it (staleness tests set
-    /// <see cref="DegradationOptions.ComponentStatusTtlSeconds"/> or an event TTL themselves).
+    /// <see cref="StatusOptions.ComponentTtl"/> or an event TTL themselves).
     /// </summary>
     public static SystemDriver Create(Action<DegradationOptions>? configure = null)
     {
-        var options = new DegradationOptions { ComponentStatusTtlSeconds = 86_400 };
+        var options = new DegradationOptions { Status = { ComponentTtl = TimeSpan.FromSeconds(86_400) } };
         configure?.Invoke(options);
         return new SystemDriver(options, new ControlledTimeProvider());
     }
 
-    public TimeSpan RecoveryStable => TimeSpan.FromSeconds(Options.RecoveryStableSeconds);
-    public TimeSpan MinSafeMode => TimeSpan.FromSeconds(Options.MinSafeModeSeconds);
+    public TimeSpan RecoveryStable => Options.Recovery.StablePeriod;
+    public TimeSpan MinSafeMode => Options.SafeMode.MinDwell;
 
     // ---- events ---------------------------------------------------------------------------------
 
@@ -95,7 +95,7 @@ internal sealed class SystemDriver
     public RecoveryRunId Run => Machine.ActiveRecoveryRun ?? throw new InvalidOperationException($"No active recovery run (mode {Mode}).");
 
     /// <summary>
-    /// Advances the active run stage by stage up to <paramref name="stage"/>. With RecoveryStableSeconds = 0 the run
+    /// Advances the active run stage by stage up to <paramref name="stage"/>. With Recovery:StablePeriod zero the run
     /// may land (Normal/Degraded) the moment it reaches Ready; that is accepted.
     /// </summary>
     public SystemDriver AdvanceTo(RecoveryStage stage)
@@ -106,7 +106,7 @@ internal sealed class SystemDriver
             if (!Machine.TryAdvanceStage(run, current + 1))
                 throw new InvalidOperationException($"Could not advance {run} from {current} (mode {Mode}).");
         }
-        var landed = stage == RecoveryStage.Ready && Mode is SystemMode.Normal or SystemMode.Degraded && Options.RecoveryStableSeconds == 0;
+        var landed = stage == RecoveryStage.Ready && Mode is SystemMode.Normal or SystemMode.Degraded && Options.Recovery.StablePeriod == TimeSpan.Zero;
         if (!landed && (Mode != SystemMode.Recovering || Stage != stage))
             throw new InvalidOperationException($"Expected Recovering/{stage}, got {Mode}/{Stage}.");
         return this;
@@ -122,7 +122,7 @@ internal sealed class SystemDriver
 
     // ---- reaching modes -------------------------------------------------------------------------
 
-    /// <summary>Cold start → Normal: heartbeat the critical components, advance to Ready, wait RecoveryStableSeconds.</summary>
+    /// <summary>Cold start → Normal: heartbeat the critical components, advance to Ready, wait Recovery:StablePeriod.</summary>
     public SystemDriver ToNormal()
     {
         if (Mode == SystemMode.Normal) return this;

@@ -37,7 +37,7 @@ public sealed class TracingTests : IDisposable
     public async Task A_recovery_run_is_one_activity_with_a_child_per_stage_and_its_steps_as_events()
     {
         var time = new FakeTimeProvider(FakeTimeProviderExtensions.TestStart);
-        await using var system = TestSystems.Create(time, o => o.RecoveryStableSeconds = 10);
+        await using var system = TestSystems.Create(time, o => o.Recovery.StablePeriod = TimeSpan.FromSeconds(10));
         await using var orchestrator = new RecoveryOrchestrator(system);
         orchestrator.AddStep(RecoveryStage.ConnectBroker, "reconnect", _ => ValueTask.CompletedTask);
         orchestrator.AddStep(RecoveryStage.VerifyRisk, "verify-risk", _ => ValueTask.CompletedTask);

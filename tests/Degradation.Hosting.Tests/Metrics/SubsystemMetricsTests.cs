@@ -49,7 +49,7 @@ public sealed class SubsystemMetricsTests : IAsyncLifetime
     [Fact]
     public void Load_level_its_transitions_and_shed_messages_by_tier_and_reason_are_reported()
     {
-        var monitor = new LoadLevelMonitor(new LoadDegradationOptions { RecoveryCooldownSeconds = 1 }, _time);
+        var monitor = new LoadLevelMonitor(new LoadDegradationOptions { RecoveryCooldown = TimeSpan.FromSeconds(1) }, _time);
         var shedder = new LoadShedder(new LoadSheddingOptions { Tier1Symbols = ["BTCUSDT"], Tier2Symbols = ["ETHUSDT"] }, monitor);
         using var trackedMonitor = _metrics.Track(monitor);
         using var trackedShedder = _metrics.Track(shedder, "market-data");

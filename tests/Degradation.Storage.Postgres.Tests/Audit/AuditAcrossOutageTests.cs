@@ -30,7 +30,7 @@ public sealed class AuditAcrossOutageTests(PostgresServer server, ITestOutputHel
     public async Task Transitions_equal_audit_rows_in_order_across_a_database_outage_and_a_clean_stop()
     {
         const string processId = "outage-proc";
-        var options = PostgresFleetPolicyOptions.RegisterLossHandling(new DegradationOptions { RecoveryStableSeconds = 0, MinSafeModeSeconds = 0, TickIntervalMs = 10 });
+        var options = PostgresFleetPolicyOptions.RegisterLossHandling(new DegradationOptions { Recovery = { StablePeriod = TimeSpan.Zero }, SafeMode = { MinDwell = TimeSpan.Zero }, StateMachine = { TickInterval = TimeSpan.FromMilliseconds(10) } });
         await using var system = DegradationSystem.Create(options, TimeProvider.System);
         var sm = system.StateMachine;
         using var modes = new ModeWatcher(sm);

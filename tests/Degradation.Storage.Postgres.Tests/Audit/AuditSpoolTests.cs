@@ -81,7 +81,7 @@ public sealed class AuditSpoolTests(PostgresServer server) : IAsyncLifetime
     {
         const string processId = "spool-proc-1";
         var time = new FakeTimeProvider();
-        await using var system = DegradationSystem.Create(new DegradationOptions { MinOverrideSeconds = 1 }, time);
+        await using var system = DegradationSystem.Create(new DegradationOptions { Operator = { MinOverrideTtl = TimeSpan.FromSeconds(1) } }, time);
         var sink = new CapturingSink();
         var spoolOptions = new PostgresAuditStoreOptions
         {

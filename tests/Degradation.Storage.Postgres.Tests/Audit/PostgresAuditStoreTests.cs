@@ -47,7 +47,7 @@ public sealed class PostgresAuditStoreTests(PostgresServer server) : IAsyncLifet
     public async Task Every_transition_is_stored_once_with_its_fields_in_sequence_order()
     {
         var time = new FakeTimeProvider(FakeTimeProviderExtensions.TestStart);
-        await using var system = DegradationSystem.Create(new DegradationOptions { RecoveryStableSeconds = 1, MinSafeModeSeconds = 2 }, time);
+        await using var system = DegradationSystem.Create(new DegradationOptions { Recovery = { StablePeriod = TimeSpan.FromSeconds(1) }, SafeMode = { MinDwell = TimeSpan.FromSeconds(2) } }, time);
         var sm = system.StateMachine;
         await using var store = new PostgresAuditStore(_dataSource, new PostgresAuditStoreOptions { Schema = _schema, ProcessId = "proc-audit-1", HostId = "host-a" }, time);
         using var attachment = await store.AttachAsync(sm);

@@ -52,7 +52,7 @@ public sealed class FleetFailClosedTests
     {
         // The control for the tests below: the walk itself opens the gate when nothing else holds it shut.
         var time = new FakeTimeProvider();
-        await using var system = DegradationSystem.Create(new DegradationOptions { RecoveryStableSeconds = 0 }, time);
+        await using var system = DegradationSystem.Create(new DegradationOptions { Recovery = { StablePeriod = TimeSpan.Zero } }, time);
         TryToReachNormal(system);
         Assert.Equal(SystemMode.Normal, system.Gate.Mode);
         Assert.True(system.Gate.Allows(ActionType.Send));
@@ -65,7 +65,7 @@ public sealed class FleetFailClosedTests
     {
         var time = new FakeTimeProvider();
         // No stability wait: nothing but the fleet policy may stand between the walk and Normal.
-        var options = PostgresFleetPolicyOptions.RegisterLossHandling(new DegradationOptions { RecoveryStableSeconds = 0 }, lossMode);
+        var options = PostgresFleetPolicyOptions.RegisterLossHandling(new DegradationOptions { Recovery = { StablePeriod = TimeSpan.Zero } }, lossMode);
         await using var system = DegradationSystem.Create(options, time);
         await using var policy = new PostgresFleetPolicy(UnreachableConnectionString(), Timing());
         await policy.StartAsync(system);

@@ -305,7 +305,7 @@ public sealed class FleetPolicyTests(PostgresServer server, ITestOutputHelper ou
     [Fact]
     public async Task A_fleet_halt_is_a_kill_switch_that_outlives_the_longest_local_override_without_renewal()
     {
-        var options = PostgresFleetPolicyOptions.RegisterLossHandling(new DegradationOptions { MinOverrideSeconds = 1, MaxOverrideSeconds = 2 });
+        var options = PostgresFleetPolicyOptions.RegisterLossHandling(new DegradationOptions { Operator = { MinOverrideTtl = TimeSpan.FromSeconds(1), MaxOverrideTtl = TimeSpan.FromSeconds(2) } });
         var member = await StartClockedMemberAsync("renewing", options, configure: o => o.RenewBefore = TimeSpan.FromMilliseconds(1200));
         var halt = await _commands.HaltAsync("op-1", "halt until further notice");
         await member.ProgressUntilAsync(() => member.TimesHandled(halt.CommandId) == 1, "the halt handled");
@@ -374,7 +374,7 @@ public sealed class FleetPolicyTests(PostgresServer server, ITestOutputHelper ou
     {
         await using var proxy = new BlackholeProxy(server.Port);
         var viaProxy = server.ConnectionString.Replace($"Port={server.Port}", $"Port={proxy.Port}", StringComparison.Ordinal);
-        var failClosed = PostgresFleetPolicyOptions.RegisterLossHandling(new DegradationOptions { MinSafeModeSeconds = 0 }, SystemMode.SafeMode);
+        var failClosed = PostgresFleetPolicyOptions.RegisterLossHandling(new DegradationOptions { SafeMode = { MinDwell = TimeSpan.Zero } }, SystemMode.SafeMode);
         var member = await StartClockedMemberAsync("partitioned", failClosed, viaProxy);
         var component = new ComponentId(PostgresFleetPolicyOptions.DefaultComponent);
         Assert.Equal(ComponentLevel.Healthy, member.System.StateMachine.GetComponent(component)?.Level);
@@ -424,7 +424,7 @@ public sealed class FleetPolicyTests(PostgresServer server, ITestOutputHelper ou
         // machine's load: the member's bus and re-evaluation run only when the test says so.
         await using var proxy = new BlackholeProxy(server.Port);
         var viaProxy = server.ConnectionString.Replace($"Port={server.Port}", $"Port={proxy.Port}", StringComparison.Ordinal);
-        var options = PostgresFleetPolicyOptions.RegisterLossHandling(new DegradationOptions { MinSafeModeSeconds = 0 }, SystemMode.SafeMode);
+        var options = PostgresFleetPolicyOptions.RegisterLossHandling(new DegradationOptions { SafeMode = { MinDwell = TimeSpan.Zero } }, SystemMode.SafeMode);
         var member = await StartClockedMemberAsync("late-report", options, viaProxy);
         var (system, policy, time) = (member.System, member.Policy, member.Time);
         var component = new ComponentId(PostgresFleetPolicyOptions.DefaultComponent);

@@ -9,11 +9,11 @@ public sealed class BufferOverflowScenario : Scenario
     public const int MaxEntries = 40;
 
     public override string Name => "buffer-overflow";
-    public override string Description => $"database down long enough to fill the buffer (DbBufferMaxEntries={MaxEntries}): SafeMode";
+    public override string Description => $"database down long enough to fill the buffer (Buffer:MaxEntries={MaxEntries}): SafeMode";
     public override IReadOnlyList<string> ExpectedTransitions { get; } =
         ["Degraded:db.write_fail_buffered", "SafeMode:db.buffer_overflow", "Recovering/ConnectBroker", .. ScenarioCatalog.RecoveryToNormal];
 
-    public override void Configure(DegradationOptions options) => options.DbBufferMaxEntries = MaxEntries;
+    public override void Configure(DegradationOptions options) => options.Buffer.MaxEntries = MaxEntries;
 
     public override async Task RunAsync(ScenarioContext c, CancellationToken ct)
     {

@@ -15,7 +15,7 @@ public sealed class LoadSpikeScenario : Scenario
     public override async Task RunAsync(ScenarioContext c, CancellationToken ct)
     {
         var env = c.Env;
-        var monitor = new LoadLevelMonitor(new LoadDegradationOptions { RecoveryCooldownSeconds = 2, CriticalSymbols = ["ES", "NQ"] }, env.Time, env.System.Bus);
+        var monitor = new LoadLevelMonitor(new LoadDegradationOptions { RecoveryCooldown = TimeSpan.FromSeconds(2), CriticalSymbols = ["ES", "NQ"] }, env.Time, env.System.Bus);
         var shedder = new LoadShedder(new LoadSheddingOptions { Tier1Symbols = ["ES"], Tier2Symbols = ["NQ"] }, monitor);
         var processed = new Dictionary<LoadLevel, (long In, long Out)>();
         // Lag (messages) per 200 ms step: ramp up to 6 M, hold, drain back to 0. Heap stays low.

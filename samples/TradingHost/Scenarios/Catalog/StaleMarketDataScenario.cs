@@ -3,7 +3,7 @@ using TradingHost.Simulation;
 
 namespace TradingHost.Scenarios.Catalog;
 
-/// <summary>Ticks stop: the market-data probe sees the age pass MarketDataStaleMs and reports market_data.stale (SafeMode).</summary>
+/// <summary>Ticks stop: the market-data probe sees the age pass Probes:MarketDataStaleAfter and reports market_data.stale (SafeMode).</summary>
 public sealed class StaleMarketDataScenario : Scenario
 {
     public override string Name => "stale-market-data";

@@ -1,0 +1,37 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Degradation;
+
+/// <summary>
+/// A duration option: greater than zero (or zero too, with <see cref="AllowZero"/>) and at most ten years, far beyond
+/// any sane threshold and well inside what timers and date arithmetic accept. The error names the key path and the value.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Field, AllowMultiple = false)]
+public sealed class ValidDurationAttribute : ValidationAttribute
+{
+    /// <summary>The longest duration an option accepts: ten years.</summary>
+    public static TimeSpan Maximum { get; } = TimeSpan.FromDays(3650);
+
+    /// <summary>Zero is a valid value (e.g. "no minimum dwell").</summary>
+    public bool AllowZero { get; set; }
+
+    /// <inheritdoc />
+    protected override ValidationResult? IsValid(object? value, ValidationContext validationContext)
+    {
+        ArgumentNullException.ThrowIfNull(validationContext);
+        if (value is not TimeSpan duration) return ValidationResult.Success; // null for an optional duration
+        var error = Check(duration, AllowZero);
+        return error is null ? ValidationResult.Success
+            : new ValidationResult($"{OptionsKey.Of(validationContext)} {error}");
+    }
+
+    /// <summary>The rule, without the key: null when valid, else e.g. <c>must be &gt; 0 (was -00:00:01)</c>.</summary>
+    internal static string? Check(TimeSpan duration, bool allowZero)
+    {
+        if (allowZero ? duration < TimeSpan.Zero : duration <= TimeSpan.Zero)
+            return $"must be {(allowZero ? ">=" : ">")} 0 (was {OptionsKey.Format(duration)}).";
+        if (duration > Maximum)
+            return $"must be at most {OptionsKey.Format(Maximum)} (was {OptionsKey.Format(duration)}).";
+        return null;
+    }
+}
