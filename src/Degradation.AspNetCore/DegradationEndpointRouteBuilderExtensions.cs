@@ -1,4 +1,5 @@
 using Degradation.AspNetCore.Endpoints;
+using Degradation.Health;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;

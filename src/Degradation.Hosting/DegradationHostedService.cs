@@ -1,3 +1,12 @@
+using Degradation.Alerts;
+using Degradation.Audit;
+using Degradation.Buffering;
+using Degradation.Events;
+using Degradation.Health;
+using Degradation.KillSwitches;
+using Degradation.Probes;
+using Degradation.Recovery;
+using Degradation.State;
 using Degradation.Storage.File;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -1,3 +1,11 @@
+using Degradation.Alerts;
+using Degradation.Buffering;
+using Degradation.Events;
+using Degradation.KillSwitches;
+using Degradation.Operator;
+using Degradation.Probes;
+using Degradation.Recovery;
+using Degradation.State;
 using Microsoft.Extensions.DependencyInjection;
 using Degradation.Storage.File;
 using Microsoft.Extensions.DependencyInjection.Extensions;

@@ -1,5 +1,13 @@
 using Degradation;
+using Degradation.Alerts;
+using Degradation.Events;
+using Degradation.Health;
 using Degradation.Hosting;
+using Degradation.KillSwitches;
+using Degradation.Operator;
+using Degradation.Probes;
+using Degradation.Recovery;
+using Degradation.State;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;

@@ -1,3 +1,5 @@
+using Degradation.Probes;
+
 namespace Degradation.Hosting;
 
 /// <summary>A probe registered with <see cref="GracefulDegradationBuilder.AddProbe{TProbe}"/>.</summary>

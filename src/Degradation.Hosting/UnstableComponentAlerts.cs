@@ -1,3 +1,7 @@
+using Degradation.Alerts;
+using Degradation.Events;
+using Degradation.State;
+
 namespace Degradation.Hosting;
 
 /// <summary>

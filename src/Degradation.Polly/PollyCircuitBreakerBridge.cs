@@ -1,3 +1,5 @@
+using Degradation.Events;
+using Degradation.State;
 using Polly.CircuitBreaker;
 
 namespace Degradation.Polly;

@@ -1,5 +1,8 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
+using Degradation.Alerts;
+using Degradation.Buffering;
+using Degradation.Events;
 using Degradation.Storage.File.Format;
 using Degradation.Storage.File.Losses;
 using Degradation.Storage.File.Recovery;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Degradation.Alerts;
 
 namespace Degradation.Storage.File;
 

@@ -1,3 +1,5 @@
+using Degradation.Alerts;
+
 namespace Degradation.Storage.Postgres;
 
 /// <summary>Options of <see cref="PostgresDegradation"/>: one connection string and schema for the audit, the WAL and the fleet policy.</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Degradation;
+using Degradation.Events;
 
 namespace OperatorConsole.Simulation;
 

@@ -1,4 +1,8 @@
 using Degradation;
+using Degradation.Health;
+using Degradation.Probes;
+using Degradation.Recovery;
+using Degradation.State;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

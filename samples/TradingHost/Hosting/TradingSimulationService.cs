@@ -1,4 +1,7 @@
 using Degradation;
+using Degradation.Caching;
+using Degradation.Health;
+using Degradation.State;
 using Microsoft.Extensions.Hosting;
 using TradingHost.Simulation;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Degradation;
+using Degradation.State;
 using TradingHost.Hosting;
 using TradingHost.Reporting;
 

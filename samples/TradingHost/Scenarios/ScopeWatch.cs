@@ -1,4 +1,5 @@
 using Degradation;
+using Degradation.Scopes;
 
 namespace TradingHost.Scenarios;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Threading.Channels;
 using Degradation;
+using Degradation.Buffering;
 
 namespace TradingHost.Simulation;
 

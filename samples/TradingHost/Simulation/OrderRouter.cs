@@ -1,4 +1,5 @@
 using Degradation;
+using Degradation.Retry;
 
 namespace TradingHost.Simulation;
 

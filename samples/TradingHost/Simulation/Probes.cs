@@ -1,4 +1,7 @@
 using Degradation;
+using Degradation.Health;
+using Degradation.Probes;
+using Degradation.State;
 
 namespace TradingHost.Simulation;
 

@@ -1,4 +1,7 @@
 using Degradation;
+using Degradation.Caching;
+using Degradation.Recovery;
+using Degradation.State;
 using TradingHost.Hosting;
 
 namespace TradingHost.Simulation;

@@ -1,4 +1,7 @@
 using System.Text.Json;
+using Degradation.Explain;
+using Degradation.KillSwitches;
+using Degradation.State;
 namespace Degradation.AspNetCore.Contracts;
 
 /// <summary>Turns the core's domain objects into wire contracts.</summary>

@@ -25,4 +25,4 @@ namespace Degradation.AspNetCore.Contracts;
 [JsonSerializable(typeof(HaltRequest))]
 [JsonSerializable(typeof(ReleaseHaltRequest))]
 [JsonSerializable(typeof(CommandRefusalResponse))]
-public sealed partial class DegradationJsonContext : JsonSerializerContext;
+internal sealed partial class DegradationJsonContext : JsonSerializerContext;

@@ -1,3 +1,5 @@
+using Degradation.Scopes;
+
 namespace Degradation.AspNetCore.Contracts;
 
 /// <summary>Maps scopes to their wire contracts.</summary>

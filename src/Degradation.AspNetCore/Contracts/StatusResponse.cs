@@ -1,3 +1,6 @@
+using Degradation.KillSwitches;
+using Degradation.State;
+
 namespace Degradation.AspNetCore.Contracts;
 
 /// <summary>The system status (GET <c>status</c>): mode, stage and components plus override details and recovery run.</summary>

@@ -1,5 +1,7 @@
 using System.Globalization;
 using Degradation.AspNetCore.Contracts;
+using Degradation.Operator;
+using Degradation.State;
 using Microsoft.AspNetCore.Http;
 
 namespace Degradation.AspNetCore.Endpoints;

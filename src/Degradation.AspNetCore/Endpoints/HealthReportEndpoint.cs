@@ -1,4 +1,5 @@
 using Degradation.AspNetCore.Contracts;
+using Degradation.Health;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,4 +1,5 @@
 using Degradation.AspNetCore.Contracts;
+using Degradation.Operator;
 using Microsoft.AspNetCore.Http;
 
 namespace Degradation.AspNetCore.Endpoints;

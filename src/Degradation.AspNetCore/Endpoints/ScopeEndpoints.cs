@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 using Degradation.AspNetCore.Contracts;
+using Degradation.Operator;
+using Degradation.Scopes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

@@ -1,3 +1,4 @@
+using Degradation.State;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Degradation.Hosting;

@@ -1,3 +1,5 @@
+using Degradation.KillSwitches;
+using Degradation.State;
 using Microsoft.Extensions.Logging;
 
 namespace Degradation.Hosting;

@@ -1,3 +1,4 @@
+using Degradation.Explain;
 using Microsoft.Extensions.Logging;
 
 namespace Degradation.Hosting;

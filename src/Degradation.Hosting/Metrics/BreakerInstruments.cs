@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Degradation.Breakers;
 
 namespace Degradation.Hosting;
 

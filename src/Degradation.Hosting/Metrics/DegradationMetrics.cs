@@ -1,4 +1,12 @@
 using System.Diagnostics.Metrics;
+using Degradation.Breakers;
+using Degradation.Buffering;
+using Degradation.Caching;
+using Degradation.Load;
+using Degradation.Probes;
+using Degradation.Recovery;
+using Degradation.Retry;
+using Degradation.State;
 
 namespace Degradation.Hosting;
 

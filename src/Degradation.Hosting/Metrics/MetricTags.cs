@@ -1,3 +1,7 @@
+using Degradation.Breakers;
+using Degradation.Load;
+using Degradation.Probes;
+
 namespace Degradation.Hosting;
 
 /// <summary>Tag names and the lower-case wire values the instruments use.</summary>

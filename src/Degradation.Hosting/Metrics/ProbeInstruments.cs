@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Degradation.Probes;
 
 namespace Degradation.Hosting;
 

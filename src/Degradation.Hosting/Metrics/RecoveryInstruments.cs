@@ -1,4 +1,8 @@
 using System.Diagnostics.Metrics;
+using Degradation.Buffering;
+using Degradation.Caching;
+using Degradation.Recovery;
+using Degradation.Retry;
 
 namespace Degradation.Hosting;
 

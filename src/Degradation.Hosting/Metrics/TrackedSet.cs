@@ -1,3 +1,5 @@
+using Degradation.Health;
+
 namespace Degradation.Hosting;
 
 /// <summary>

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using Degradation.Buffering;
 
 namespace Degradation.Storage.File.Format;
 

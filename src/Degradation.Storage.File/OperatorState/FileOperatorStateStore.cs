@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
+using Degradation.Operator;
+using Degradation.State;
 using Degradation.Storage.File.Segments;
 
 namespace Degradation.Storage.File;

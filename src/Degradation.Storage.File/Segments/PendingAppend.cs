@@ -1,4 +1,5 @@
 using System.Buffers;
+using Degradation.Buffering;
 using Degradation.Storage.File.Format;
 
 namespace Degradation.Storage.File.Segments;

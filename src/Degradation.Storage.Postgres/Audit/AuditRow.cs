@@ -1,3 +1,5 @@
+using Degradation.State;
+
 namespace Degradation.Storage.Postgres;
 
 /// <summary>

@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using Degradation.Alerts;
+using Degradation.Buffering;
 using Degradation.Storage.File;
 
 namespace Degradation.Storage.Postgres;

@@ -1,4 +1,7 @@
 using System.Diagnostics.Metrics;
+using Degradation.Alerts;
+using Degradation.Events;
+using Degradation.State;
 using Npgsql;
 using NpgsqlTypes;
 

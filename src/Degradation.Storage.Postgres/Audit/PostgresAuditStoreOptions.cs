@@ -1,3 +1,6 @@
+using Degradation.Alerts;
+using Degradation.State;
+
 namespace Degradation.Storage.Postgres;
 
 /// <summary>Options of a <see cref="PostgresAuditStore"/>.</summary>

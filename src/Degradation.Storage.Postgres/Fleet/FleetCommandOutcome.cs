@@ -1,3 +1,5 @@
+using Degradation.State;
+
 namespace Degradation.Storage.Postgres;
 
 /// <summary>What a process did with a fleet command (stored in <c>fleet_policy_applied.outcome</c>).</summary>

@@ -1,3 +1,5 @@
+using Degradation.Operator;
+using Degradation.State;
 using Npgsql;
 using NpgsqlTypes;
 

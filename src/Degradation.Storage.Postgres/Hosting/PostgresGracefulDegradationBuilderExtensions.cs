@@ -1,4 +1,5 @@
 using Degradation;
+using Degradation.Buffering;
 using Degradation.Hosting;
 using Degradation.Storage.Postgres;
 using Microsoft.Extensions.DependencyInjection.Extensions;

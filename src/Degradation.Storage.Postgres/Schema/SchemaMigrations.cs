@@ -1,3 +1,5 @@
+using Degradation.Operator;
+
 namespace Degradation.Storage.Postgres;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Degradation.Buffering;
 using Npgsql;
 using NpgsqlTypes;
 

@@ -1,4 +1,5 @@
 using Degradation;
+using Degradation.Load;
 
 namespace TradingHost.Scenarios.Catalog;
 

@@ -1,4 +1,5 @@
 using Degradation;
+using Degradation.Recovery;
 
 namespace TradingHost.Scenarios.Catalog;
 

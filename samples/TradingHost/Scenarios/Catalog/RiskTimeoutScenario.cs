@@ -1,4 +1,5 @@
 using Degradation;
+using Degradation.Probes;
 using TradingHost.Simulation;
 
 namespace TradingHost.Scenarios.Catalog;

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using Degradation;
+using Degradation.Events;
+using Degradation.Recovery;
 using TradingHost.Simulation;
 
 namespace TradingHost.Scenarios.Catalog;

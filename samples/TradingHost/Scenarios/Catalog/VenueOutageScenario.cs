@@ -1,4 +1,5 @@
 using Degradation;
+using Degradation.Events;
 
 namespace TradingHost.Scenarios.Catalog;
 

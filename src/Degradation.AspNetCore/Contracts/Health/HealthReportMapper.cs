@@ -1,3 +1,7 @@
+using Degradation.Breakers;
+using Degradation.Fallback;
+using Degradation.Health;
+
 namespace Degradation.AspNetCore.Contracts;
 
 /// <summary>Maps a <see cref="HealthReport"/> to its wire form.</summary>
