@@ -16,6 +16,9 @@ namespace Degradation.Storage.Postgres;
 /// connection answers nothing and TCP keepalive may take minutes to notice); when the database has not answered
 /// for <see cref="PostgresFleetPolicyOptions.LossTimeout"/> the process reports the configured loss reason, and
 /// reports the component recovered when it answers again. All timing uses the system's <see cref="TimeProvider"/>.
+/// The component's status is kept fresh by the timer that judges the loss, not by the database's answers, so a
+/// silent channel is always reported as the loss reason before the status could expire (<c>component.stale</c>
+/// means the listener itself stopped).
 /// </para>
 /// <para>
 /// Fail closed at start: the loss timer starts with <see cref="StartAsync"/>, before any connection attempt, and
@@ -462,6 +465,16 @@ public sealed class PostgresFleetPolicy : IAsyncDisposable
                     // only turn it stale, which says less).
                     ReportLoss(system, now);
                 }
+                else if (!_lost && _everHealthy && _time.GetElapsedTime(_lastHeartbeatPublishedAt, now) >= _options.HeartbeatInterval)
+                {
+                    // The status is refreshed here, by the same timer that judges the loss, not by the listener's
+                    // answers: a channel that goes quiet keeps the status fresh until the loss is reported, so the
+                    // report names the loss (fleet.policy_lost) rather than an expired status (component.stale),
+                    // however late this timer or the bus runs by up to StatusTtl - HeartbeatInterval - one tick.
+                    // Only a watchdog that stops altogether lets the status expire, and then stale is the truth.
+                    _lastHeartbeatPublishedAt = now;
+                    system.Heartbeat(_component, _options.StatusTtl);
+                }
                 RenewOverride(system.StateMachine, now);
             }
         }
@@ -481,7 +494,8 @@ public sealed class PostgresFleetPolicy : IAsyncDisposable
             system.ReportFailure(_component, new ReasonCode(_options.NotReadReason), "the fleet policy was never read since this process started; " + details, _options.StatusTtl);
     }
 
-    // Called only after a successful read or heartbeat whose commands are already applied.
+    // Called only after a successful read or heartbeat whose commands are already applied. It reports only the
+    // first answer and the answer that ends a loss; the watchdog keeps the status fresh in between (OnWatchdog).
     private void MarkHealthy()
     {
         lock (_gate)
@@ -497,7 +511,7 @@ public sealed class PostgresFleetPolicy : IAsyncDisposable
                 system.ReportRecovered(_component, "fleet policy channel answers again");
                 system.Heartbeat(_component, _options.StatusTtl);
             }
-            else if (!_everHealthy || _time.GetElapsedTime(_lastHeartbeatPublishedAt, now) >= _options.HeartbeatInterval)
+            else if (!_everHealthy)
             {
                 // The first report of the component: the standing policy is in force from here on.
                 _everHealthy = true;

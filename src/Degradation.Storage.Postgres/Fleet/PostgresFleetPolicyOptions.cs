@@ -125,7 +125,12 @@ public sealed class PostgresFleetPolicyOptions
         return options;
     }
 
-    /// <summary>How long one report of the component stays valid: a healthy channel renews it every heartbeat, a lost one re-reports the loss.</summary>
+    /// <summary>
+    /// How long one report of the component stays valid. The watchdog reports every heartbeat interval (a heartbeat
+    /// until the loss timeout, then the loss), so the status expires only when the watchdog itself has been silent for
+    /// this long — at least a whole loss timeout beyond its usual period, which keeps a late timer from turning a loss
+    /// into an expired status.
+    /// </summary>
     internal TimeSpan StatusTtl => LossTimeout + HeartbeatInterval + HeartbeatInterval;
 
     internal void Validate()

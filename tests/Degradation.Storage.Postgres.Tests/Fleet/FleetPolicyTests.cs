@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Degradation.Storage.Postgres;
+using Microsoft.Extensions.Time.Testing;
 using Xunit.Abstractions;
 
 namespace Degradation.Tests.Postgres;
@@ -201,6 +202,62 @@ public sealed class FleetPolicyTests(PostgresServer server, ITestOutputHelper ou
         await Eventually(() => !member.Policy.IsPolicyLost, "loss cleared");
         await Eventually(() => member.System.StateMachine.GetComponent(component)!.Conditions.Count == 0, "fleet-policy condition cleared by the Recovered event");
         await Eventually(() => member.Policy.Connections >= 2 && member.Policy.IsConnected, "reconnected");
+    }
+
+    [Fact]
+    public async Task A_silent_channel_is_reported_as_the_policy_lost_even_when_the_report_reaches_the_state_machine_a_second_late()
+    {
+        // The system is not started: the test drives its clock, its bus (ProcessPending) and its re-evaluation (Tick),
+        // so the order in which the loss report and the status expiry reach the state machine is set here, not by the
+        // machine's load. The database is real, behind a proxy that can fall silent.
+        var time = new FakeTimeProvider();
+        await using var proxy = new BlackholeProxy(server.Port);
+        var viaProxy = server.ConnectionString.Replace($"Port={server.Port}", $"Port={proxy.Port}", StringComparison.Ordinal);
+        var options = PostgresFleetPolicyOptions.RegisterLossHandling(new DegradationOptions { MinSafeModeSeconds = 0 }, SystemMode.SafeMode);
+        await using var system = DegradationSystem.Create(options, time);
+        var lossTimeout = TimeSpan.FromSeconds(1.5);
+        await using var policy = new PostgresFleetPolicy(viaProxy, new PostgresFleetPolicyOptions
+        {
+            Schema = _schema, ProcessId = "late-report", HostId = "test-host",
+            HeartbeatInterval = TimeSpan.FromMilliseconds(200), QueryTimeout = TimeSpan.FromMilliseconds(800), LossTimeout = lossTimeout,
+            ReconnectDelay = TimeSpan.FromMilliseconds(50), MaxReconnectDelay = TimeSpan.FromMilliseconds(300), MigrateOnStart = false,
+        });
+        var component = new ComponentId(PostgresFleetPolicyOptions.DefaultComponent);
+        await policy.StartAsync(system);
+        await policy.Synchronized.WaitAsync(Wait);
+        system.Bus.ProcessPending();
+        system.StateMachine.Tick();
+        Assert.Equal(ComponentLevel.Healthy, system.StateMachine.GetComponent(component)!.Level);
+        var lastAnswer = time.GetTimestamp(); // the clock has not moved since the read that made it healthy
+
+        // The channel falls silent. Everything runs on time until just before the loss timeout: the status stays fresh.
+        proxy.Blackhole();
+        while (time.GetElapsedTime(lastAnswer) < lossTimeout - TimeSpan.FromMilliseconds(50))
+        {
+            time.Advance(TimeSpan.FromMilliseconds(10));
+            system.Bus.ProcessPending();
+            system.StateMachine.Tick();
+            Assert.False(policy.IsPolicyLost, $"reported lost after {time.GetElapsedTime(lastAnswer).TotalMilliseconds:0} ms, before the loss timeout");
+            Assert.Equal(ComponentLevel.Healthy, system.StateMachine.GetComponent(component)!.Level);
+        }
+
+        // Then the machine stalls: the loss falls due, and the watchdog's report of it is still queued a second later
+        // when the state machine re-evaluates — 2.45 s after the last answer, beyond the status TTL (1.9 s) counted
+        // from that answer. The status must still be fresh, so the report that lands names the loss.
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(policy.IsPolicyLost);
+        system.StateMachine.Tick();
+        Assert.DoesNotContain(system.StateMachine.GetComponent(component)!.Conditions, c => c.Reason == ReasonCode.ComponentStale);
+        system.Bus.ProcessPending();
+        system.StateMachine.Tick();
+
+        Assert.Equal(SystemMode.SafeMode, system.Gate.Mode);
+        var history = system.StateMachine.GetHistory();
+        var lost = history.Last(t => t.To == SystemMode.SafeMode);
+        Assert.Equal(PostgresFleetPolicyOptions.DefaultLossReason, lost.Reason.Value);
+        Assert.Equal(component, lost.Component);
+        Assert.DoesNotContain(history, t => t.Reason == ReasonCode.ComponentStale);
+        Assert.Contains(system.StateMachine.GetComponent(component)!.Conditions, c => c.Reason.Value == PostgresFleetPolicyOptions.DefaultLossReason);
     }
 
     [Fact]
