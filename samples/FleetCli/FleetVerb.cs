@@ -11,21 +11,24 @@ internal static class FleetVerb
         await using var commands = new FleetCommands(arguments.Require("connection", "DEGRADATION_PG"), arguments.Get("schema") ?? "public",
             arguments.Get("channel") ?? PostgresFleetPolicyOptions.DefaultChannel);
         var group = arguments.Get("group");
+        var scope = arguments.Get("scope"); // e.g. venue-a/acct-1: act on that scope of every process only
         switch (action)
         {
             case "halt-all":
             case "halt":
-                Print(await commands.HaltAsync(arguments.Require("operator"), arguments.Require("reason"), group, arguments.Duration("ttl")));
+                Print(scope is null
+                    ? await commands.HaltAsync(arguments.Require("operator"), arguments.Require("reason"), group, arguments.Duration("ttl"))
+                    : await commands.IssueAsync(FleetCommandKind.Halt, SystemMode.Halt, arguments.Duration("ttl"), arguments.Require("operator"), arguments.Require("reason"), group, scope, CancellationToken.None));
                 return 0;
             case "force":
                 var modeText = arguments.Positional.ElementAtOrDefault(2) ?? throw new CliException("fleet force needs a MODE (Normal, Degraded, SafeMode, SafeModeDisconnected, Halt, Recovering).");
                 if (!Enum.TryParse<SystemMode>(modeText, ignoreCase: true, out var mode) || !Enum.IsDefined(mode))
                     throw new CliException($"Unknown mode '{modeText}'.");
                 var ttl = arguments.Duration("ttl") ?? throw new CliException("fleet force needs --ttl.");
-                Print(await commands.ForceAsync(mode, ttl, arguments.Require("operator"), arguments.Require("reason"), group));
+                Print(await commands.IssueAsync(FleetCommandKind.Force, mode, ttl, arguments.Require("operator"), arguments.Require("reason"), group, scope, CancellationToken.None));
                 return 0;
             case "release":
-                Print(await commands.ReleaseAsync(arguments.Require("operator"), arguments.Require("reason"), group));
+                Print(await commands.IssueAsync(FleetCommandKind.Release, null, null, arguments.Require("operator"), arguments.Require("reason"), group, scope, CancellationToken.None));
                 return 0;
             case "list":
                 var limit = int.TryParse(arguments.Get("limit"), out var l) && l > 0 ? l : 20;

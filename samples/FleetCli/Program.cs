@@ -4,10 +4,11 @@ using Degradation.FleetCli;
 //   migrate --connection CS [--schema S]
 //   run     --connection CS [--schema S] [--process-id ID] [--group G] [--heartbeat-ms N] [--query-timeout-ms N]
 //           [--loss-timeout-ms N] [--loss-mode safemode|degraded] [--keepalive-s N]
-//           [--spool-dir DIR] [--audit on|off] [--migrate on|off]
-//   fleet halt-all              [--group G] [--ttl 10m] --operator OP --reason TEXT
-//   fleet force MODE --ttl 30s  [--group G]             --operator OP --reason TEXT
-//   fleet release               [--group G]             --operator OP --reason TEXT
+//           [--spool-dir DIR] [--audit on|off] [--migrate on|off] [--scopes venue-a/acct-1,venue-b]
+//   fleet halt-all              [--group G] [--scope S] [--ttl 10m] --operator OP --reason TEXT
+//   fleet force MODE --ttl 30s  [--group G] [--scope S]             --operator OP --reason TEXT
+//   fleet release               [--group G] [--scope S]             --operator OP --reason TEXT
+// --scope venue-a/acct-1 acts on that scope of every targeted process only (its other scopes keep trading).
 //   fleet list [--limit N] | fleet acks COMMAND-ID
 // The connection string may come from DEGRADATION_PG instead of --connection.
 try

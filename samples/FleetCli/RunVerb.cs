@@ -1,3 +1,4 @@
+using Degradation.Scopes;
 using Degradation.Storage.Postgres;
 
 namespace Degradation.FleetCli;
@@ -9,6 +10,12 @@ namespace Degradation.FleetCli;
 /// change, command, notification and connection change, plus the first moment Send is allowed (sampled every
 /// 2 ms), with monotonic timestamps (<see cref="TimeProvider.GetTimestamp"/>, comparable across processes on one
 /// Linux host). Stops on "quit" or end of standard input; a clean stop drains the audit spool first.
+/// <para>
+/// With <c>--scopes venue-a/acct-1,venue-a/acct-2</c> it also configures those scopes (each reaches Normal on its own),
+/// prints one <c>SCOPE</c> line per scope transition, and answers the standard-input line "probe" with one
+/// <c>PROBE scope=PATH send=True|False mode=MODE own=MODE</c> line per scope, the process (empty path) first, with its
+/// effective gate and its own mode now, then <c>PROBED</c>.
+/// </para>
 /// </summary>
 internal static class RunVerb
 {
@@ -40,6 +47,14 @@ internal static class RunVerb
 
         await using var system = DegradationSystem.Create(options, time);
         var stateMachine = system.StateMachine;
+        var scopes = (arguments.Get("scopes") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(path => system.Scopes.Add(path)).ToList();
+        using var scopePrinter = system.Scopes.SubscribeTransitions(st =>
+        {
+            if (st.Scope.IsProcess) return;
+            var t = st.Transition;
+            Print($"SCOPE scope={st.Scope.Path} ts={t.Timestamp} from={t.From} to={t.To} stage={t.ToStage?.ToString() ?? "-"} send={system.Gate.For(st.Scope).Allows(ActionType.Send)} kind={t.Kind} reason={t.Reason} details={t.Details}");
+        });
         var ready = 0;
         using var printer = stateMachine.SubscribeTransitions(t =>
         {
@@ -98,6 +113,13 @@ internal static class RunVerb
         string? line;
         while ((line = await Console.In.ReadLineAsync()) is not null && line.Trim() != "quit")
         {
+            if (line.Trim() != "probe") continue;
+            foreach (var scope in (IEnumerable<TradingScope>)[system.Scopes.Root, .. scopes])
+            {
+                var gate = system.Gate.For(scope);
+                Print($"PROBE scope={scope.Path} send={gate.Allows(ActionType.Send)} mode={gate.Mode} own={scope.StateMachine.Mode}");
+            }
+            Print("PROBED");
         }
         var audit = postgres.AuditStore;
         // The system first: after the adapter stops, its silent fleet component would go stale and close the gate,

@@ -90,6 +90,7 @@ public static class DegradationEndpointRouteBuilderExtensions
             Read(group.MapGet("dashboard.css", dashboard.StyleAsync), "dashboard style");
             Read(group.MapGet("dashboard.js", dashboard.ScriptAsync), "dashboard script");
             Read(group.MapGet("health-report.js", dashboard.HealthReportScriptAsync), "dashboard health report script");
+            Read(group.MapGet("scope-tree.js", dashboard.ScopeTreeScriptAsync), "dashboard scope tree script");
             Read(group.MapGet("health-report.css", dashboard.HealthReportStyleAsync), "dashboard health report style");
         }
         return group;

@@ -6,6 +6,7 @@ global using Degradation.Breakers;
 global using Degradation.Buffering;
 global using Degradation.Caching;
 global using Degradation.Classification;
+global using Degradation.Composition;
 global using Degradation.Events;
 global using Degradation.Explain;
 global using Degradation.Fallback;

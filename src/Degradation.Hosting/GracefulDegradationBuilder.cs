@@ -1,5 +1,6 @@
 using Degradation.Alerts;
 using Degradation.Buffering;
+using Degradation.Composition;
 using Degradation.Events;
 using Degradation.KillSwitches;
 using Degradation.Operator;
@@ -7,9 +8,7 @@ using Degradation.Probes;
 using Degradation.Recovery;
 using Degradation.State;
 using Microsoft.Extensions.DependencyInjection;
-using Degradation.Storage.File;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 
 namespace Degradation.Hosting;
 
@@ -17,12 +16,41 @@ namespace Degradation.Hosting;
 /// Configures the degradation system registered by <c>AddGracefulDegradation()</c>: components, probes,
 /// recovery steps, alert sinks, audit stores and the write-ahead log.
 /// </summary>
-public sealed class GracefulDegradationBuilder
+public sealed class GracefulDegradationBuilder : IDegradationBuilder
 {
-    internal GracefulDegradationBuilder(IServiceCollection services) => Services = services;
+    private readonly DegradationComposer _composer;
+
+    internal GracefulDegradationBuilder(IServiceCollection services, DegradationComposer composer)
+    {
+        Services = services;
+        _composer = composer;
+    }
 
     /// <summary>The service collection being configured.</summary>
     public IServiceCollection Services { get; }
+
+    /// <summary>
+    /// Adds a step that configures the <see cref="DegradationSystemBuilder"/> composing the system; steps run in the
+    /// order they were added when the container first builds the system. Storage packages' <c>Use…</c> extensions
+    /// (e.g. <c>UseFileWal</c>) come through here.
+    /// </summary>
+    public GracefulDegradationBuilder Configure(Action<DegradationSystemBuilder> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        _composer.Add((builder, _) => configure(builder));
+        return this;
+    }
+
+    /// <summary>Adds a step that configures the <see cref="DegradationSystemBuilder"/> with services from the container.</summary>
+    /// <inheritdoc cref="Configure(Action{DegradationSystemBuilder})"/>
+    public GracefulDegradationBuilder Configure(Action<DegradationSystemBuilder, IServiceProvider> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        _composer.Add(configure);
+        return this;
+    }
+
+    IDegradationBuilder IDegradationBuilder.Configure(Action<DegradationSystemBuilder> configure) => Configure(configure);
 
     /// <summary>Registers a component (critical or optional) beyond the well-known ones.</summary>
     /// <param name="name">Component name, e.g. <c>"orderbook-ws"</c>.</param>
@@ -32,14 +60,9 @@ public sealed class GracefulDegradationBuilder
     /// <param name="statusTtl">How long its latest report stays valid; the global default when null.</param>
     public GracefulDegradationBuilder AddComponent(string name, bool critical, string? fallback = null, string? category = null, TimeSpan? statusTtl = null)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        if (statusTtl is { } ttl && ttl <= TimeSpan.Zero)
-            throw new ArgumentOutOfRangeException(nameof(statusTtl), statusTtl, "A status TTL must be positive.");
-        Services.Configure<DegradationOptions>(o => o.Components[name] = new ComponentOptions
-        {
-            Critical = critical, Fallback = fallback, Category = category, StatusTtlSeconds = statusTtl?.TotalSeconds,
-        });
-        return this;
+        // Checked now, so a bad registration fails where it is written.
+        new DegradationSystemBuilder().AddComponent(name, critical, fallback, category, statusTtl);
+        return Configure(builder => builder.AddComponent(name, critical, fallback, category, statusTtl));
     }
 
     /// <summary>
@@ -52,46 +75,18 @@ public sealed class GracefulDegradationBuilder
     public GracefulDegradationBuilder AddProbe<TProbe>(ComponentId component, bool critical, Action<ProbeSettings>? configure = null)
         where TProbe : class, IProbe
     {
-        if (component.IsEmpty) throw new ArgumentException("A component is required.", nameof(component));
-        var settings = new ProbeSettings { Interval = TimeSpan.FromSeconds(1) };
-        configure?.Invoke(settings);
-        if (settings.Interval <= TimeSpan.Zero)
-            throw new ArgumentOutOfRangeException(nameof(configure), settings.Interval, $"The probe interval of {component} must be positive.");
+        // Checked now, so a bad registration fails where it is written.
+        new DegradationSystemBuilder().AddProbe(component, critical, _ => throw new InvalidOperationException(), configure);
         Services.TryAddSingleton<TProbe>();
-        Services.AddSingleton(new ProbeRegistration(typeof(TProbe), component, settings));
-        Services.Configure<DegradationOptions>(o =>
-        {
-            if (!o.Components.TryGetValue(component.Name, out var existing))
-                o.Components[component.Name] = existing = DegradationPolicy.DefaultComponentOptions(component.Name) ?? new ComponentOptions();
-            existing.Critical = critical;
-        });
-        return this;
+        return Configure((builder, services) => builder.AddProbe(component, critical, _ => services.GetRequiredService<TProbe>(), configure));
     }
 
-    /// <summary>Adds a recovery step run at <paramref name="stage"/> of every recovery run (resolved from DI).</summary>
+    /// <summary>Adds a recovery step run at <paramref name="stage"/> of every recovery run (resolved from DI when the host starts).</summary>
     public GracefulDegradationBuilder AddRecoveryStep<TStep>(RecoveryStage stage) where TStep : class, IRecoveryStep
     {
         if (!Enum.IsDefined(stage)) throw new ArgumentOutOfRangeException(nameof(stage), stage, "Unknown recovery stage.");
         Services.TryAddSingleton<TStep>();
-        Services.AddSingleton(new RecoveryStepRegistration(typeof(TStep), stage));
-        return this;
-    }
-
-    /// <summary>
-    /// Uses the embedded file write-ahead log in <paramref name="directory"/> (opened at first use, flushed and
-    /// closed when the host stops). The same data directory also keeps the operator state
-    /// (<see cref="FileOperatorStateStore"/>: operator Halts and overrides survive a restart) unless another
-    /// operator state store was chosen.
-    /// </summary>
-    public GracefulDegradationBuilder UseFileWal(string directory, Action<FileWalStoreOptions>? configure = null)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
-        var options = new FileWalStoreOptions { DirectoryPath = directory };
-        configure?.Invoke(options);
-        options.Validate();
-        Services.TryAddSingleton<IOperatorStateStore>(_ => new FileOperatorStateStore(directory));
-        Services.RemoveAll<WalStoreChoice>();
-        return UseWalStore(sp => OpenFileWal(sp, options));
+        return Configure((builder, services) => builder.AddRecoveryStep(stage, _ => services.GetRequiredService<TStep>()));
     }
 
     /// <summary>
@@ -99,20 +94,13 @@ public sealed class GracefulDegradationBuilder
     /// and demos only; the host logs a Warning when it starts. Without this call the write buffer never buffers in
     /// memory (see <see cref="AddWriteBuffer{TTarget}"/>).
     /// </summary>
-    public GracefulDegradationBuilder UseInMemoryWal()
-    {
-        Services.RemoveAll<WalStoreChoice>();
-        Services.AddSingleton(new WalStoreChoice(InMemory: true, IsDefault: false));
-        Services.RemoveAll<IWalStore>();
-        Services.AddSingleton<IWalStore>(_ => new InMemoryWalStore());
-        return this;
-    }
+    public GracefulDegradationBuilder UseInMemoryWal() => Configure(builder => builder.UseInMemoryWal());
 
     /// <summary>
     /// The directory of the file write-ahead log the write buffer uses when no store was chosen:
     /// <c>{local application data}/Degradation/{application name}/wal</c> (on Linux <c>~/.local/share/…</c>, on
     /// Windows <c>%LOCALAPPDATA%\…</c>), or <c>{application base directory}/degradation-data/wal</c> where the system
-    /// has no such folder. Choose another with <see cref="UseFileWal"/>; in containers, point it at a volume.
+    /// has no such folder. Choose another with <c>UseFileWal</c>; in containers, point it at a volume.
     /// </summary>
     /// <param name="applicationName">The host's application name (<c>IHostEnvironment.ApplicationName</c>); characters not allowed in file names are replaced.</param>
     public static string DefaultWalDirectory(string applicationName)
@@ -127,31 +115,19 @@ public sealed class GracefulDegradationBuilder
     }
 
     /// <summary>
-    /// Adds the durable write buffer (<see cref="WriteBuffer"/>, injectable), replaying into
-    /// <typeparamref name="TTarget"/>. Replay also runs as a recovery step at <paramref name="replayStage"/> unless
-    /// it is null. The write-ahead log is the one chosen with <see cref="UseFileWal"/>, <see cref="UseWalStore{TStore}"/>
+    /// Adds the durable write buffer (<see cref="WriteBuffer"/>), replaying into <typeparamref name="TTarget"/>. The
+    /// buffer opens when the host starts: inject <see cref="WriteBuffer"/> into what runs after that (or resolve it
+    /// then); resolving it earlier throws, naming the reason. Replay also runs as a recovery step at <paramref name="replayStage"/> unless
+    /// it is null. The write-ahead log is the one chosen with <c>UseFileWal</c>, <see cref="UseWalStore{TStore}"/>
     /// or <see cref="UseInMemoryWal"/>; without a choice it is the file WAL in <see cref="DefaultWalDirectory"/> (logged
     /// at Information when the host starts) — never memory by default.
     /// </summary>
     public GracefulDegradationBuilder AddWriteBuffer<TTarget>(RecoveryStage? replayStage = RecoveryStage.CatchupMarketData)
         where TTarget : class, IBufferedWriteTarget
     {
+        if (replayStage is { } stage && !Enum.IsDefined(stage)) throw new ArgumentOutOfRangeException(nameof(replayStage), stage, "Unknown recovery stage.");
         Services.TryAddSingleton<TTarget>();
-        if (!Services.Any(d => d.ServiceType == typeof(IWalStore)))
-        {
-            Services.AddSingleton(new WalStoreChoice(InMemory: false, IsDefault: true));
-            Services.AddSingleton<IWalStore>(sp =>
-            {
-                var applicationName = sp.GetService<IHostEnvironment>()?.ApplicationName is { Length: > 0 } name ? name
-                    : System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name ?? "app";
-                return OpenFileWal(sp, new FileWalStoreOptions { DirectoryPath = DefaultWalDirectory(applicationName) });
-            });
-        }
-        Services.RemoveAll<WriteBufferRegistration>();
-        Services.AddSingleton(new WriteBufferRegistration(replayStage));
-        Services.TryAddSingleton(sp => WriteBuffer.OpenAsync(
-            sp.GetRequiredService<DegradationSystem>(), sp.GetRequiredService<IWalStore>(), sp.GetRequiredService<TTarget>()).AsTask().GetAwaiter().GetResult());
-        return this;
+        return Configure((builder, services) => builder.AddWriteBuffer(_ => services.GetRequiredService<TTarget>(), replayStage));
     }
 
     /// <summary>
@@ -193,56 +169,31 @@ public sealed class GracefulDegradationBuilder
         return this;
     }
 
-    /// <summary>
-    /// Keeps operator Halts and overrides in <c>operator-state.json</c> in <paramref name="directory"/>
-    /// (<see cref="FileOperatorStateStore"/>, fsynced before a command is acknowledged), so they survive a
-    /// restart or a crash.
-    /// </summary>
-    public GracefulDegradationBuilder UseFileOperatorState(string directory)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
-        return UseOperatorStateStore(_ => new FileOperatorStateStore(directory));
-    }
-
     /// <summary>Keeps operator Halts and overrides in <typeparamref name="TStore"/>, so they survive a restart or a crash.</summary>
     public GracefulDegradationBuilder UseOperatorStateStore<TStore>() where TStore : class, IOperatorStateStore
     {
-        Services.RemoveAll<IOperatorStateStore>();
-        Services.AddSingleton<IOperatorStateStore, TStore>();
-        return this;
+        Services.TryAddSingleton<TStore>();
+        return Configure((builder, services) => builder.UseOperatorStateStore(services.GetRequiredService<TStore>()));
     }
 
     /// <summary>Keeps operator Halts and overrides in the store created by <paramref name="factory"/>.</summary>
     public GracefulDegradationBuilder UseOperatorStateStore(Func<IServiceProvider, IOperatorStateStore> factory)
     {
         ArgumentNullException.ThrowIfNull(factory);
-        Services.RemoveAll<IOperatorStateStore>();
-        Services.AddSingleton(factory);
-        return this;
+        return Configure((builder, services) => builder.UseOperatorStateStore(factory(services)));
     }
 
-    /// <summary>Uses <typeparamref name="TStore"/> as the write-ahead log of the write buffer.</summary>
+    /// <summary>Uses <typeparamref name="TStore"/> as the write-ahead log of the write buffer (flushed and disposed when the host stops).</summary>
     public GracefulDegradationBuilder UseWalStore<TStore>() where TStore : class, IWalStore
     {
-        Services.RemoveAll<WalStoreChoice>();
-        Services.RemoveAll<IWalStore>();
-        Services.AddSingleton<IWalStore, TStore>();
-        return this;
+        Services.TryAddSingleton<TStore>();
+        return Configure((builder, services) => builder.UseWalStore((_, _) => ValueTask.FromResult<IWalStore>(services.GetRequiredService<TStore>())));
     }
 
-    /// <summary>Uses the write-ahead log created by <paramref name="factory"/>.</summary>
+    /// <summary>Uses the write-ahead log created by <paramref name="factory"/> when the host starts (flushed and disposed when it stops).</summary>
     public GracefulDegradationBuilder UseWalStore(Func<IServiceProvider, IWalStore> factory)
     {
         ArgumentNullException.ThrowIfNull(factory);
-        Services.RemoveAll<WalStoreChoice>();
-        Services.RemoveAll<IWalStore>();
-        Services.AddSingleton(factory);
-        return this;
-    }
-
-    private static FileWalStore OpenFileWal(IServiceProvider services, FileWalStoreOptions options)
-    {
-        options.TimeProvider ??= services.GetRequiredService<TimeProvider>();
-        return FileWalStore.OpenAsync(options).AsTask().GetAwaiter().GetResult();
+        return Configure((builder, services) => builder.UseWalStore((_, _) => ValueTask.FromResult(factory(services))));
     }
 }

@@ -1,5 +1,7 @@
 using Degradation;
 using Degradation.Alerts;
+using Degradation.Buffering;
+using Degradation.Composition;
 using Degradation.Events;
 using Degradation.Health;
 using Degradation.Hosting;
@@ -52,16 +54,17 @@ public static class GracefulDegradationServiceCollectionExtensions
         services.AddOptions<DegradationOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DegradationOptions>>(new DegradationOptionsValidator(sectionPath)));
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(sp =>
+        // One composer however often AddGracefulDegradation is called: every builder adds to the same system.
+        var composer = services.FirstOrDefault(d => d.ServiceType == typeof(DegradationComposer))?.ImplementationInstance as DegradationComposer;
+        if (composer is null)
         {
-            // The operator state store is read while the system is built, before its gate exists.
-            var system = DegradationSystem.Create(
-                sp.GetRequiredService<IOptions<DegradationOptions>>().Value,
-                sp.GetRequiredService<TimeProvider>(),
-                sp.GetService<IOperatorStateStore>());
-            foreach (var action in sp.GetServices<IKillSwitchAction>()) system.AddKillSwitchAction(action);
-            return system;
-        });
+            composer = new DegradationComposer();
+            services.AddSingleton(composer);
+        }
+        // Built synchronously without I/O beyond reading the operator state (before the gate exists): the write-ahead
+        // log and the write buffer open in the hosted service's StartAsync.
+        services.TryAddSingleton(sp => sp.GetRequiredService<DegradationComposer>().Build(sp));
+        services.TryAddSingleton(sp => sp.GetRequiredService<DegradationRuntime>().System);
         services.TryAddSingleton<ITradingGate>(sp => sp.GetRequiredService<DegradationSystem>().Gate);
         services.TryAddSingleton(sp => sp.GetRequiredService<DegradationSystem>().Gate);
         services.TryAddSingleton(sp => sp.GetRequiredService<DegradationSystem>().StateMachine);
@@ -69,21 +72,19 @@ public static class GracefulDegradationServiceCollectionExtensions
         services.TryAddSingleton(sp => sp.GetRequiredService<DegradationSystem>().Policy);
         services.TryAddSingleton(sp => new DegradationMetrics(
             sp.GetRequiredService<DegradationSystem>(), sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
-        services.TryAddSingleton(sp => new ProbeRunner(sp.GetRequiredService<DegradationSystem>()));
-        services.TryAddSingleton(sp => new RecoveryOrchestrator(sp.GetRequiredService<DegradationSystem>()));
-        services.TryAddSingleton(sp => new ComponentFallbackCoordinator(sp.GetRequiredService<DegradationSystem>()));
-        services.TryAddSingleton(sp =>
-        {
-            var reporter = new HealthReporter(sp.GetRequiredService<DegradationSystem>(), sp.GetRequiredService<ComponentFallbackCoordinator>());
-            reporter.Track(sp.GetRequiredService<ProbeRunner>()); // tells a 503 from a broken component
-            return reporter;
-        });
-        services.TryAddSingleton(sp =>
-        {
-            var system = sp.GetRequiredService<DegradationSystem>();
-            return new AlertRouter(null, system.TimeProvider, system.Bus);
-        });
+        services.TryAddSingleton(sp => sp.GetRequiredService<DegradationRuntime>().Probes);
+        services.TryAddSingleton(sp => sp.GetRequiredService<DegradationRuntime>().Recovery);
+        services.TryAddSingleton(sp => sp.GetRequiredService<DegradationRuntime>().Fallbacks);
+        services.TryAddSingleton(sp => sp.GetRequiredService<DegradationRuntime>().Health);
+        services.TryAddSingleton(sp => sp.GetRequiredService<DegradationRuntime>().Alerts);
+        services.TryAddSingleton(sp => sp.GetRequiredService<DegradationRuntime>().WriteBuffer ?? throw NotOpen(nameof(WriteBuffer)));
+        services.TryAddSingleton(sp => sp.GetRequiredService<DegradationRuntime>().WalStore ?? throw NotOpen(nameof(IWalStore)));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, DegradationHostedService>());
-        return new GracefulDegradationBuilder(services);
+        return new GracefulDegradationBuilder(services, composer);
     }
+
+    private static InvalidOperationException NotOpen(string service) => new(
+        $"{service} is not available: it exists only with AddWriteBuffer, and opens when the host starts (the degradation " +
+        "hosted service opens the write-ahead log asynchronously). Resolve it after IHost.StartAsync, e.g. in a hosted " +
+        "service's StartAsync registered after AddGracefulDegradation.");
 }

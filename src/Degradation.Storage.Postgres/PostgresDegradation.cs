@@ -58,6 +58,9 @@ public sealed class PostgresDegradation : IAsyncDisposable
         _dataSource = NpgsqlDataSource.Create(options.ConnectionString);
     }
 
+    /// <summary>The schema the stores use.</summary>
+    internal string Schema => _options.Schema;
+
     /// <summary>The pooled data source the stores share.</summary>
     public NpgsqlDataSource DataSource => _dataSource;
 

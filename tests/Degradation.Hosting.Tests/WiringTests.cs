@@ -138,6 +138,24 @@ public class WiringTests
         var error = Assert.ThrowsAny<Exception>(() => host.StartAsync().GetAwaiter().GetResult());
         Assert.Contains("market_data", error.Message);
         Assert.Contains("risk", error.Message);
+        var gate = host.Services.GetRequiredService<ITradingGate>(); // failed closed, and says why
+        Assert.False(gate.Allows(ActionType.Send));
+        Assert.Equal(SystemMode.SafeMode, gate.Mode);
+        Assert.Contains(host.Services.GetRequiredService<DegradationStateMachine>().GetConditions(), c => c.Reason == RuntimeReasons.StartFailed);
+    }
+
+    [Fact]
+    public void Configure_reaches_the_core_builder_with_the_container_in_registration_order()
+    {
+        var builder = TestHosts.Builder(time: new ManualTimeProvider());
+        builder.Services.AddSingleton(new ScopeOptions());
+        builder.Services.AddGracefulDegradation()
+            .Configure(b => b.AddScope("venue-a/acct-1"))
+            .Configure((b, services) => b.AddScope("venue-b", services.GetRequiredService<ScopeOptions>()));
+        using var host = builder.Build();
+        var system = host.Services.GetRequiredService<DegradationSystem>();
+        Assert.True(system.Scopes.TryResolve("venue-a/acct-1", out _));
+        Assert.True(system.Scopes.TryResolve("venue-b", out _));
     }
 
     [Fact]
@@ -216,13 +234,38 @@ public class WiringTests
     }
 
     [Fact]
-    public void A_later_store_choice_replaces_the_default_and_the_in_memory_choice()
+    public async Task A_later_store_choice_replaces_the_default_and_the_in_memory_choice()
     {
         var directory = Path.Combine(Path.GetTempPath(), "dg-chosen-" + Guid.NewGuid().ToString("N"));
-        var builder = TestHosts.Builder();
+        var logs = new CapturingLoggerProvider();
+        var builder = TestHosts.Builder(time: new ManualTimeProvider(), logs: logs);
         builder.Services.AddGracefulDegradation().AddWriteBuffer<RecordingTarget>(replayStage: null).UseInMemoryWal().UseFileWal(directory);
-        Assert.Single(builder.Services, d => d.ServiceType == typeof(IWalStore));
-        Assert.DoesNotContain(builder.Services, d => d.ServiceType.Name == "WalStoreChoice");
+        try
+        {
+            using (var host = builder.Build())
+            {
+                await host.StartAsync();
+                var store = Assert.IsType<FileWalStore>(host.Services.GetRequiredService<IWalStore>());
+                Assert.Equal(Path.GetFullPath(directory), store.DirectoryPath);
+                await host.StopAsync();
+            }
+            Assert.DoesNotContain(logs.Entries, e => e.Id.Id is 1030 or 1031); // neither the in-memory warning nor the default
+        }
+        finally
+        {
+            if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void The_write_buffer_cannot_be_resolved_before_the_host_opened_it_and_the_error_says_when()
+    {
+        var builder = TestHosts.Builder(time: new ManualTimeProvider());
+        builder.Services.AddGracefulDegradation().UseInMemoryWal().AddWriteBuffer<RecordingTarget>(replayStage: null);
+        using var host = builder.Build();
+        Assert.NotNull(host.Services.GetRequiredService<ITradingGate>()); // the gate is there at once
+        var error = Assert.Throws<InvalidOperationException>(() => host.Services.GetRequiredService<WriteBuffer>());
+        Assert.Contains("IHost.StartAsync", error.Message);
     }
 
     [Fact]

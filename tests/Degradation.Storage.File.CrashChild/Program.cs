@@ -7,6 +7,7 @@
 //                                        report delivered, and kills itself (SIGKILL) when the repair reaches its
 //                                        <step>-th step; prints "OPENED" if the open got through all of them.
 //   halt <dir> / restart <dir>         : the operator-Halt crash test (see OperatorHaltChild).
+//   scope-halt <dir> / scope-restart <dir> : the same for one account's Halt (see ScopeHaltChild).
 using System.Text;
 using Degradation;
 using Degradation.Storage.File;
@@ -46,6 +47,7 @@ if (mode == "recover")
     return 0;
 }
 if (mode is "halt" or "restart") return await OperatorHaltChild.RunAsync(mode, directory, Print);
+if (mode is "scope-halt" or "scope-restart") return await ScopeHaltChild.RunAsync(mode, directory, Print);
 
 var options = new FileWalStoreOptions { DirectoryPath = directory };
 if (args.Length > 3) options.SegmentSizeBytes = long.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture);

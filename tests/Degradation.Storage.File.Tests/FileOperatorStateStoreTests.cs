@@ -54,4 +54,68 @@ public sealed class FileOperatorStateStoreTests
         Assert.Equal(SystemMode.Halt, machine.Gate.Snapshot.Mode);
         Assert.Contains("could not be read", machine.OperatorHalt!.Reason);
     }
+
+    [Fact]
+    public void Each_scope_has_its_own_file_that_names_its_scope_and_the_process_file_stays_as_it_was()
+    {
+        using var directory = new TempDirectory();
+        var process = new FileOperatorStateStore(directory.Path);
+        var account = (FileOperatorStateStore)process.ForScope("venue-a/acct-1");
+        Assert.Equal(Path.Combine(Path.GetFullPath(directory.Path), "operator-state.scope.venue-a+acct-1.json"), account.FilePath);
+        Assert.Null(account.Load());
+
+        var halt = new OperatorHaltInfo { OperatorId = "carol", Reason = "runaway account", Since = Start };
+        account.Save(new OperatorState { Halt = halt, SavedAt = Start });
+        Assert.Contains("\"scope\": \"venue-a/acct-1\"", File.ReadAllText(account.FilePath));
+        var loaded = ((FileOperatorStateStore)new FileOperatorStateStore(directory.Path).ForScope("venue-a/acct-1")).Load()!;
+        Assert.Equal("venue-a/acct-1", loaded.Scope);
+        Assert.Equal(halt, loaded.Halt);
+        Assert.Null(process.Load()); // the process's state is untouched
+        Assert.Null(((FileOperatorStateStore)process.ForScope("venue-a")).Load());
+
+        process.Save(OperatorState.Empty with { SavedAt = Start });
+        Assert.DoesNotContain("scope", File.ReadAllText(process.FilePath)); // written as before scopes existed
+    }
+
+    [Fact]
+    public void A_process_file_written_before_scopes_existed_is_still_read()
+    {
+        using var directory = new TempDirectory();
+        var store = new FileOperatorStateStore(directory.Path);
+        File.WriteAllText(store.FilePath, "{\"version\":1,\"saved_at\":\"2026-11-30T09:00:00+00:00\",\"halt\":{\"operator_id\":\"carol\",\"reason\":\"old\",\"since\":\"2026-11-30T09:00:00+00:00\"}}");
+        var loaded = store.Load()!;
+        Assert.Equal(string.Empty, loaded.Scope);
+        Assert.Equal("carol", loaded.Halt!.OperatorId);
+    }
+
+    [Fact]
+    public async Task A_scope_file_holding_another_scopes_state_is_unreadable_and_starts_that_scope_halted()
+    {
+        using var directory = new TempDirectory();
+        var process = new FileOperatorStateStore(directory.Path);
+        var a = (FileOperatorStateStore)process.ForScope("venue-a");
+        var b = (FileOperatorStateStore)process.ForScope("venue-b");
+        b.Save(OperatorState.Empty with { SavedAt = Start });
+        File.Copy(b.FilePath, a.FilePath); // a file moved by hand
+        var error = Assert.Throws<InvalidDataException>(a.Load);
+        Assert.Contains("scope 'venue-b', not of scope 'venue-a'", error.Message);
+
+        await using var system = DegradationSystem.Create(null, new FakeTimeProvider(Start), process);
+        var venueA = system.Scopes.Add("venue-a");
+        Assert.Equal(SystemMode.Halt, system.Gate.For(venueA).Mode);
+        Assert.Contains("could not be read", venueA.StateMachine.OperatorHalt!.Reason);
+        Assert.False(system.Scopes.Add("venue-b").StateMachine.IsHalted);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("venue a")]
+    [InlineData("a/b/c/d")]
+    [InlineData("a\\b")]
+    public void A_bad_scope_path_is_refused(string path)
+    {
+        using var directory = new TempDirectory();
+        var process = new FileOperatorStateStore(directory.Path);
+        Assert.ThrowsAny<ArgumentException>(() => process.ForScope(path));
+    }
 }

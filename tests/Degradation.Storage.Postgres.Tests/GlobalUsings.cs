@@ -2,6 +2,7 @@
 // The Degradation.Core namespaces this project's sources use.
 global using Degradation.Alerts;
 global using Degradation.Buffering;
+global using Degradation.Composition;
 global using Degradation.Events;
 global using Degradation.Operator;
 global using Degradation.State;

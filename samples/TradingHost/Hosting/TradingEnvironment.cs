@@ -39,14 +39,13 @@ public sealed class TradingEnvironment : IAsyncDisposable
         Database = services.GetRequiredService<SimulatedDatabase>();
         Orderbook = services.GetRequiredService<SimulatedOrderbookFeed>();
         Book = services.GetRequiredService<PositionBook>();
-        Writer = services.GetRequiredService<DbWriter>();
         Probes = services.GetRequiredService<ProbeRunner>();
         Orchestrator = services.GetRequiredService<RecoveryOrchestrator>();
         Fallbacks = services.GetRequiredService<ComponentFallbackCoordinator>();
         Caches = services.GetRequiredService<SimulationCaches>();
         Reconciliation = services.GetRequiredService<ReconcilePositionsStep>();
         Router = new OrderRouter(Broker, Book, System.Gate, time);
-        Strategy = new StrategyLoop(System.Gate) { OrderSent = Writer.Post };
+        Strategy = new StrategyLoop(System.Gate) { OrderSent = n => Writer.Post(n) };
         _scenarioStart = _created = time.GetTimestamp();
         _subscription = System.StateMachine.SubscribeTransitions(OnTransition);
     }
@@ -62,7 +61,8 @@ public sealed class TradingEnvironment : IAsyncDisposable
     public SimulatedDatabase Database { get; }
     public SimulatedOrderbookFeed Orderbook { get; }
     public PositionBook Book { get; }
-    public DbWriter Writer { get; }
+    /// <summary>The database writer; its write buffer opens when the host starts, so it is resolved on first use.</summary>
+    public DbWriter Writer => _host.Services.GetRequiredService<DbWriter>();
     public ProbeRunner Probes { get; }
     public RecoveryOrchestrator Orchestrator { get; }
     public ComponentFallbackCoordinator Fallbacks { get; }

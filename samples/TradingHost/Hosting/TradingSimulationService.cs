@@ -2,6 +2,7 @@ using Degradation;
 using Degradation.Caching;
 using Degradation.Health;
 using Degradation.State;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using TradingHost.Simulation;
 
@@ -10,22 +11,25 @@ namespace TradingHost.Hosting;
 /// <summary>
 /// The application side of the host: registers the order-book REST fallback, starts the database writer and the
 /// market-data ticker. Registered after <c>AddGracefulDegradation()</c>, so it starts after the degradation system
-/// (probes, recovery orchestrator, write buffer) and stops before it.
+/// (probes, recovery orchestrator, write buffer) and stops before it. The database writer is resolved in
+/// <see cref="StartAsync"/>: its write buffer opens when the degradation system starts, after this service is built.
 /// </summary>
 internal sealed class TradingSimulationService(
     TimeProvider time,
     ComponentFallbackCoordinator fallbacks,
     SimulatedMarketData marketData,
     SimulatedOrderbookFeed orderbook,
-    DbWriter writer,
+    IServiceProvider services,
     SimulationCaches caches) : IHostedService
 {
     private ITimer? _ticker;
+    private DbWriter? _writer;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
         fallbacks.Register(new RestPollingFallback(orderbook));
-        writer.Start();
+        _writer = services.GetRequiredService<DbWriter>();
+        _writer.Start();
         _ticker = time.CreateTimer(_ =>
         {
             marketData.Tick();
@@ -38,7 +42,7 @@ internal sealed class TradingSimulationService(
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         if (_ticker is not null) await _ticker.DisposeAsync();
-        await writer.DisposeAsync();
+        if (_writer is not null) await _writer.DisposeAsync();
     }
 }
 

@@ -20,6 +20,7 @@ internal sealed class DashboardEndpoints
     private readonly Asset _script = Asset.Load("dashboard.js", "text/javascript; charset=utf-8");
     private readonly Asset _healthScript = Asset.Load("health-report.js", "text/javascript; charset=utf-8");
     private readonly Asset _healthStyle = Asset.Load("health-report.css", "text/css; charset=utf-8");
+    private readonly Asset _scopeTreeScript = Asset.Load("scope-tree.js", "text/javascript; charset=utf-8");
 
     public Task PageAsync(HttpContext context)
     {
@@ -40,6 +41,8 @@ internal sealed class DashboardEndpoints
     public Task HealthReportScriptAsync(HttpContext context) => _healthScript.WriteAsync(context);
 
     public Task HealthReportStyleAsync(HttpContext context) => _healthStyle.WriteAsync(context);
+
+    public Task ScopeTreeScriptAsync(HttpContext context) => _scopeTreeScript.WriteAsync(context);
 
     private sealed class Asset(byte[] content, string contentType, string etag)
     {

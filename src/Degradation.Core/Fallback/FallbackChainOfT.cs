@@ -71,7 +71,9 @@ public sealed class FallbackChain<T> : FallbackChain
         if (pending.IsCompletedSuccessfully)
         {
             _primaryBreaker.RecordSuccess();
+#pragma warning disable RS0030 // completed successfully: reading it does not block
             return new ValueTask<FallbackResult<T>>(new FallbackResult<T>(pending.Result, _primaryInfo));
+#pragma warning restore RS0030
         }
         return AwaitPrimaryAsync(pending, cancellationToken);
     }

@@ -81,6 +81,9 @@ public sealed class TradingGate : ITradingGate
     private static void ThrowForeignScope(TradingScope scope) =>
         throw new ArgumentException($"Scope '{scope.DisplayPath}' belongs to another system's gate.", nameof(scope));
 
+    /// <summary>The scope tree this gate is the process scope of (null for a state machine built without a system).</summary>
+    internal ScopeTree? Scopes => _scopes;
+
     /// <summary>Routes every later publication through <paramref name="hook"/>; called once, before the gate is shared.</summary>
     internal void AttachScopes(ScopeTree scopes, IGatePublishHook hook)
     {

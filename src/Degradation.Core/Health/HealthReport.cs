@@ -30,6 +30,13 @@ public sealed record HealthReport
     public IReadOnlyList<BreakerSnapshot> Breakers { get; init; } = [];
     /// <summary>Every tracked fallback chain (see <see cref="HealthReporter.Track(FallbackChain)"/>), by name.</summary>
     public IReadOnlyList<FallbackChainStatus> FallbackChains { get; init; } = [];
+    /// <summary>
+    /// The scopes below the process that are closed at their own level: their own mode refuses
+    /// <see cref="ActionType.Send"/> (halted, recovering, in safe mode), which closes them and everything under them while
+    /// other scopes may trade. Each scope before its children; empty when every scope is open or the
+    /// system has no scopes. <see cref="CanTrade"/> and <see cref="Overall"/> are the process's.
+    /// </summary>
+    public IReadOnlyList<ScopeHealth> ClosedScopes { get; init; } = [];
     /// <summary>When the report was built.</summary>
     public required DateTimeOffset GeneratedAt { get; init; }
 
@@ -50,6 +57,7 @@ public sealed record HealthReport
             text.AppendLine();
         }
         foreach (var b in Breakers) text.Append("  breaker ").Append(b.Component).Append(": ").Append(b.State).AppendLine();
+        foreach (var scope in ClosedScopes) text.Append("  scope ").Append(scope).AppendLine();
         foreach (var c in FallbackChains) text.Append("  chain ").Append(c.Name).Append(": primary ").Append(c.PrimaryState).Append(", serving ").Append(c.ActiveTier?.Name ?? "none").AppendLine();
         return text.ToString();
     }

@@ -96,9 +96,27 @@ public sealed class HealthReporter
         {
             Overall = overall, CanTrade = canTrade, Mode = snapshot.Mode, Stage = snapshot.Stage, Reason = snapshot.Reason,
             Components = components, FallbackStrategies = fallbacks, CriticalIssues = critical, OptionalIssues = optional,
-            Breakers = breakers, FallbackChains = chains,
+            Breakers = breakers, FallbackChains = chains, ClosedScopes = ClosedScopes(),
             GeneratedAt = _stateMachine.TimeProvider.GetUtcNow(),
         };
+    }
+
+    private List<ScopeHealth> ClosedScopes()
+    {
+        var closed = new List<ScopeHealth>();
+        if (_stateMachine.Gate.Scopes is not { } tree || tree.Count == 1) return closed;
+        foreach (var scope in tree.GetScopes())
+        {
+            if (scope.IsProcess || scope.IsRemoved) continue;
+            var own = scope.StateMachine.Gate.Snapshot;
+            if (own.Allows(ActionType.Send)) continue;
+            closed.Add(new ScopeHealth
+            {
+                Path = scope.Path, Level = scope.Level, OwnMode = own.Mode, Stage = own.Stage, Reason = own.Reason,
+                EffectiveMode = scope.Snapshot.Mode, Halted = scope.StateMachine.IsHalted, OperatorHalt = scope.StateMachine.OperatorHalt,
+            });
+        }
+        return closed;
     }
 
     private FallbackStrategyInfo? Strategy(string? name, bool active)

@@ -317,7 +317,9 @@ internal sealed class ProbeWorker : IDisposable
     {
         try
         {
+#pragma warning disable RS0030 // completed: reading it does not block (and rethrows the probe's exception, caught below)
             var result = completed.Result;
+#pragma warning restore RS0030
             return new Call(result, result.Latency ?? _time.GetElapsedTime(start), TimedOut: false, Threw: false);
         }
         catch (Exception ex)
@@ -330,7 +332,9 @@ internal sealed class ProbeWorker : IDisposable
     {
         if (completed.IsCompletedSuccessfully)
         {
+#pragma warning disable RS0030 // completed successfully: reading it does not block
             var result = completed.Result;
+#pragma warning restore RS0030
             return new Call(result, result.Latency ?? _time.GetElapsedTime(start), TimedOut: false, Threw: false);
         }
         var ex = completed.Exception?.InnerException ?? new OperationCanceledException("The probe call was cancelled.");

@@ -61,6 +61,18 @@ public sealed class ScopeSnapshot
         return new ScopeSnapshot(scope, own, scope, own.Mode, own.Stage, own.Reason, own.AllowedMask, decisions, version);
     }
 
+    /// <summary>
+    /// The last view of a removed scope: every action refused (Query included), in Halt, for <paramref name="reason"/>.
+    /// Handles that outlive the removal keep reading it, so they fail closed.
+    /// </summary>
+    internal static ScopeSnapshot Removed(TradingScope scope, GateSnapshot own, ReasonCode reason, long version)
+    {
+        const string advice = "rejected: the scope was removed";
+        var decisions = new GateDecision[6];
+        for (var i = 0; i < decisions.Length; i++) decisions[i] = new GateDecision(false, SystemMode.Halt, null, advice, reason, null);
+        return new ScopeSnapshot(scope, own, scope, SystemMode.Halt, null, reason, 0, decisions, version);
+    }
+
     /// <summary>The effective view of <paramref name="scope"/> under <paramref name="parent"/>'s effective view.</summary>
     internal static ScopeSnapshot Under(TradingScope scope, GateSnapshot own, ScopeSnapshot parent, long version) =>
         Stricter(scope, own, parent, FromOwn(scope, own, version), version);

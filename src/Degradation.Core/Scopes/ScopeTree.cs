@@ -17,7 +17,9 @@ public sealed class ScopeTree : IAsyncDisposable
 {
     private readonly object _configuration = new();
     private readonly object _writer = new();
+    private static readonly ReasonCode ScopeRemoved = new("scope.removed");
     private readonly DegradationPolicy _processPolicy;
+    private readonly IOperatorStateStore? _operatorStateStore;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, TradingScope> _byPath = new(StringComparer.Ordinal);
     private readonly List<(Action<ScopeTransition> Observer, List<IDisposable> Subscriptions)> _observers = [];
@@ -34,6 +36,7 @@ public sealed class ScopeTree : IAsyncDisposable
     {
         _processPolicy = processStateMachine.Policy;
         _time = processStateMachine.TimeProvider;
+        _operatorStateStore = processStateMachine.OperatorStateStore;
         Root = new TradingScope(this, null, "process", string.Empty, processStateMachine, processBus, null);
         Root.Own = processStateMachine.Gate.Snapshot;
         Root.Gate.Publish(ScopeSnapshot.FromOwn(Root, Root.Own, 0));
@@ -61,6 +64,11 @@ public sealed class ScopeTree : IAsyncDisposable
     /// Adds the scope at <paramref name="path"/> (e.g. <c>"venue-a/acct-1/strat-x"</c>) and any missing ancestors (with
     /// default options). A new scope starts cold, in Recovering, like the process: it trades only once its own recovery
     /// run lands. Returns the existing scope when it is already configured and no options are given.
+    /// <para>
+    /// When the system keeps its operator state in a store, each new scope's state machine loads the scope's own state
+    /// (<see cref="IOperatorStateStore.ForScope"/>) before the scope is reachable: a scope halted before a restart is
+    /// halted from its first gate check, and a scope whose state cannot be read starts halted.
+    /// </para>
     /// </summary>
     /// <exception cref="ArgumentException">The path is malformed or names the process scope; the message says why.</exception>
     /// <exception cref="InvalidOperationException">Options were given for a scope that already exists.</exception>
@@ -85,6 +93,71 @@ public sealed class ScopeTree : IAsyncDisposable
             }
             return Create(parent, segments[^1], path, options);
         }
+    }
+
+    /// <summary>
+    /// Removes the scope at <paramref name="path"/> and everything under it, then stops their buses and recovery and
+    /// disposes their state machines. Returns false when no such scope is configured.
+    /// <para>
+    /// Fail closed: the removed scopes' gates are first switched to a final view that refuses every action (Query
+    /// included), so a <see cref="TradingScope"/> handle or <see cref="ScopedGate"/> held elsewhere never opens again; the
+    /// removed scopes can no longer be resolved, and their state machines no longer publish to the tree.
+    /// </para>
+    /// <para>
+    /// A scope that is halted (by an operator or a Halt condition) or under an operator override, or that has such a
+    /// descendant, is not removed unless <paramref name="force"/> is true: removing it would drop the operator's decision
+    /// from view. With <paramref name="force"/> it is removed all the same, and its stored operator state is kept: the
+    /// same path added again (in this process or after a restart) comes back halted if it was halted.
+    /// </para>
+    /// </summary>
+    /// <param name="path">The scope's path, e.g. <c>"venue-a/acct-1"</c>.</param>
+    /// <param name="force">Remove even when the scope or a descendant is halted or overridden.</param>
+    /// <param name="cancellationToken">Cancels waiting for the removed scopes' buses and observers to drain (the removal itself has happened).</param>
+    /// <exception cref="ArgumentException">The path is malformed or names the process scope.</exception>
+    /// <exception cref="InvalidOperationException">Without <paramref name="force"/>: the scope or a descendant is halted or overridden; the message names them.</exception>
+    /// <exception cref="ObjectDisposedException">The system was stopped.</exception>
+    public async Task<bool> RemoveAsync(string path, bool force = false, CancellationToken cancellationToken = default)
+    {
+        var segments = ScopePaths.Split(path, nameof(path));
+        if (segments.Length == 0) throw new ArgumentException("The process scope (path \"\") cannot be removed.", nameof(path));
+        var removed = new List<TradingScope>();
+        lock (_configuration)
+        {
+            ObjectDisposedException.ThrowIf(_stopped, this);
+            if (!_byPath.TryGetValue(path, out var scope)) return false;
+            scope.CollectPreorder(removed);
+            if (!force)
+            {
+                var held = removed.Where(s => s.StateMachine.IsHalted || s.StateMachine.IsOverrideActive)
+                    .Select(s => $"{s.Path} ({(s.StateMachine.IsHalted ? "halted" : "override " + WireNames.Of(s.StateMachine.Override?.Mode ?? s.StateMachine.Mode))})")
+                    .ToList();
+                if (held.Count > 0)
+                    throw new InvalidOperationException(
+                        $"Scope '{path}' was not removed: {string.Join(", ", held)} {(held.Count == 1 ? "holds" : "hold")} an operator decision or a Halt. Release it first, or remove with force.");
+            }
+            lock (_writer)
+            {
+                var version = ++_version;
+                scope.Parent!.RemoveChild(scope); // the parent's changes stop reaching the subtree
+                foreach (var s in removed)
+                {
+                    s.MarkRemoved(); // its own state machine's changes stop reaching its view
+                    PublishView(s, ScopeSnapshot.Removed(s, s.Own, ScopeRemoved, version));
+                    _byPath.TryRemove(s.Path, out _);
+                }
+                Volatile.Write(ref _scopes, [.. _scopes.Where(s => !s.IsRemoved)]);
+            }
+        }
+        for (var i = removed.Count - 1; i >= 0; i--)
+        {
+            var s = removed[i];
+            await s.Recovery!.StopAsync().ConfigureAwait(false);
+            await s.Bus.StopAsync(cancellationToken).ConfigureAwait(false);
+            await s.StateMachine.FlushObserversAsync(cancellationToken).ConfigureAwait(false);
+            await s.Recovery.DisposeAsync().ConfigureAwait(false);
+            await s.StateMachine.DisposeAsync().ConfigureAwait(false);
+        }
+        return true;
     }
 
     /// <summary>The scope at <paramref name="path"/> (<c>""</c> for the process). Resolve once, then check per order.</summary>
@@ -196,7 +269,7 @@ public sealed class ScopeTree : IAsyncDisposable
     private TradingScope Create(TradingScope parent, string name, string path, ScopeOptions? options)
     {
         var policy = options is null ? _defaultScopePolicy ??= CompileScopePolicy(null) : CompileScopePolicy(options);
-        var stateMachine = new DegradationStateMachine(policy, _time);
+        var stateMachine = new DegradationStateMachine(policy, _time, ScopeStore(path));
         var bus = new EventBus(policy, stateMachine, _time);
         var recovery = new RecoveryOrchestrator(stateMachine, bus);
         var scope = new TradingScope(this, parent, name, path, stateMachine, bus, recovery);
@@ -215,6 +288,21 @@ public sealed class ScopeTree : IAsyncDisposable
         }
         if (_started) StartScope(scope);
         return scope;
+    }
+
+    private IOperatorStateStore? ScopeStore(string path)
+    {
+        if (_operatorStateStore is null) return null;
+        try
+        {
+            return _operatorStateStore.ForScope(path);
+        }
+#pragma warning disable CA1031 // Whatever the store's failure, the scope starts halted and says why.
+        catch (Exception error)
+#pragma warning restore CA1031
+        {
+            return new UnreadableOperatorStateStore(path, error);
+        }
     }
 
     private DegradationPolicy CompileScopePolicy(ScopeOptions? options)
@@ -280,6 +368,14 @@ public sealed class ScopeTree : IAsyncDisposable
     {
         lock (_writer)
         {
+            if (scope.IsRemoved)
+            {
+                // A removed scope's state machine may still change (it is being stopped); its view stays refused.
+                scope.Own = next;
+                gate.Write(next);
+                _publicationObserver?.Invoke(scope, true, next.AllowedMask);
+                return;
+            }
             var version = ++_version;
             scope.Own = next;
             var subtree = new List<TradingScope>();

@@ -10,6 +10,7 @@ namespace Degradation.Scopes;
 public sealed class TradingScope
 {
     private TradingScope[] _children = [];
+    private bool _removed;
 
     internal TradingScope(ScopeTree tree, TradingScope? parent, string name, string path, DegradationStateMachine stateMachine,
         EventBus bus, RecoveryOrchestrator? recovery)
@@ -56,6 +57,12 @@ public sealed class TradingScope
     /// </summary>
     public RecoveryOrchestrator? Recovery { get; }
 
+    /// <summary>
+    /// True once the scope was removed from its tree (<see cref="ScopeTree.RemoveAsync"/>): its gate then refuses every
+    /// action for good, whatever its state machine does, and it is no longer resolvable.
+    /// </summary>
+    public bool IsRemoved => Volatile.Read(ref _removed);
+
     /// <summary>The scope's effective gate: the strictest of this scope and all its ancestors.</summary>
     public ScopedGate Gate { get; }
 
@@ -97,6 +104,10 @@ public sealed class TradingScope
     internal ScopeSnapshot? Pending { get; set; } // the view being published, under the tree's writer lock
 
     internal void AddChild(TradingScope child) => Volatile.Write(ref _children, [.. _children, child]);
+
+    internal void RemoveChild(TradingScope child) => Volatile.Write(ref _children, [.. _children.Where(c => !ReferenceEquals(c, child))]);
+
+    internal void MarkRemoved() => Volatile.Write(ref _removed, true);
 
     internal void CollectPreorder(List<TradingScope> into)
     {

@@ -131,6 +131,9 @@ public sealed partial class DegradationStateMachine : IAsyncDisposable
     /// <summary>The gate this state machine publishes to.</summary>
     public TradingGate Gate => _gate;
 
+    /// <summary>Where this machine keeps its operator state (null: in memory only); the scope tree asks it for each scope's store.</summary>
+    internal IOperatorStateStore? OperatorStateStore => _store;
+
     /// <summary>The compiled policy.</summary>
     public DegradationPolicy Policy => _policy;
 

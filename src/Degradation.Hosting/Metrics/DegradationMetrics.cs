@@ -6,6 +6,7 @@ using Degradation.Load;
 using Degradation.Probes;
 using Degradation.Recovery;
 using Degradation.Retry;
+using Degradation.Scopes;
 using Degradation.State;
 
 namespace Degradation.Hosting;
@@ -43,11 +44,12 @@ public sealed class DegradationMetrics : IDisposable
 
         var gate = system.Gate;
         var bus = system.Bus;
-        _meter.CreateObservableGauge("degradation.mode", () => (int)gate.Mode,
-            description: "Current system mode (0 normal, 1 recovering, 2 degraded, 3 safe_mode, 4 safe_mode_disconnected, 5 halt).");
-        _meter.CreateObservableGauge("degradation.recovery.stage", () => gate.Stage is { } s ? (int)s : -1,
-            description: "Current recovery stage (-1 when not recovering).");
-        _transitions = _meter.CreateCounter<long>("degradation.transitions", "{transition}", "Mode transitions by from, to and reason.");
+        var scopes = system.Scopes;
+        _meter.CreateObservableGauge("degradation.mode", () => ObserveScopes(scopes, static s => (int)s.Mode),
+            description: "Current effective mode per scope (tag degradation.scope, empty for the process): 0 normal, 1 recovering, 2 degraded, 3 safe_mode, 4 safe_mode_disconnected, 5 halt.");
+        _meter.CreateObservableGauge("degradation.recovery.stage", () => ObserveScopes(scopes, static s => s.Stage is { } stage ? (int)stage : -1),
+            description: "Current recovery stage per scope (tag degradation.scope, empty for the process; -1 when not recovering).");
+        _transitions = _meter.CreateCounter<long>("degradation.transitions", "{transition}", "Mode transitions by scope, from, to and reason.");
         _meter.CreateObservableCounter("degradation.events.processed", () => bus.ProcessedCount, "{event}", "Events processed by the bus.");
         _meter.CreateObservableCounter("degradation.events.dropped", () => bus.DroppedCount, "{event}", "Non-critical events dropped by a full bus.");
         _meter.CreateObservableCounter("degradation.events.must_deliver", () => bus.MustDeliverCount, "{event}", "Must-deliver events applied on the emergency path.");
@@ -63,11 +65,15 @@ public sealed class DegradationMetrics : IDisposable
     /// <summary>The meter.</summary>
     public Meter Meter => _meter;
 
-    /// <summary>Records one transition (called by the hosted service's observer).</summary>
+    /// <summary>
+    /// Records one transition (called by the hosted service's observer for every scope), tagged with its scope
+    /// (<see cref="ModeTransition.Scope"/>; empty for the process).
+    /// </summary>
     public void RecordTransition(ModeTransition transition)
     {
         ArgumentNullException.ThrowIfNull(transition);
         _transitions.Add(1,
+            new KeyValuePair<string, object?>(MetricTags.Scope, transition.Scope ?? string.Empty),
             new KeyValuePair<string, object?>("degradation.mode.from", WireNames.Of(transition.From)),
             new KeyValuePair<string, object?>("degradation.mode.to", WireNames.Of(transition.To)),
             new KeyValuePair<string, object?>("degradation.reason", transition.Reason.Value));
@@ -128,6 +134,13 @@ public sealed class DegradationMetrics : IDisposable
     /// <summary>Reports the caches <paramref name="step"/> invalidates (<c>degradation.cache.invalidations</c>, <c>degradation.cache.invalidated_entries</c>).</summary>
     /// <returns>Dispose to stop reporting the step.</returns>
     public IDisposable Track(CacheInvalidationStep step) => _recovery.Track(step);
+
+    // One measurement per scope, the process first (tag value ""): what each scope's gate answers now.
+    private static IEnumerable<Measurement<int>> ObserveScopes(ScopeTree scopes, Func<ScopeSnapshot, int> value)
+    {
+        foreach (var scope in scopes.GetScopes())
+            yield return new Measurement<int>(value(scope.Snapshot), new KeyValuePair<string, object?>(MetricTags.Scope, scope.Path));
+    }
 
     private static IEnumerable<Measurement<long>> ObserveDenials(TradingGate gate)
     {

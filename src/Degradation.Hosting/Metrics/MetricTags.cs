@@ -18,6 +18,8 @@ internal static class MetricTags
     public const string Stage = "degradation.recovery.stage";
     public const string Outcome = "degradation.outcome";
     public const string Cache = "degradation.cache";
+    /// <summary>The scope's path (<c>venue-a/acct-1</c>); empty for the process.</summary>
+    public const string Scope = "degradation.scope";
 
     public static string Of(LoadLevel level) => level switch
     {

@@ -11,6 +11,11 @@ public sealed record FleetCommand
     public required FleetCommandKind Kind { get; init; }
     /// <summary>The group it targets, or null for the whole fleet.</summary>
     public string? Group { get; init; }
+    /// <summary>
+    /// The scope it acts on in each targeted process (e.g. <c>"venue-a/acct-1"</c>: halt that account everywhere), or
+    /// null for the process scope (the whole process, as before scopes existed).
+    /// </summary>
+    public string? Scope { get; init; }
     /// <summary>The mode to force (Halt for <see cref="FleetCommandKind.Halt"/>; null for a release).</summary>
     public SystemMode? Mode { get; init; }
     /// <summary>How long the command lasts from <see cref="IssuedAt"/>; null for a halt until release, and for a release.</summary>
@@ -25,9 +30,9 @@ public sealed record FleetCommand
     public DateTimeOffset? ExpiresAt { get; init; }
 
     /// <summary>The text a process passes to the state machine as the override's reason (it names the command).</summary>
-    public string Describe() => $"fleet {Kind.ToString().ToLowerInvariant()} {CommandId}{(Group is null ? "" : " (group " + Group + ")")}: {Reason}";
+    public string Describe() => $"fleet {Kind.ToString().ToLowerInvariant()} {CommandId}{(Group is null ? "" : " (group " + Group + ")")}{(Scope is null ? "" : " (scope " + Scope + ")")}: {Reason}";
 
     /// <inheritdoc />
     public override string ToString() =>
-        $"#{Sequence} {Kind}{(Mode is { } m && Kind == FleetCommandKind.Force ? " " + m : "")} {(Group is null ? "fleet" : "group " + Group)}{(Ttl is { } t ? " ttl " + t : "")} by {OperatorId}: {Reason} [{CommandId}]";
+        $"#{Sequence} {Kind}{(Mode is { } m && Kind == FleetCommandKind.Force ? " " + m : "")} {(Group is null ? "fleet" : "group " + Group)}{(Scope is null ? "" : " scope " + Scope)}{(Ttl is { } t ? " ttl " + t : "")} by {OperatorId}: {Reason} [{CommandId}]";
 }

@@ -15,4 +15,6 @@ public enum FleetCommandOutcome : byte
     Expired = 3,
     /// <summary>The state machine refused the command (the details say why).</summary>
     Rejected = 4,
+    /// <summary>The command targets a scope this process has not configured (nothing to halt or release here).</summary>
+    ScopeNotConfigured = 5,
 }

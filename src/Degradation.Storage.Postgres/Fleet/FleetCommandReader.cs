@@ -7,7 +7,8 @@ internal static class FleetCommandReader
 {
     public const string Columns = """
         id, command_id, command, target_group, mode, ttl_seconds, operator_id, reason, issued_at, expires_at,
-        CASE WHEN expires_at IS NULL THEN NULL ELSE greatest(0, extract(epoch FROM expires_at - clock_timestamp()) * 1000)::float8 END AS remaining_ms
+        CASE WHEN expires_at IS NULL THEN NULL ELSE greatest(0, extract(epoch FROM expires_at - clock_timestamp()) * 1000)::float8 END AS remaining_ms,
+        target_scope
         """;
 
     /// <summary>Reads the current row; <c>RemainingMs</c> is the time left by the database's clock (null: no expiry).</summary>
@@ -32,6 +33,7 @@ internal static class FleetCommandReader
             Reason = reader.GetString(7),
             IssuedAt = reader.GetFieldValue<DateTimeOffset>(8),
             ExpiresAt = reader.IsDBNull(9) ? null : reader.GetFieldValue<DateTimeOffset>(9),
+            Scope = reader.IsDBNull(11) ? null : reader.GetString(11),
         };
         return (command, reader.IsDBNull(10) ? null : reader.GetDouble(10));
     }

@@ -70,12 +70,36 @@ public sealed class FleetCommands : IAsyncDisposable
     public Task<FleetCommand> ReleaseAsync(string operatorId, string reason, string? group = null, CancellationToken cancellationToken = default) =>
         IssueAsync(FleetCommandKind.Release, null, null, operatorId, reason, group, cancellationToken);
 
+    /// <summary>
+    /// Halts the scope at <paramref name="scope"/> (e.g. the account <c>"venue-a/acct-1"</c>) in every process of the fleet (or
+    /// of <paramref name="group"/>) until released: each process halts that scope only, and everything under it; its other
+    /// scopes keep trading. A process that has not configured the scope acknowledges <see cref="FleetCommandOutcome.ScopeNotConfigured"/>.
+    /// </summary>
+    public Task<FleetCommand> HaltScopeAsync(string scope, string operatorId, string reason, string? group = null, CancellationToken cancellationToken = default) =>
+        IssueAsync(FleetCommandKind.Halt, SystemMode.Halt, null, operatorId, reason, group, scope, cancellationToken);
+
+    /// <summary>Ends the fleet's Halt or override of the scope at <paramref name="scope"/> in every process of the fleet (or of <paramref name="group"/>).</summary>
+    public Task<FleetCommand> ReleaseScopeAsync(string scope, string operatorId, string reason, string? group = null, CancellationToken cancellationToken = default) =>
+        IssueAsync(FleetCommandKind.Release, null, null, operatorId, reason, group, scope, cancellationToken);
+
     /// <summary>Stores and announces one command, retrying transient failures (see the class remarks).</summary>
     /// <exception cref="ArgumentException">An argument is invalid; the message names it.</exception>
     /// <exception cref="NpgsqlException">The database failed for good, or still failed after <see cref="MaxAttempts"/> attempts.</exception>
+    public Task<FleetCommand> IssueAsync(FleetCommandKind kind, SystemMode? mode, TimeSpan? ttl, string operatorId, string reason,
+        string? group = null, CancellationToken cancellationToken = default) =>
+        IssueAsync(kind, mode, ttl, operatorId, reason, group, null, cancellationToken);
+
+    /// <summary>
+    /// Stores and announces one command for the scope at <paramref name="scope"/> of each targeted process (null: the process
+    /// scope), retrying transient failures (see the class remarks).
+    /// </summary>
+    /// <exception cref="ArgumentException">An argument is invalid (the scope must be one to three names of ASCII letters, digits, '-', '_' and '.', separated by '/'); the message names it.</exception>
+    /// <exception cref="NpgsqlException">The database failed for good, or still failed after <see cref="MaxAttempts"/> attempts.</exception>
     public async Task<FleetCommand> IssueAsync(FleetCommandKind kind, SystemMode? mode, TimeSpan? ttl, string operatorId, string reason,
-        string? group = null, CancellationToken cancellationToken = default)
+        string? group, string? scope, CancellationToken cancellationToken)
     {
+        if (scope is not null && !IsScopePath(scope))
+            throw new ArgumentException($"scope must be null (the process) or a scope path like 'venue-a/acct-1': one to three names of ASCII letters, digits, '-', '_' and '.', separated by '/', at most 200 characters (was '{scope}').", nameof(scope));
         ArgumentException.ThrowIfNullOrWhiteSpace(operatorId);
         ArgumentException.ThrowIfNullOrWhiteSpace(reason);
         if (operatorId.Length > 100) throw new ArgumentException($"operatorId must be at most 100 characters (was {operatorId.Length}).", nameof(operatorId));
@@ -110,7 +134,7 @@ public sealed class FleetCommands : IAsyncDisposable
         {
             try
             {
-                return await InsertAsync(commandId, kind, mode, ttlSeconds, operatorId, reason, group, cancellationToken).ConfigureAwait(false);
+                return await InsertAsync(commandId, kind, mode, ttlSeconds, operatorId, reason, group, scope, cancellationToken).ConfigureAwait(false);
             }
             catch (NpgsqlException ex) when (ex.IsTransient && attempt < MaxAttempts && !cancellationToken.IsCancellationRequested)
             {
@@ -123,7 +147,7 @@ public sealed class FleetCommands : IAsyncDisposable
 
     /// <summary>One attempt: stores the command with id <paramref name="commandId"/>, or returns the one an earlier attempt stored.</summary>
     internal async Task<FleetCommand> InsertAsync(Guid commandId, FleetCommandKind kind, SystemMode? mode, int? ttlSeconds, string operatorId, string reason,
-        string? group, CancellationToken cancellationToken)
+        string? group, string? scope, CancellationToken cancellationToken)
     {
         var table = _names.Table("fleet_policy");
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -133,8 +157,8 @@ public sealed class FleetCommands : IAsyncDisposable
 
         FleetCommand? command = null;
         await using (var insert = new NpgsqlCommand($"""
-            INSERT INTO {table} (command_id, command, target_group, mode, ttl_seconds, operator_id, reason, expires_at)
-            VALUES (@command_id, @command, @group, @mode, @ttl, @operator, @reason,
+            INSERT INTO {table} (command_id, command, target_group, target_scope, mode, ttl_seconds, operator_id, reason, expires_at)
+            VALUES (@command_id, @command, @group, @scope, @mode, @ttl, @operator, @reason,
                     CASE WHEN @ttl IS NULL THEN NULL ELSE now() + make_interval(secs => @ttl) END)
             ON CONFLICT (command_id) DO NOTHING
             RETURNING {FleetCommandReader.Columns}
@@ -143,6 +167,7 @@ public sealed class FleetCommands : IAsyncDisposable
             insert.Parameters.AddWithValue("command_id", commandId);
             insert.Parameters.AddWithValue("command", kind.ToString().ToLowerInvariant());
             insert.Parameters.Add(new NpgsqlParameter("group", NpgsqlDbType.Varchar) { Value = (object?)group ?? DBNull.Value });
+            insert.Parameters.Add(new NpgsqlParameter("scope", NpgsqlDbType.Varchar) { Value = (object?)scope ?? DBNull.Value });
             insert.Parameters.Add(new NpgsqlParameter("mode", NpgsqlDbType.Varchar) { Value = mode is { } md ? DbText.Mode(md) : DBNull.Value });
             insert.Parameters.Add(new NpgsqlParameter("ttl", NpgsqlDbType.Integer) { Value = (object?)ttlSeconds ?? DBNull.Value });
             insert.Parameters.AddWithValue("operator", operatorId);
@@ -170,6 +195,13 @@ public sealed class FleetCommands : IAsyncDisposable
         }
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return command;
+    }
+
+    private static bool IsScopePath(string scope)
+    {
+        if (scope.Length is 0 or > 200) return false;
+        var segments = scope.Split('/');
+        return segments.Length <= 3 && segments.All(s => s.Length > 0 && s.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'));
     }
 
     /// <summary>The most recent commands, newest first.</summary>

@@ -1,4 +1,5 @@
 using Degradation.Operator;
+using Degradation.Scopes;
 using Degradation.State;
 using Npgsql;
 using NpgsqlTypes;
@@ -28,9 +29,17 @@ namespace Degradation.Storage.Postgres;
 /// </para>
 /// <para>
 /// Semantics: a process applies the commands that target the whole fleet or its group, in table order; at
-/// start it applies only the latest one (if still in force). A release ends only an override the fleet
+/// start it applies only the latest one per scope (if still in force). A release ends only an override the fleet
 /// installed — a local operator's later override is kept, and process-specific Halt conditions stay until a
 /// local <see cref="DegradationStateMachine.ReleaseHalt"/>.
+/// </para>
+/// <para>
+/// Scopes: a command with a <see cref="FleetCommand.Scope"/> (<see cref="FleetCommands.HaltScopeAsync"/>) is applied to
+/// that scope's own state machine only (<see cref="ScopeTree.TryResolve"/>), so halting the account
+/// <c>venue-a/acct-1</c> closes that account and its strategies in every process while the other accounts trade; each scope
+/// has its own fleet override, released by a command for the same scope. A process that has not configured the scope
+/// when the command arrives acknowledges <see cref="FleetCommandOutcome.ScopeNotConfigured"/> and does nothing.
+/// Needs the schema at version 4.
 /// </para>
 /// </summary>
 public sealed class PostgresFleetPolicy : IAsyncDisposable
@@ -53,7 +62,7 @@ public sealed class PostgresFleetPolicy : IAsyncDisposable
 
     private long _lastSequence;
     private bool _initialSyncDone;
-    private ActiveOverride? _active;
+    private readonly Dictionary<string, ActiveOverride> _active = new(StringComparer.Ordinal); // by scope path, "" for the process
     private long _lastHealthyAt;
     private long _lastHeartbeatPublishedAt;
     private long _lastLossReportAt;
@@ -307,7 +316,12 @@ public sealed class PostgresFleetPolicy : IAsyncDisposable
         }
         var rows = new List<(FleetCommand Command, double? RemainingMs)>();
         var sql = initial
-            ? $"SELECT {FleetCommandReader.Columns} FROM {_names.Table("fleet_policy")} WHERE (target_group IS NULL OR target_group = @group) ORDER BY id DESC LIMIT 1"
+            ? $"""
+                SELECT {FleetCommandReader.Columns} FROM {_names.Table("fleet_policy")} WHERE id IN (
+                    SELECT DISTINCT ON (coalesce(target_scope, '')) id FROM {_names.Table("fleet_policy")}
+                    WHERE (target_group IS NULL OR target_group = @group) ORDER BY coalesce(target_scope, ''), id DESC)
+                ORDER BY id
+                """
             : $"SELECT {FleetCommandReader.Columns} FROM {_names.Table("fleet_policy")} WHERE id > @after AND (target_group IS NULL OR target_group = @group) ORDER BY id";
         using (var timeout = Timeout(stop))
         await using (var query = new NpgsqlCommand(sql, connection))
@@ -324,7 +338,7 @@ public sealed class PostgresFleetPolicy : IAsyncDisposable
             foreach (var (command, remainingMs) in rows)
             {
                 _lastSequence = Math.Max(_lastSequence, command.Sequence);
-                // At start only the latest command counts, and only if it is still in force.
+                // At start only the latest command of each scope counts, and only if it is still in force.
                 if (initial && (command.Kind == FleetCommandKind.Release || remainingMs is <= 0)) continue;
                 if (Handle(command, remainingMs) is { } application) handled.Add(application);
             }
@@ -380,18 +394,21 @@ public sealed class PostgresFleetPolicy : IAsyncDisposable
     private FleetCommandApplication? Handle(FleetCommand command, double? remainingMs)
     {
         if (!_applied.Add(command.CommandId)) return null;
+        var path = command.Scope ?? string.Empty;
+        if (!_system!.Scopes.TryResolve(path, out var scope))
+            return new FleetCommandApplication(command, FleetCommandOutcome.ScopeNotConfigured,
+                $"scope '{path}' is not configured in this process", _time.GetTimestamp());
         var (outcome, details) = command.Kind switch
         {
-            FleetCommandKind.Halt or FleetCommandKind.Force => ApplyOverride(command, remainingMs),
-            FleetCommandKind.Release => ApplyRelease(command),
+            FleetCommandKind.Halt or FleetCommandKind.Force => ApplyOverride(command, remainingMs, scope.StateMachine, path),
+            FleetCommandKind.Release => ApplyRelease(command, scope.StateMachine, path),
             _ => (FleetCommandOutcome.Rejected, $"unknown command kind {command.Kind}"),
         };
         return new FleetCommandApplication(command, outcome, details, _time.GetTimestamp());
     }
 
-    private (FleetCommandOutcome, string?) ApplyOverride(FleetCommand command, double? remainingMs)
+    private (FleetCommandOutcome, string?) ApplyOverride(FleetCommand command, double? remainingMs, DegradationStateMachine stateMachine, string scope)
     {
-        var stateMachine = _system!.StateMachine;
         var policy = stateMachine.Policy;
         var mode = command.Kind == FleetCommandKind.Halt ? SystemMode.Halt : command.Mode ?? SystemMode.Halt;
         TimeSpan? remaining = remainingMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null;
@@ -403,7 +420,7 @@ public sealed class PostgresFleetPolicy : IAsyncDisposable
         {
             // A fleet Halt is a kill switch like a local one: no TTL, it stays until a release (the fleet's or a local one).
             var halted = stateMachine.Halt(command.OperatorId, command.Describe());
-            _active = new ActiveOverride(command, null, null, stateMachine.OperatorHalt);
+            _active[scope] = new ActiveOverride(command, null, null, stateMachine.OperatorHalt, stateMachine);
             return (FleetCommandOutcome.Applied, halted.Durable ? null : halted.Message);
         }
         OperatorCommandResult result;
@@ -418,16 +435,15 @@ public sealed class PostgresFleetPolicy : IAsyncDisposable
         // The fleet never acknowledges local conditions: a loosening fleet command is refused here, not applied blindly.
         if (!result.Accepted) return (FleetCommandOutcome.Rejected, result.Message);
         long? commandEnd = remaining is { } rem ? now + (long)(rem.TotalSeconds * _time.TimestampFrequency) : null;
-        _active = new ActiveOverride(command, stateMachine.Override, commandEnd, null);
+        _active[scope] = new ActiveOverride(command, stateMachine.Override, commandEnd, null, stateMachine);
         return (FleetCommandOutcome.Applied, null);
     }
 
-    private (FleetCommandOutcome, string?) ApplyRelease(FleetCommand command)
+    private (FleetCommandOutcome, string?) ApplyRelease(FleetCommand command, DegradationStateMachine stateMachine, string scope)
     {
-        var stateMachine = _system!.StateMachine;
         var current = stateMachine.Override;
-        var active = _active;
-        _active = null;
+        _active.Remove(scope, out var active);
+        if (active is not null && !ReferenceEquals(active.StateMachine, stateMachine)) active = null; // the scope was removed and added again
         if (active?.Halt is { } fleetHalt)
         {
             var halt = stateMachine.OperatorHalt;
@@ -475,7 +491,7 @@ public sealed class PostgresFleetPolicy : IAsyncDisposable
                     _lastHeartbeatPublishedAt = now;
                     system.Heartbeat(_component, _options.StatusTtl);
                 }
-                RenewOverride(system.StateMachine, now);
+                foreach (var scope in _active.Keys.ToList()) RenewOverride(scope, now);
             }
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or ObjectDisposedException)
@@ -521,13 +537,14 @@ public sealed class PostgresFleetPolicy : IAsyncDisposable
         }
     }
 
-    private void RenewOverride(DegradationStateMachine stateMachine, long now)
+    private void RenewOverride(string scope, long now)
     {
-        if (_active is not { } active || active.Halt is not null) return; // a Halt has no TTL to renew
+        if (!_active.TryGetValue(scope, out var active) || active.Halt is not null) return; // a Halt has no TTL to renew
+        var stateMachine = active.StateMachine;
         var current = stateMachine.Override;
         if (current is null || !ReferenceEquals(current, active.Info))
         {
-            _active = null; // expired, released locally, replaced or broken by a must-deliver event
+            _active.Remove(scope); // expired, released locally, replaced or broken by a must-deliver event
             return;
         }
         var localLeft = TimeSpan.FromSeconds((current.ExpiresAtTimestamp - now) / (double)_time.TimestampFrequency);
@@ -539,7 +556,8 @@ public sealed class PostgresFleetPolicy : IAsyncDisposable
         var ttl = commandLeft is { } left && left < policy.MaxOverride ? left : policy.MaxOverride;
         if (ttl < policy.MinOverride) return;
         var renewed = stateMachine.ForceMode(current.Mode, ttl, active.Command.OperatorId, active.Command.Describe() + " (renewed)");
-        _active = renewed.Accepted ? active with { Info = stateMachine.Override } : null;
+        if (renewed.Accepted) _active[scope] = active with { Info = stateMachine.Override };
+        else _active.Remove(scope);
     }
 
     private void SetConnected(bool connected, Exception? error)
@@ -563,5 +581,5 @@ public sealed class PostgresFleetPolicy : IAsyncDisposable
 
     private static string Truncate(string value, int length) => value.Length <= length ? value : value[..length];
 
-    private sealed record ActiveOverride(FleetCommand Command, OverrideInfo? Info, long? CommandEnd, OperatorHaltInfo? Halt);
+    private sealed record ActiveOverride(FleetCommand Command, OverrideInfo? Info, long? CommandEnd, OperatorHaltInfo? Halt, DegradationStateMachine StateMachine);
 }

@@ -13,6 +13,7 @@ internal static class SchemaMigrations
         new(1, "mode_transitions audit and db_buffer_wal write-ahead log", AuditAndWal),
         new(2, "fleet_policy commands and fleet_policy_applied acknowledgements", FleetPolicy),
         new(3, "operator_state: durable operator Halt and override per state key", OperatorState),
+        new(4, "scopes: operator_state per state key and scope, fleet_policy.target_scope", Scopes),
     ];
 
     public static int Latest => All[^1].Version;
@@ -124,5 +125,30 @@ internal static class SchemaMigrations
             CONSTRAINT ck_operator_state_override CHECK ((override_mode IS NULL) = (override_expires_at IS NULL)),
             CONSTRAINT ck_operator_state_mode CHECK (override_mode IS NULL OR override_mode IN ({DbText.ModeList}))
         );
+        """;
+
+    // Rows written before scopes existed are the process's (scope ''), and fleet commands without a target scope
+    // address the process scope, so every old row keeps its meaning.
+    private static string Scopes(SqlNames n) => $"""
+        ALTER TABLE {n.Table("operator_state")} ADD COLUMN IF NOT EXISTS scope varchar(200) NOT NULL DEFAULT '';
+        DO $m$
+        BEGIN
+            IF NOT EXISTS (SELECT 1 FROM pg_constraint
+                           WHERE conrelid = '{n.Table("operator_state").Replace("'", "''", StringComparison.Ordinal)}'::regclass AND conname = 'pk_operator_state_key_scope') THEN
+                ALTER TABLE {n.Table("operator_state")} DROP CONSTRAINT IF EXISTS operator_state_pkey;
+                ALTER TABLE {n.Table("operator_state")} ADD CONSTRAINT pk_operator_state_key_scope PRIMARY KEY (state_key, scope);
+            END IF;
+        END
+        $m$;
+        ALTER TABLE {n.Table("fleet_policy")} ADD COLUMN IF NOT EXISTS target_scope varchar(200);
+        DO $m$
+        BEGIN
+            IF NOT EXISTS (SELECT 1 FROM pg_constraint
+                           WHERE conrelid = '{n.Table("fleet_policy").Replace("'", "''", StringComparison.Ordinal)}'::regclass AND conname = 'ck_fleet_policy_scope') THEN
+                ALTER TABLE {n.Table("fleet_policy")} ADD CONSTRAINT ck_fleet_policy_scope
+                    CHECK (target_scope IS NULL OR target_scope ~ '^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)?(/[A-Za-z0-9._-]+)?$');
+            END IF;
+        END
+        $m$;
         """;
 }

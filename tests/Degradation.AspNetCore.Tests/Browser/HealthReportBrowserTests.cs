@@ -28,17 +28,27 @@ public sealed class HealthReportBrowserTests(ChromiumBrowser browser, ITestOutpu
         Refresh(driver);
 
         browser.WaitFor(_ => Overall == "degraded", "the degraded health badge");
-        var orderbook = driver.FindElement(By.CssSelector("#health-components tr[data-component='orderbook']"));
-        Assert.Equal("true", orderbook.GetAttribute("data-is-503"));
-        Assert.Equal("true", orderbook.GetAttribute("data-fallback-active"));
-        Assert.Contains("rest_api_polling (active)", orderbook.Text);
-        Assert.Contains("Fetches orderbook snapshots over the REST API", orderbook.Text);
-        Assert.Contains("Price updates every 30 s instead of real time", orderbook.FindElement(By.CssSelector(".health-impact")).Text);
-        Assert.Equal("isolated", driver.FindElement(By.CssSelector("#health-breakers tr[data-component='db']")).GetAttribute("data-state"));
-        var chain = driver.FindElement(By.CssSelector("#health-chains tr[data-chain='quotes']"));
-        Assert.Equal("broken", chain.GetAttribute("data-primary"));
-        Assert.Equal("cache", chain.GetAttribute("data-active-tier"));
-        Assert.Contains(driver.FindElements(By.CssSelector("#health-fallbacks li")), li => li.Text == "orderbook -> rest_api_polling");
+        // The panel re-renders on every poll: read each row inside a wait, which finds it again if a poll replaced it.
+        var (is503, fallbackActive, orderbookText, impact) = browser.WaitFor(d =>
+        {
+            var orderbook = d.FindElement(By.CssSelector("#health-components tr[data-component='orderbook']"));
+            return (orderbook.GetAttribute("data-is-503"), orderbook.GetAttribute("data-fallback-active"), orderbook.Text,
+                orderbook.FindElement(By.CssSelector(".health-impact")).Text);
+        }, "the orderbook row");
+        Assert.Equal("true", is503);
+        Assert.Equal("true", fallbackActive);
+        Assert.Contains("rest_api_polling (active)", orderbookText);
+        Assert.Contains("Fetches orderbook snapshots over the REST API", orderbookText);
+        Assert.Contains("Price updates every 30 s instead of real time", impact);
+        Assert.Equal("isolated", browser.WaitFor(d => d.FindElement(By.CssSelector("#health-breakers tr[data-component='db']")).GetAttribute("data-state"), "the db breaker row"));
+        var (primary, tier) = browser.WaitFor(d =>
+        {
+            var chain = d.FindElement(By.CssSelector("#health-chains tr[data-chain='quotes']"));
+            return (chain.GetAttribute("data-primary"), chain.GetAttribute("data-active-tier"));
+        }, "the quotes chain row");
+        Assert.Equal("broken", primary);
+        Assert.Equal("cache", tier);
+        browser.WaitFor(d => d.FindElements(By.CssSelector("#health-fallbacks li")).Any(li => li.Text == "orderbook -> rest_api_polling"), "the orderbook fallback listed");
 
         // A critical failure: paused, and the critical issue is listed.
         host.System.ReportFailure(ComponentId.Broker, ReasonCode.BrokerDisconnect);
@@ -46,7 +56,7 @@ public sealed class HealthReportBrowserTests(ChromiumBrowser browser, ITestOutpu
         Refresh(driver);
         browser.WaitFor(_ => Overall == "paused", "the paused health badge");
         Assert.Equal("false", browser.Element("health-can-trade").GetAttribute("data-can-trade"));
-        Assert.Contains(driver.FindElements(By.CssSelector("#health-critical-issues li")), li => li.Text.StartsWith("broker: broker.disconnect", StringComparison.Ordinal));
+        browser.WaitFor(d => d.FindElements(By.CssSelector("#health-critical-issues li")).Any(li => li.Text.StartsWith("broker: broker.disconnect", StringComparison.Ordinal)), "the broker's critical issue listed");
         output.WriteLine("Screenshot: " + browser.Screenshot("dashboard-health-report"));
     }
 

@@ -21,12 +21,12 @@ internal sealed class ScopeKit : IAsyncDisposable
     public TradingGate Gate => System.Gate;
     public ScopeTree Scopes => System.Scopes;
 
-    public static ScopeKit Create(Action<DegradationOptions>? configure = null)
+    public static ScopeKit Create(Action<DegradationOptions>? configure = null, IOperatorStateStore? store = null, FakeTimeProvider? time = null)
     {
         var options = new DegradationOptions { RecoveryStableSeconds = 1, MinSafeModeSeconds = 0, TransitionHistorySize = 10_000, ComponentStatusTtlSeconds = 3600 };
         configure?.Invoke(options);
-        var time = new FakeTimeProvider();
-        return new ScopeKit(DegradationSystem.Create(options, time), time);
+        time ??= new FakeTimeProvider();
+        return new ScopeKit(DegradationSystem.Create(options, time, store), time);
     }
 
     /// <summary>A kit with the process in Normal.</summary>

@@ -7,7 +7,8 @@ namespace Degradation.Tests.Scopes;
 /// A long random mix of failures, recoveries, operator commands, recovery stages and clock advances on every scope of a
 /// tree. After every publication no scope allows what an ancestor forbids; after every step each scope's effective mask is
 /// exactly its own mask and'ed with all its ancestors' (no stale restriction either), and its mode the most restrictive.
-/// The seed is fixed and printed; set DEGRADATION_TEST_SEED to replay another one.
+/// The seed is fixed and printed; set DEGRADATION_TEST_SEED to replay another one. A second run mixes in removals and
+/// re-adds, and checks that a removed scope never allows anything again, whatever is done to it or its old ancestors.
 /// </summary>
 public class ScopeRandomizedTests(ITestOutputHelper output)
 {
@@ -66,6 +67,83 @@ public class ScopeRandomizedTests(ITestOutputHelper output)
         output.WriteLine($"{Steps} steps, {checker.Publications} publications; leaf-steps open for Send: {openLeaves}; scope-steps closed by an ancestor only: {closedByAncestor}");
         Assert.True(openLeaves > Steps / 20, $"the run rarely opened a leaf ({openLeaves})");
         Assert.True(closedByAncestor > Steps / 20, $"the run rarely closed a scope through an ancestor ({closedByAncestor})");
+    }
+
+    [Fact]
+    public async Task A_removed_scope_never_allows_anything_whatever_happens_afterwards()
+    {
+        const int removalSteps = 4_000;
+        var seed = Environment.GetEnvironmentVariable("DEGRADATION_TEST_SEED") is { } text ? int.Parse(text, CultureInfo.InvariantCulture) : DefaultSeed;
+        output.WriteLine($"seed {seed} (replay with DEGRADATION_TEST_SEED={seed})");
+        var random = new Random(seed);
+        await using var kit = ScopeKit.Normal();
+        foreach (var path in Paths) kit.AddOpen(path);
+        var removed = new List<TradingScope>();
+        int removals = 0, refusals = 0, readds = 0;
+
+        for (var step = 0; step < removalSteps; step++)
+        {
+            var live = kit.Scopes.GetScopes();
+            string action;
+            var roll = random.Next(100);
+            if (roll < 4 && live.Count > 1)
+            {
+                var target = live[1 + random.Next(live.Count - 1)];
+                var subtree = live.Where(s => s.IsWithin(target)).ToList();
+                var force = random.Next(3) == 0;
+                var held = subtree.Any(s => s.StateMachine.IsHalted || s.StateMachine.IsOverrideActive);
+                try
+                {
+                    Assert.True(await kit.Scopes.RemoveAsync(target.Path, force));
+                    Assert.True(force || !held, $"seed {seed}, step {step}: {target} removed although it held a Halt or override");
+                    removed.AddRange(subtree);
+                    removals++;
+                }
+                catch (InvalidOperationException)
+                {
+                    Assert.True(held && !force, $"seed {seed}, step {step}: removal of {target} refused without a reason");
+                    refusals++;
+                }
+                action = "remove " + target + (force ? " (forced)" : "");
+            }
+            else if (roll < 8)
+            {
+                var path = Paths[random.Next(Paths.Length)];
+                kit.Scopes.Add(path);
+                readds++;
+                action = "add " + path;
+            }
+            else
+            {
+                // Anything at all, on a live scope or on one removed before.
+                var all = live.Concat(removed).ToList();
+                var scope = all[random.Next(all.Count)];
+                try
+                {
+                    action = (random.Next(2) == 0 ? CalmStep(kit, scope, random) : Step(kit, scope, random)) + " on " + scope + (scope.IsRemoved ? " (removed)" : "");
+                    if (scope.IsRemoved) scope.StateMachine.Tick();
+                }
+                catch (InvalidOperationException error) // ObjectDisposedException included
+                {
+                    action = "refused: " + error.Message; // a disposed scope may refuse outright; its gate must stay shut either way
+                }
+            }
+
+            foreach (var gone in removed)
+            {
+                Assert.True(gone.Gate.Snapshot.AllowedMask == 0, $"seed {seed}, step {step} ({action}): removed {gone} allows {gone.Gate.Snapshot.AllowedMask:b6}");
+                foreach (var a in Enum.GetValues<ActionType>()) Assert.False(gone.Gate.Allows(a));
+            }
+            foreach (var s in kit.Scopes.GetScopes())
+            {
+                byte expected = 0xFF;
+                for (var a = s; a is not null; a = a.Parent) expected &= a.StateMachine.Gate.Snapshot.AllowedMask;
+                Assert.True(expected == s.Snapshot.AllowedMask, $"seed {seed}, step {step} ({action}): {s} allows {s.Snapshot.AllowedMask:b6}, expected {expected:b6}");
+            }
+        }
+        output.WriteLine($"{removalSteps} steps: {removals} removals, {refusals} refused, {readds} adds, {removed.Count} scopes removed in all");
+        Assert.True(removals > 10, $"the run rarely removed a scope ({removals})");
+        Assert.True(refusals > 0, "no removal was ever refused");
     }
 
     private static string Step(ScopeKit kit, TradingScope scope, Random random)

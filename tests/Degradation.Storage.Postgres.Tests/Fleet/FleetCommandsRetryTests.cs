@@ -40,8 +40,8 @@ public sealed class FleetCommandsRetryTests(PostgresServer server, ITestOutputHe
         await using var dataSource = server.CreateDataSource();
         await using var commands = new FleetCommands(dataSource, _schema);
         var id = Guid.NewGuid();
-        var stored = await commands.InsertAsync(id, FleetCommandKind.Halt, SystemMode.Halt, null, "op-idem", "first attempt", null, CancellationToken.None);
-        var repeated = await commands.InsertAsync(id, FleetCommandKind.Halt, SystemMode.Halt, null, "op-idem", "first attempt", null, CancellationToken.None);
+        var stored = await commands.InsertAsync(id, FleetCommandKind.Halt, SystemMode.Halt, null, "op-idem", "first attempt", null, null, CancellationToken.None);
+        var repeated = await commands.InsertAsync(id, FleetCommandKind.Halt, SystemMode.Halt, null, "op-idem", "first attempt", null, null, CancellationToken.None);
         Assert.Equal(stored, repeated);
         Assert.Equal(1, await server.ScalarAsync<long>($"SELECT count(*) FROM {_schema}.fleet_policy WHERE command_id = @id", ("id", id)));
     }

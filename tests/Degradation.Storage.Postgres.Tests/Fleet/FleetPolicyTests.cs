@@ -38,9 +38,10 @@ public sealed class FleetPolicyTests(PostgresServer server, ITestOutputHelper ou
     }
 
     private async Task<Member> StartMemberAsync(string name, string? group = null, DegradationOptions? options = null, string? connectionString = null,
-        Action<PostgresFleetPolicyOptions>? configure = null, bool waitForSync = true)
+        Action<PostgresFleetPolicyOptions>? configure = null, bool waitForSync = true, string[]? scopes = null)
     {
         var system = DegradationSystem.Create(options ?? PostgresFleetPolicyOptions.RegisterLossHandling(new DegradationOptions()), TimeProvider.System);
+        foreach (var scope in scopes ?? []) system.Scopes.Add(scope);
         system.Start();
         var policyOptions = new PostgresFleetPolicyOptions
         {
@@ -67,6 +68,44 @@ public sealed class FleetPolicyTests(PostgresServer server, ITestOutputHelper ou
             if (watch.Elapsed > (timeout ?? Wait)) throw new TimeoutException($"Timed out after {watch.Elapsed.TotalSeconds:0.0} s waiting for: {what}");
             await Task.Delay(10);
         }
+    }
+
+    [Fact]
+    public async Task A_late_joiner_applies_the_latest_command_of_each_scope_and_nothing_else()
+    {
+        var haltAccount = await _commands.HaltScopeAsync("venue-a/acct-1", "op-1", "runaway account");
+        var force = await _commands.ForceAsync(SystemMode.SafeMode, TimeSpan.FromMinutes(5), "op-2", "fleet-wide caution");
+        await _commands.HaltScopeAsync("venue-a/acct-2", "op-1", "second account");
+        var releaseSecond = await _commands.ReleaseScopeAsync("venue-a/acct-2", "op-1", "second account checked");
+
+        var late = await StartMemberAsync("late", scopes: ["venue-a/acct-1", "venue-a/acct-2", "venue-b"]);
+        var account = late.System.Scopes.Resolve("venue-a/acct-1");
+        var second = late.System.Scopes.Resolve("venue-a/acct-2");
+        Assert.Equal(SystemMode.Halt, account.StateMachine.Mode);
+        Assert.Contains(haltAccount.CommandId.ToString(), account.StateMachine.OperatorHalt!.Reason);
+        Assert.False(late.System.Gate.For(account).Allows(ActionType.Send));
+        Assert.Equal(SystemMode.SafeMode, late.System.Gate.Mode);
+        Assert.NotNull(late.Of(force.CommandId));
+        Assert.False(second.StateMachine.IsHalted); // its latest command is a release: nothing to apply at start
+        Assert.Null(late.Of(releaseSecond.CommandId));
+        Assert.False(late.System.Scopes.Resolve("venue-b").StateMachine.IsHalted);
+        Assert.False(late.System.StateMachine.IsHalted);
+
+        // A fleet release of the account ends the fleet's Halt of that scope only.
+        var release = await _commands.ReleaseScopeAsync("venue-a/acct-1", "op-1", "account checked");
+        await Eventually(() => late.Of(release.CommandId) is not null, "the late joiner handled the release");
+        Assert.Equal(FleetCommandOutcome.Released, late.Of(release.CommandId)!.Outcome);
+        Assert.False(account.StateMachine.IsHalted);
+        Assert.Equal(SystemMode.SafeMode, late.System.Gate.Mode); // the process-wide force is untouched
+    }
+
+    [Fact]
+    public async Task A_malformed_scope_is_refused_before_anything_is_stored()
+    {
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => _commands.HaltScopeAsync("venue a/acct", "op-1", "typo"));
+        Assert.Contains("venue a/acct", error.Message);
+        await Assert.ThrowsAsync<ArgumentException>(() => _commands.HaltScopeAsync("a/b/c/d", "op-1", "too deep"));
+        Assert.Empty(await _commands.ListAsync());
     }
 
     [Fact]

@@ -91,6 +91,13 @@ public sealed class FleetCliProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>Writes one line to the process's standard input (e.g. "probe").</summary>
+    public async Task SendAsync(string line)
+    {
+        await _process.StandardInput.WriteLineAsync(line);
+        await _process.StandardInput.FlushAsync();
+    }
+
     /// <summary>Asks the process to stop cleanly ("quit") and waits for it to exit; returns its exit code.</summary>
     public async Task<int> QuitAsync(TimeSpan timeout)
     {

@@ -60,4 +60,47 @@ public sealed class PostgresOperatorStateStoreTests(PostgresServer server) : IAs
         Assert.False(machine.Halt("alice", "r").Durable);
         Assert.Equal(SystemMode.Halt, machine.Mode);
     }
+
+    [Fact]
+    public async Task Each_scope_has_its_own_row_under_the_state_key_and_a_restart_restores_it_before_the_scopes_first_check()
+    {
+        var time = new ManualTimeProvider();
+        var store = new PostgresOperatorStateStore(_dataSource, "desk-1", _schema);
+        await using (var before = DegradationSystem.Create(null, time, store))
+        {
+            Assert.True(before.Scopes.Add("venue-a/acct-1").StateMachine.Halt("carol", "runaway account").Durable);
+            before.Scopes.Add("venue-a/acct-2");
+        }
+        var row = (PostgresOperatorStateStore)store.ForScope("venue-a/acct-1");
+        Assert.Equal("venue-a/acct-1", row.Load()!.Scope);
+        Assert.Null(store.Load()); // the process's row was never written
+        Assert.Null(new PostgresOperatorStateStore(_dataSource, "desk-2", _schema).ForScope("venue-a/acct-1").Load()); // another key
+
+        await using var after = DegradationSystem.Create(null, time, new PostgresOperatorStateStore(_dataSource, "desk-1", _schema));
+        var account = after.Scopes.Add("venue-a/acct-1");
+        Assert.Equal(SystemMode.Halt, after.Gate.For(account).Mode);
+        Assert.Equal("carol", account.StateMachine.OperatorHalt!.OperatorId);
+        Assert.False(after.Scopes.Add("venue-a/acct-2").StateMachine.IsHalted);
+        Assert.False(after.StateMachine.IsHalted);
+    }
+
+    [Fact]
+    public async Task A_row_written_at_schema_version_3_is_the_processs_and_is_still_read_and_written()
+    {
+        var schema = PostgresServer.NewSchema();
+        await PostgresSchema.MigrateAsync(_dataSource, schema, 3, CancellationToken.None);
+        var store = new PostgresOperatorStateStore(_dataSource, "desk-1", schema);
+        var time = new ManualTimeProvider();
+        var machine = new DegradationStateMachine(new DegradationPolicy(new DegradationOptions()), time, store);
+        Assert.True(machine.Halt("carol", "before the upgrade").Durable); // version 3: written as before
+        Assert.Null(store.ForScope("venue-a").Load()); // no scope was ever stored at version 3
+        Assert.Equal("carol", store.Load()!.Halt!.OperatorId);
+
+        await PostgresSchema.MigrateAsync(_dataSource, schema);
+        var upgraded = new PostgresOperatorStateStore(_dataSource, "desk-1", schema);
+        Assert.Equal("carol", upgraded.Load()!.Halt!.OperatorId); // the old row is the process's
+        Assert.Equal(string.Empty, upgraded.Load()!.Scope);
+        var restarted = new DegradationStateMachine(new DegradationPolicy(new DegradationOptions()), time, upgraded);
+        Assert.Equal(SystemMode.Halt, restarted.Gate.Snapshot.Mode);
+    }
 }

@@ -1,8 +1,4 @@
-using Degradation.Alerts;
-using Degradation.Events;
-using Degradation.State;
-
-namespace Degradation.Hosting;
+namespace Degradation.Composition;
 
 /// <summary>
 /// Publishes a warning alert when a component becomes Unstable (<see cref="DegradationOptions.AlertOnUnstable"/>): a
