@@ -124,8 +124,9 @@ public class ConsumerTests(PackedFeed packed, ITestOutputHelper output)
             await using (var system = DegradationSystem.Create(new DegradationOptions { Recovery = { StablePeriod = TimeSpan.Zero } }))
             {
                 Console.WriteLine($"quickstart cold-start: {system.Gate.Mode}/{system.Gate.Stage} send={system.Gate.Allows(ActionType.Send)} query={system.Gate.Allows(ActionType.Query)}");
+                system.Start();
                 foreach (var c in new[] { ComponentId.Broker, ComponentId.MarketData, ComponentId.Risk }) system.Heartbeat(c);
-                system.Bus.ProcessPending();
+                while (system.Bus.PendingCount > 0) await Task.Delay(1);
                 var run = system.StateMachine.ActiveRecoveryRun!.Value;
                 system.StateMachine.TryAdvanceStage(run, RecoveryStage.CatchupMarketData);
                 system.StateMachine.TryAdvanceStage(run, RecoveryStage.VerifyRisk);

@@ -28,4 +28,4 @@ namespace Degradation.AspNetCore.Contracts;
 [JsonSerializable(typeof(AlertsResponse))]
 [JsonSerializable(typeof(AcknowledgeAlertRequest))]
 [JsonSerializable(typeof(AcknowledgeAlertResponse))]
-public sealed partial class DegradationJsonContext : JsonSerializerContext;
+internal sealed partial class DegradationJsonContext : JsonSerializerContext;

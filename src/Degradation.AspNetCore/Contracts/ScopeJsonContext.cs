@@ -10,4 +10,4 @@ namespace Degradation.AspNetCore.Contracts;
 [JsonSerializable(typeof(ScopesResponse))]
 [JsonSerializable(typeof(ScopeCommandRequest))]
 [JsonSerializable(typeof(ScopeCommandResponse))]
-public sealed partial class ScopeJsonContext : JsonSerializerContext;
+internal sealed partial class ScopeJsonContext : JsonSerializerContext;

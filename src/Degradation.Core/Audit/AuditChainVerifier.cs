@@ -6,7 +6,7 @@ using System.Text;
 namespace Degradation.Audit;
 
 /// <summary>Computes and verifies the SHA-256 links of an audit chain.</summary>
-public static class AuditChainVerifier
+internal static class AuditChainVerifier
 {
     /// <summary>The anchor of a chain that starts at sequence 1: 64 zeros.</summary>
     public static readonly string GenesisHash = new('0', 64);

@@ -53,7 +53,7 @@ public sealed class EventBus : IAsyncDisposable
 
     /// <summary>Events waiting to be processed (including the one being processed).</summary>
     public int PendingCount => Volatile.Read(ref _pending);
-    /// <summary>Events processed (by the consumer loop, <see cref="ProcessPending"/> or a drain).</summary>
+    /// <summary>Events processed (by the consumer loop or a drain).</summary>
     public long ProcessedCount => Interlocked.Read(ref _processed);
     /// <summary>Non-critical events dropped because the bus was full or stopped.</summary>
     public long DroppedCount => Interlocked.Read(ref _dropped);
@@ -129,7 +129,7 @@ public sealed class EventBus : IAsyncDisposable
     /// not allowed while the consumer loop runs.
     /// </summary>
     /// <returns>How many events were processed.</returns>
-    public int ProcessPending()
+    internal int ProcessPending()
     {
         if (IsRunning) throw new InvalidOperationException("The bus consumer loop is running; use DrainAsync instead.");
         var count = ProcessQueued();

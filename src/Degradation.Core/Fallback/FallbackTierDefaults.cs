@@ -1,7 +1,7 @@
 namespace Degradation.Fallback;
 
 /// <summary>The per-kind defaults for fallback tiers.</summary>
-public static class FallbackTierDefaults
+internal static class FallbackTierDefaults
 {
     /// <summary>Expected quality in percent: primary 100, secondary 90, cache 80, degraded 60, static 30, error 0.</summary>
     public static int Quality(FallbackTierKind kind) => kind switch

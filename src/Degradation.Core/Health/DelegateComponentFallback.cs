@@ -1,7 +1,7 @@
 namespace Degradation.Health;
 
 /// <summary>An <see cref="IComponentFallback"/> built from delegates.</summary>
-public sealed class DelegateComponentFallback : IComponentFallback
+internal sealed class DelegateComponentFallback : IComponentFallback
 {
     private readonly Action<ComponentId, string> _activate;
     private readonly Action<ComponentId> _deactivate;

@@ -1,7 +1,7 @@
 namespace Degradation.Load;
 
 /// <summary>Reads the process's heap load from the GC's last collection (no process scan).</summary>
-public static class HeapLoad
+internal static class HeapLoad
 {
     /// <summary>
     /// The current heap load in percent (0–100) according to <paramref name="measure"/>; 0 before the first

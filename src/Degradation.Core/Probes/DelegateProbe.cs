@@ -1,7 +1,7 @@
 namespace Degradation.Probes;
 
 /// <summary>An <see cref="IProbe"/> built from a delegate.</summary>
-public sealed class DelegateProbe : IProbe
+internal sealed class DelegateProbe : IProbe
 {
     private readonly Func<CancellationToken, ValueTask<ProbeResult>> _check;
 

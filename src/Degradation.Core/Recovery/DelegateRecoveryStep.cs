@@ -1,7 +1,7 @@
 namespace Degradation.Recovery;
 
 /// <summary>An <see cref="IRecoveryStep"/> built from a delegate.</summary>
-public sealed class DelegateRecoveryStep : IRecoveryStep
+internal sealed class DelegateRecoveryStep : IRecoveryStep
 {
     private readonly Func<RecoveryStepContext, CancellationToken, ValueTask<RecoveryStepResult>> _execute;
 

@@ -1,7 +1,7 @@
 namespace Degradation.Reporting;
 
 /// <summary>A status section whose lines come from a delegate (e.g. <c>new DelegateStatusSection("Buffer", () => [$"depth {buffer.Count}"])</c>).</summary>
-public sealed class DelegateStatusSection : IStatusSection
+internal sealed class DelegateStatusSection : IStatusSection
 {
     private readonly Func<IEnumerable<string>> _lines;
 

@@ -15,7 +15,7 @@ namespace Degradation.Reporting;
 /// var report = new StatusReportBuilder(system.StateMachine)
 ///     .Add(new LoadStatusSection(loadMonitor, shedder))
 ///     .Add(new FallbackStatusSection(quotesChain, ordersChain))
-///     .Add(new DelegateStatusSection("Buffer", () => [$"depth {buffer.Count}"]));
+///     .Add("Buffer", () => [$"depth {buffer.Count}"]);
 /// Console.WriteLine(report.Build());
 /// </code>
 /// </example>
@@ -47,6 +47,11 @@ public sealed class StatusReportBuilder
         lock (_lock) _sections.Add(section);
         return this;
     }
+
+    /// <summary>Appends a section named <paramref name="name"/> whose lines <paramref name="lines"/> supplies each time a report is built.</summary>
+    /// <param name="name">The section's heading.</param>
+    /// <param name="lines">Called per report; may throw (the section is then shown as unavailable).</param>
+    public StatusReportBuilder Add(string name, Func<IEnumerable<string>> lines) => Add(new DelegateStatusSection(name, lines));
 
     /// <summary>Builds the report now.</summary>
     public string Build()

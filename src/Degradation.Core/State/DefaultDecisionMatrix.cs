@@ -3,7 +3,7 @@ using System.Collections.Frozen;
 namespace Degradation.State;
 
 /// <summary>The default decision matrix (reason → target mode) and must-deliver set, before options are merged in.</summary>
-public static class DefaultDecisionMatrix
+internal static class DefaultDecisionMatrix
 {
     /// <summary>Reason string → mode: the built-in rows (see docs/OPERATIONS.md for how configuration may change them).</summary>
     public static FrozenDictionary<string, SystemMode> Entries { get; } = new Dictionary<string, SystemMode>(StringComparer.Ordinal)

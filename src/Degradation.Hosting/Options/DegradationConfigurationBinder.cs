@@ -1,6 +1,8 @@
 using System.Collections;
 using System.Globalization;
 using System.Reflection;
+using Degradation.Alerts;
+using Degradation.Caching;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 

@@ -1,3 +1,4 @@
+using Degradation.Events;
 using Microsoft.Extensions.Options;
 
 namespace Degradation.Hosting;

@@ -1,3 +1,6 @@
+using Degradation.Events;
+using Degradation.Retry;
+
 namespace Degradation.Hosting;
 
 /// <summary>

@@ -8,4 +8,4 @@ namespace Degradation.AspNetCore.Contracts;
     PropertyNameCaseInsensitive = true,
     NumberHandling = JsonNumberHandling.Strict)]
 [JsonSerializable(typeof(HealthReportResponse))]
-public sealed partial class HealthReportJsonContext : JsonSerializerContext;
+internal sealed partial class HealthReportJsonContext : JsonSerializerContext;
