@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Degradation.Testing;
 
 namespace Degradation.Tests.Classification;
@@ -5,7 +6,7 @@ namespace Degradation.Tests.Classification;
 /// <summary>The failure taxonomy: ten failure types with detection, typical recovery, severity and mode, and how samples reach them.</summary>
 public class FailureTaxonomyTests
 {
-    private readonly FakeTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new(FakeTimeProviderExtensions.TestStart);
     private readonly FailureClassifier _classifier = new();
 
     [Fact]

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Degradation.Testing;
 using Xunit.Abstractions;
 
@@ -6,7 +7,7 @@ namespace Degradation.Tests.Features;
 /// <summary>The mode and critical failures drive feature levels; manual levels only tighten unless explicitly overridden.</summary>
 public class FeatureLevelDriverTests(ITestOutputHelper output)
 {
-    private readonly FakeTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new(FakeTimeProviderExtensions.TestStart);
 
     private static async Task Settle(DegradationSystem system)
     {
@@ -85,7 +86,7 @@ public class FeatureLevelDriverTests(ITestOutputHelper output)
         Assert.Equal(FeatureDegradationLevel.DegradedL1, controller.Level);
         Assert.False(controller.IsFeatureAvailable("analytics"));
 
-        _time.Advance(TimeSpan.FromSeconds(system.Options.RecoveryStableSeconds));
+        _time.Advance(system.Options.Recovery.StablePeriod);
         await Settle(system);
         Assert.Equal(SystemMode.Normal, system.Gate.Mode);
         Assert.Equal(FeatureDegradationLevel.Normal, controller.Level);
@@ -116,7 +117,7 @@ public class FeatureLevelDriverTests(ITestOutputHelper output)
         Assert.Equal(FeatureDegradationLevel.Emergency, controller.Level);
         system.ReportRecovered(ComponentId.Db);
         await Settle(system);
-        _time.Advance(TimeSpan.FromSeconds(system.Options.RecoveryStableSeconds));
+        _time.Advance(system.Options.Recovery.StablePeriod);
         await Settle(system);
         Assert.Equal(SystemMode.Normal, system.Gate.Mode);
         Assert.Equal(FeatureDegradationLevel.Emergency, controller.Level);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Degradation.Testing;
 
 namespace Degradation.Tests.Recovery;
@@ -5,7 +6,7 @@ namespace Degradation.Tests.Recovery;
 /// <summary>positions_reconciled: a record-only bus reason that reaches the audit trail and never loosens the mode by itself.</summary>
 public class PositionsReconciledTests
 {
-    private readonly FakeTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new(FakeTimeProviderExtensions.TestStart);
 
     private static PositionReconciliationStep Step(IReadOnlyDictionary<string, decimal> local, IReadOnlyDictionary<string, decimal> broker, EventBus bus) =>
         new(_ => ValueTask.FromResult(local), _ => ValueTask.FromResult(broker), bus: bus);

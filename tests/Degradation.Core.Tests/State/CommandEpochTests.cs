@@ -15,7 +15,7 @@ public class CommandEpochTests
         o.Components[Feed.Name] = new ComponentOptions { Critical = false };
         o.DecisionMatrix[FeedGap.Value] = SystemMode.Degraded;
         o.MustDeliverReasons.Add(FeedGap.Value);
-        o.AutoRecoveryToNormal = autoRecovery;
+        o.Recovery.AutoToNormal = autoRecovery;
     });
 
     /// <summary>Publishes the must-deliver gap (applied at once, copy queued), then clears it directly as a newer report would.</summary>

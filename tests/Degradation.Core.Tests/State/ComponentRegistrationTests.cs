@@ -13,13 +13,13 @@ public class ComponentRegistrationTests
     {
         var policy = new DegradationPolicy(new DegradationOptions
         {
-            Components = { ["broker"] = new ComponentOptions { Critical = true, StatusTtlSeconds = 20 } },
+            Components = { ["broker"] = new ComponentOptions { Critical = true, StatusTtl = TimeSpan.FromSeconds(20) } },
         });
         var broker = policy.GetComponent(ComponentId.Broker)!;
         Assert.Equal(ReasonCode.BrokerDisconnect.Value, broker.TimeoutReason);
         Assert.Equal("broker", broker.Category);
         Assert.True(broker.Critical);
-        Assert.Equal(20, broker.StatusTtlSeconds);
+        Assert.Equal(TimeSpan.FromSeconds(20), broker.StatusTtl);
     }
 
     [Fact]
@@ -38,7 +38,7 @@ public class ComponentRegistrationTests
     [Fact]
     public void A_user_component_is_registered_as_given()
     {
-        var news = new ComponentOptions { Critical = false, StatusTtlSeconds = 3 };
+        var news = new ComponentOptions { Critical = false, StatusTtl = TimeSpan.FromSeconds(3) };
         var policy = new DegradationPolicy(new DegradationOptions { Components = { ["news"] = news } });
         Assert.Same(news, policy.GetComponent(new ComponentId("news")));
         Assert.Null(policy.GetComponent(new ComponentId("unknown")));
@@ -48,7 +48,7 @@ public class ComponentRegistrationTests
     [Fact]
     public async Task A_broker_probe_timeout_still_reports_broker_disconnect_after_re_registering_the_broker()
     {
-        var options = new DegradationOptions { Components = { ["broker"] = new ComponentOptions { Critical = true, StatusTtlSeconds = 20 } } };
+        var options = new DegradationOptions { Components = { ["broker"] = new ComponentOptions { Critical = true, StatusTtl = TimeSpan.FromSeconds(20) } } };
         await using var system = DegradationSystem.Create(options, new FakeTimeProvider());
         await using var runner = new ProbeRunner(system);
         runner.Add(ComponentId.Broker, new ProbeSettings { Interval = TimeSpan.FromSeconds(1) }, _ => ValueTask.FromResult(ProbeResult.Healthy()));

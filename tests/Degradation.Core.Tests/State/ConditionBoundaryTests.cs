@@ -28,7 +28,7 @@ public class ConditionBoundaryTests
     [Fact]
     public void A_condition_lowered_from_SafeMode_to_Degraded_leaves_no_SafeMode_count_behind()
     {
-        var driver = SystemDriver.Create(o => o.MinSafeModeSeconds = 0).ToNormal();
+        var driver = SystemDriver.Create(o => o.SafeMode.MinDwell = TimeSpan.Zero).ToNormal();
         driver.Apply(EventType.FailCritical, ComponentId.Risk, VendorGlitch).Expect(SystemMode.SafeMode);
         driver.Apply(EventType.FailSupport, ComponentId.Risk, VendorGlitch);
         Assert.Equal(SystemMode.Degraded, driver.Machine.DerivedMode);

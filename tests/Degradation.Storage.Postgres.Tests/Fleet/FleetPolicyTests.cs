@@ -329,7 +329,7 @@ public sealed class FleetPolicyTests(PostgresServer server, ITestOutputHelper ou
     {
         await using var proxy = new BlackholeProxy(server.Port);
         var viaProxy = server.ConnectionString.Replace($"Port={server.Port}", $"Port={proxy.Port}", StringComparison.Ordinal);
-        var options = PostgresFleetPolicyOptions.RegisterLossHandling(new DegradationOptions { MinOverrideSeconds = 1, MaxOverrideSeconds = 2 });
+        var options = PostgresFleetPolicyOptions.RegisterLossHandling(new DegradationOptions { Operator = { MinOverrideTtl = TimeSpan.FromSeconds(1), MaxOverrideTtl = TimeSpan.FromSeconds(2) } });
         var member = await StartClockedMemberAsync("renewing-force", options, viaProxy, o => o.RenewBefore = TimeSpan.FromMilliseconds(1200));
         var force = await _commands.ForceAsync(SystemMode.SafeMode, TimeSpan.FromMinutes(10), "op-1", "long caution");
         await member.ProgressUntilAsync(() => member.TimesHandled(force.CommandId) == 1, "the force handled");
