@@ -5,8 +5,8 @@ using Xunit.Abstractions;
 namespace Degradation.Tests;
 
 /// <summary>
-/// Wire names round-trip: every defined mode and stage parses back from its wire name, nothing else parses (numbers,
-/// other spellings, arbitrary text), and an undefined value is written as its number, which never parses.
+/// Wire names round-trip: every defined mode and stage parses back from its wire name or C# name in any case, nothing
+/// else parses (numbers, other spellings, arbitrary text), and an undefined value is written as its number, which never parses.
 /// CsCheck properties from a fixed, printed seed.
 /// </summary>
 public class WireNamesProperties(ITestOutputHelper output)
@@ -51,16 +51,23 @@ public class WireNamesProperties(ITestOutputHelper output)
         }, Seed, Cases);
     }
 
+    private static bool IsName(string text, IEnumerable<string> wire, IEnumerable<string> names) =>
+        wire.Concat(names).Contains(text.Trim(), StringComparer.OrdinalIgnoreCase);
+
+    private static bool SameName(string text, string wire, string name) =>
+        string.Equals(text.Trim(), wire, StringComparison.OrdinalIgnoreCase) || string.Equals(text.Trim(), name, StringComparison.OrdinalIgnoreCase);
+
     [Fact]
-    public void Only_a_wire_name_parses_and_it_writes_back_to_the_same_text()
+    public void Only_a_wire_or_enum_name_parses_in_any_case_and_it_writes_back_as_the_wire_name()
     {
         output.WriteLine($"CsCheck seed: {Seed}");
         FixedSeedProperty.Check(Text, text =>
         {
-            Assert.Equal(WireNames.Modes.Contains(text), WireNames.TryParseMode(text, out var mode));
-            if (WireNames.TryParseMode(text, out mode)) Assert.Equal(text, WireNames.Of(mode));
-            Assert.Equal(WireNames.Stages.Contains(text), WireNames.TryParseStage(text, out var stage));
-            if (WireNames.TryParseStage(text, out stage)) Assert.Equal(text, WireNames.Of(stage));
+            // A text parses when, trimmed, it is a wire name or a C# name in any case; what it parses to is that name.
+            Assert.Equal(IsName(text, WireNames.Modes, Enum.GetNames<SystemMode>()), WireNames.TryParseMode(text, out var mode));
+            if (WireNames.TryParseMode(text, out mode)) Assert.True(SameName(text, WireNames.Of(mode), mode.ToString()));
+            Assert.Equal(IsName(text, WireNames.Stages, Enum.GetNames<RecoveryStage>()), WireNames.TryParseStage(text, out var stage));
+            if (WireNames.TryParseStage(text, out stage)) Assert.True(SameName(text, WireNames.Of(stage), stage.ToString()));
         }, Seed, Cases);
         Assert.False(WireNames.TryParseMode(null, out _));
         Assert.False(WireNames.TryParseStage(null, out _));

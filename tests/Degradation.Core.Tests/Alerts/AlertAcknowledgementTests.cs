@@ -196,6 +196,6 @@ public class AlertAcknowledgementTests
         Assert.Throws<DegradationOptionsException>(() => new AlertRouter(null, _time, null, options, null));
         var degradation = new DegradationOptions();
         degradation.AlertChannels.HistorySize = -3;
-        Assert.Contains(degradation.Validate(), e => e.StartsWith("AlertChannels:HistorySize", StringComparison.Ordinal));
+        Assert.Contains(degradation.Validate(), e => e.StartsWith("Degradation:AlertChannels:HistorySize", StringComparison.Ordinal));
     }
 }

@@ -219,7 +219,7 @@ public class FeatureLevelDriverTests(ITestOutputHelper output)
 
         var degradation = new DegradationOptions();
         degradation.FeatureLevels.ModeLevels[SystemMode.SafeMode] = FeatureDegradationLevel.Normal;
-        Assert.Contains(degradation.Validate(), e => e.StartsWith("FeatureLevels:ModeLevels:SafeMode", StringComparison.Ordinal));
+        Assert.Contains(degradation.Validate(), e => e.StartsWith("Degradation:FeatureLevels:ModeLevels:SafeMode", StringComparison.Ordinal));
         Assert.Throws<DegradationOptionsException>(() => DegradationSystem.Create(degradation, _time));
     }
 

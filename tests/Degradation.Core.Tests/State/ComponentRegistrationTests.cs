@@ -40,7 +40,9 @@ public class ComponentRegistrationTests
     {
         var news = new ComponentOptions { Critical = false, StatusTtl = TimeSpan.FromSeconds(3) };
         var policy = new DegradationPolicy(new DegradationOptions { Components = { ["news"] = news } });
-        Assert.Same(news, policy.GetComponent(new ComponentId("news")));
+        var registered = policy.GetComponent(new ComponentId("news"))!; // a frozen copy of what was given
+        Assert.Equal((news.Critical, news.StatusTtl), (registered.Critical, registered.StatusTtl));
+        Assert.True(registered.IsFrozen);
         Assert.Null(policy.GetComponent(new ComponentId("unknown")));
         Assert.Null(policy.GetComponent(default));
     }
