@@ -124,35 +124,37 @@ public sealed class DegradationOptions : OptionsSection, IValidatableObject
         yield return (nameof(Alerts), Alerts);
         yield return (nameof(Gate), Gate);
         yield return (nameof(StateMachine), StateMachine);
+        yield return (nameof(FeatureLevels), FeatureLevels);
+        yield return (nameof(AlertChannels), AlertChannels);
     }
 
     /// <summary>A frozen deep copy: what a running system exposes. Validate first.</summary>
-    internal DegradationOptions Freeze() => (DegradationOptions)Copy(frozen: true);
+    internal DegradationOptions Freeze() => (DegradationOptions)Copy(frozen: true, SectionName);
 
     /// <summary>An unfrozen deep copy, the basis of a scope's own options (the scope tree replaces its components).</summary>
     internal DegradationOptions CopyForScope() => (DegradationOptions)Copy(frozen: false);
 
     private protected override void CopyMembers(bool frozen)
     {
-        Probes = Copy(Probes, frozen);
-        Status = Copy(Status, frozen);
-        Recovery = Copy(Recovery, frozen);
-        SafeMode = Copy(SafeMode, frozen);
-        Fallbacks = Copy(Fallbacks, frozen);
-        Buffer = Copy(Buffer, frozen);
-        EventBus = Copy(EventBus, frozen);
-        Caches = Copy(Caches, frozen);
-        Operator = Copy(Operator, frozen);
-        Alerts = Copy(Alerts, frozen);
-        Gate = Copy(Gate, frozen);
-        StateMachine = Copy(StateMachine, frozen);
+        Probes = CopyOf(Probes, frozen, nameof(Probes));
+        Status = CopyOf(Status, frozen, nameof(Status));
+        Recovery = CopyOf(Recovery, frozen, nameof(Recovery));
+        SafeMode = CopyOf(SafeMode, frozen, nameof(SafeMode));
+        Fallbacks = CopyOf(Fallbacks, frozen, nameof(Fallbacks));
+        Buffer = CopyOf(Buffer, frozen, nameof(Buffer));
+        EventBus = CopyOf(EventBus, frozen, nameof(EventBus));
+        Caches = CopyOf(Caches, frozen, nameof(Caches));
+        Operator = CopyOf(Operator, frozen, nameof(Operator));
+        Alerts = CopyOf(Alerts, frozen, nameof(Alerts));
+        Gate = CopyOf(Gate, frozen, nameof(Gate));
+        StateMachine = CopyOf(StateMachine, frozen, nameof(StateMachine));
+        FeatureLevels = CopyOf(FeatureLevels, frozen, nameof(FeatureLevels));
+        AlertChannels = CopyOf(AlertChannels, frozen, nameof(AlertChannels));
         DecisionMatrix = new(DecisionMatrix, StringComparer.Ordinal);
         AllowLoosening = new(AllowLoosening, StringComparer.Ordinal);
         MustDeliverReasons = new(MustDeliverReasons, StringComparer.Ordinal);
-        Components = Components.ToDictionary(c => c.Key, c => Copy(c.Value, frozen), StringComparer.Ordinal);
-        TradingLimits = TradingLimits.ToDictionary(l => l.Key, l => Copy(l.Value, frozen));
+        Components = Components.ToDictionary(c => c.Key, c => CopyOf(c.Value, frozen, $"{nameof(Components)}:{c.Key}"), StringComparer.Ordinal);
+        TradingLimits = TradingLimits.ToDictionary(l => l.Key, l => CopyOf(l.Value, frozen, $"{nameof(TradingLimits)}:{l.Key}"));
         DeniedActions = DeniedActions.ToDictionary(d => d.Key, d => new List<ActionType>(d.Value));
     }
-
-    private static T Copy<T>(T section, bool frozen) where T : OptionsSection => (T)section.Copy(frozen);
 }

@@ -39,10 +39,6 @@ internal static class DegradationOptionsRules
                 errors.Add($"{matrix}:{reason} maps a record-only reason to {mode}, which would let it loosen the mode by itself; "
                     + $"to accept that on purpose list '{reason}' in {prefix}{nameof(DegradationOptions.AllowLoosening)} (it is then logged at Warning on every start).");
         }
-        if (options.FeatureLevels is null) errors.Add($"{prefix}{nameof(DegradationOptions.FeatureLevels)} must not be null.");
-        else errors.AddRange(options.FeatureLevels.Validate().Select(e => $"{prefix}{nameof(DegradationOptions.FeatureLevels)}:{e}"));
-        if (options.AlertChannels is null) errors.Add($"{prefix}{nameof(DegradationOptions.AlertChannels)} must not be null.");
-        else errors.AddRange(options.AlertChannels.Validate().Select(e => $"{prefix}{nameof(DegradationOptions.AlertChannels)}:{e}"));
         foreach (var reason in options.MustDeliverReasons ?? [])
             if (string.IsNullOrWhiteSpace(reason)) errors.Add($"{prefix}{nameof(DegradationOptions.MustDeliverReasons)} has an empty reason code.");
 
