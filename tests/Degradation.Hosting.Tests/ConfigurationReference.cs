@@ -136,7 +136,7 @@ internal static class ConfigurationReference
             return name switch
             {
                 "Dictionary" or "IDictionary" => $"map of {string.Join(" → ", args)}",
-                "HashSet" or "List" or "IList" => $"list of {args.Single()}",
+                "HashSet" or "ISet" or "List" or "IList" => $"list of {args.Single()}",
                 _ => $"{name}<{string.Join(", ", args)}>",
             };
         }

@@ -8,7 +8,8 @@ namespace Degradation;
 /// set, per-mode limits and the component registry; the defaults are listed in docs/CONFIGURATION.md. No threshold is
 /// hard-coded anywhere else. Durations are <see cref="TimeSpan"/>s (<c>"00:00:30"</c> in configuration).
 /// <see cref="DegradationSystem.Create(DegradationOptions?, TimeProvider?)"/> validates the options once and runs on a
-/// frozen copy: changing this object afterwards changes nothing.
+/// frozen copy: changing this object afterwards changes nothing, and the copy the system exposes refuses changes (its
+/// setters throw naming the key, its maps, sets and lists are read-only).
 /// </summary>
 public sealed class DegradationOptions : OptionsSection, IValidatableObject
 {
@@ -63,31 +64,31 @@ public sealed class DegradationOptions : OptionsSection, IValidatableObject
     /// key, unless the reason is listed in <see cref="AllowLoosening"/>. The control reasons
     /// (<c>broker.reconnected</c>, <c>all.healthy</c>, <c>recovery.complete</c>, <c>cold_start</c>) cannot be remapped.
     /// </summary>
-    public Dictionary<string, SystemMode> DecisionMatrix { get; set => field = Settable(value); } = new(StringComparer.Ordinal);
+    public IDictionary<string, SystemMode> DecisionMatrix { get; set => field = Settable(value); } = new Dictionary<string, SystemMode>(StringComparer.Ordinal);
 
     /// <summary>
     /// Built-in reasons that <see cref="DecisionMatrix"/> may deliberately map to a less strict mode. Each one
     /// used is logged at Warning on every start, so a loosened safety rule is never silent.
     /// </summary>
-    public HashSet<string> AllowLoosening { get; set => field = Settable(value); } = new(StringComparer.Ordinal);
+    public ISet<string> AllowLoosening { get; set => field = Settable(value); } = new HashSet<string>(StringComparer.Ordinal);
 
     /// <summary>Reasons that take the must-deliver path (fail closed before <c>Publish</c> returns, never dropped). Extra reasons add to the four built-in ones.</summary>
-    public HashSet<string> MustDeliverReasons { get; set => field = Settable(value); } = new(StringComparer.Ordinal);
+    public ISet<string> MustDeliverReasons { get; set => field = Settable(value); } = new HashSet<string>(StringComparer.Ordinal);
 
     /// <summary>Components beyond (or overriding) the well-known ones, by name.</summary>
-    public Dictionary<string, ComponentOptions> Components { get; set => field = Settable(value); } = new(StringComparer.Ordinal);
+    public IDictionary<string, ComponentOptions> Components { get; set => field = Settable(value); } = new Dictionary<string, ComponentOptions>(StringComparer.Ordinal);
 
     /// <summary>
     /// Per-mode trading limits. Defaults: Degraded caps order quantity at 50, keeps a cash reserve of 1,000 and prefers
     /// closing positions (see <see cref="Degradation.TradingLimits.Check"/>).
     /// </summary>
-    public Dictionary<SystemMode, TradingLimits> TradingLimits { get; set => field = Settable(value); } = new()
+    public IDictionary<SystemMode, TradingLimits> TradingLimits { get; set => field = Settable(value); } = new Dictionary<SystemMode, TradingLimits>
     {
         [SystemMode.Degraded] = new TradingLimits { MaxOrderQuantity = 50, MinCashReserve = 1000, PreferClosing = true },
     };
 
     /// <summary>Tightens the permission matrix: actions refused in a mode on top of the default matrix. Nothing can be loosened.</summary>
-    public Dictionary<SystemMode, List<ActionType>> DeniedActions { get; set => field = Settable(value); } = new();
+    public IDictionary<SystemMode, IList<ActionType>> DeniedActions { get; set => field = Settable(value); } = new Dictionary<SystemMode, IList<ActionType>>();
 
     /// <summary>
     /// Checks every value and returns one message per invalid option (empty when valid), each naming the key path
@@ -150,11 +151,11 @@ public sealed class DegradationOptions : OptionsSection, IValidatableObject
         StateMachine = CopyOf(StateMachine, frozen, nameof(StateMachine));
         FeatureLevels = CopyOf(FeatureLevels, frozen, nameof(FeatureLevels));
         AlertChannels = CopyOf(AlertChannels, frozen, nameof(AlertChannels));
-        DecisionMatrix = new(DecisionMatrix, StringComparer.Ordinal);
-        AllowLoosening = new(AllowLoosening, StringComparer.Ordinal);
-        MustDeliverReasons = new(MustDeliverReasons, StringComparer.Ordinal);
-        Components = Components.ToDictionary(c => c.Key, c => CopyOf(c.Value, frozen, $"{nameof(Components)}:{c.Key}"), StringComparer.Ordinal);
-        TradingLimits = TradingLimits.ToDictionary(l => l.Key, l => CopyOf(l.Value, frozen, $"{nameof(TradingLimits)}:{l.Key}"));
-        DeniedActions = DeniedActions.ToDictionary(d => d.Key, d => new List<ActionType>(d.Value));
+        DecisionMatrix = CopyOf(DecisionMatrix, frozen);
+        AllowLoosening = CopyOf(AllowLoosening, frozen);
+        MustDeliverReasons = CopyOf(MustDeliverReasons, frozen);
+        Components = CopyOf(Components, frozen, (name, component) => CopyOf(component, frozen, $"{nameof(Components)}:{name}"));
+        TradingLimits = CopyOf(TradingLimits, frozen, (mode, limits) => CopyOf(limits, frozen, $"{nameof(TradingLimits)}:{mode}"));
+        DeniedActions = CopyOf(DeniedActions, frozen, (_, actions) => CopyOf(actions, frozen));
     }
 }

@@ -88,6 +88,34 @@ public sealed class FrozenSectionTests
     }
 
     [Fact]
+    public void Every_map_set_and_list_of_the_frozen_copy_is_read_only()
+    {
+        var options = new DegradationOptions { Recovery = { BackoffSchedule = [TimeSpan.FromSeconds(10)] } };
+        options.DeniedActions[SystemMode.Degraded] = [ActionType.Open];
+        options.AllowLoosening.Add("venue.throttled");
+        options.DecisionMatrix["venue.throttled"] = SystemMode.Degraded;
+        var system = DegradationSystem.Create(options, _time);
+        var frozen = system.Options;
+
+        // Each change would loosen the running system's rules if it were read later, or silently do nothing.
+        Assert.Throws<NotSupportedException>(() => frozen.DecisionMatrix["broker.disconnect"] = SystemMode.Normal);
+        Assert.Throws<NotSupportedException>(() => frozen.AllowLoosening.Add("broker.disconnect"));
+        Assert.Throws<NotSupportedException>(() => frozen.MustDeliverReasons.Clear());
+        Assert.Throws<NotSupportedException>(() => frozen.Components["broker"] = new ComponentOptions { Critical = false });
+        Assert.Throws<NotSupportedException>(() => frozen.TradingLimits.Remove(SystemMode.Degraded));
+        Assert.Throws<NotSupportedException>(() => frozen.DeniedActions[SystemMode.Degraded].Clear());
+        Assert.Throws<NotSupportedException>(() => frozen.DeniedActions.Remove(SystemMode.Degraded));
+        Assert.Throws<NotSupportedException>(() => frozen.Recovery.BackoffSchedule[0] = TimeSpan.Zero);
+        Refused("Degradation:TradingLimits:Degraded:MaxOrderQuantity", () => system.Policy.GetLimits(SystemMode.Degraded)!.MaxOrderQuantity = null);
+        Refused("Degradation:Components:broker:Critical", () => system.Policy.GetComponent(ComponentId.Broker)!.Critical = false);
+
+        Assert.Equal([ActionType.Open], frozen.DeniedActions[SystemMode.Degraded]);
+        Assert.Equal([TimeSpan.FromSeconds(10)], frozen.Recovery.BackoffSchedule);
+        Assert.True(system.Policy.TryMapReason(new ReasonCode("broker.disconnect"), out var mode));
+        Assert.Equal(SystemMode.SafeModeDisconnected, mode);
+    }
+
+    [Fact]
     public void A_frozen_copy_can_create_another_system_and_a_copy_of_it_is_writable_again()
     {
         var first = DegradationSystem.Create(new DegradationOptions(), _time);

@@ -80,6 +80,15 @@ public abstract class OptionsSection
         return frozen ? new ReadOnlyDictionary<TKey, TValue>(copy) : copy;
     }
 
+    /// <summary>A copy of <paramref name="set"/> (keeping its comparer); read-only when frozen. Null stays null.</summary>
+    [return: NotNullIfNotNull(nameof(set))]
+    private protected static ISet<T>? CopyOf<T>(ISet<T>? set, bool frozen)
+    {
+        if (set is null) return null;
+        var copy = new HashSet<T>(set, (set as HashSet<T>)?.Comparer);
+        return frozen ? new ReadOnlySet<T>(copy) : copy;
+    }
+
     /// <summary>The key path of member <paramref name="name"/> of these options.</summary>
     private protected string KeyOf(string name) => _keyPath.Length == 0 ? name : $"{_keyPath}:{name}";
 }
