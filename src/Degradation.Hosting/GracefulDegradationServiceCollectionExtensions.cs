@@ -1,8 +1,10 @@
 using Degradation;
 using Degradation.Alerts;
 using Degradation.Buffering;
+using Degradation.Classification;
 using Degradation.Composition;
 using Degradation.Events;
+using Degradation.Fallback;
 using Degradation.Health;
 using Degradation.Hosting;
 using Degradation.KillSwitches;
@@ -54,6 +56,8 @@ public static class GracefulDegradationServiceCollectionExtensions
     {
         services.AddOptions<DegradationOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DegradationOptions>>(new DegradationOptionsValidator(sectionPath)));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FallbackChainOptions>, FallbackChainOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FailureClassificationOptions>, FailureClassificationOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         // One composer however often AddGracefulDegradation is called: every builder adds to the same system.
         var composer = services.FirstOrDefault(d => d.ServiceType == typeof(DegradationComposer))?.ImplementationInstance as DegradationComposer;

@@ -25,6 +25,10 @@ public sealed class ConfigurationExampleTests
             Assert.Contains(ActionType.Open, options.DeniedActions[SystemMode.Degraded]);
             Assert.Equal(TimeSpan.FromSeconds(15), options.Components["orderbook_ws"].StatusTtl);
             Assert.Equal([10, 20, 30, 60], options.Recovery.BackoffSchedule.Select(d => d.TotalSeconds));
+            Assert.Equal(FeatureDegradationLevel.DegradedL2, options.FeatureLevels.ModeLevels[SystemMode.Degraded]);
+            Assert.Equal(["pager", "chat"], options.AlertChannels.Routes.Select(r => r.Channel));
+            Assert.Equal(TimeSpan.FromMinutes(5), options.AlertChannels.AcknowledgementSla[Severity.Critical]);
+            Assert.Equal("pager", options.AlertChannels.EscalationChannel);
             var gate = host.Services.GetRequiredService<ITradingGate>();
             Assert.False(gate.Allows(ActionType.Send)); // cold start: nothing trades before the recovery run
         }

@@ -97,8 +97,6 @@ internal static class ConfigurationReference
     {
         yield return ("Components", "One entry per component name (`broker`, `market_data`, `risk`, or your own).", "Degradation:Components:{name}", typeof(ComponentOptions));
         yield return ("Trading limits", "One entry per mode name (`degraded`, `safe_mode`, ...): limits the gate hands out with an allowed decision.", "Degradation:TradingLimits:{mode}", typeof(TradingLimits));
-        yield return ("Feature levels", "How the trading mode and critical failures drive the feature degradation level (`FeatureLevelDriver`).", "Degradation:FeatureLevels", typeof(FeatureLevelOptions));
-        yield return ("Alert channels", "Channel routes, acknowledgement deadlines per severity (`hh:mm:ss`) and the escalation channel of the alert router.", "Degradation:AlertChannels", typeof(AlertChannelOptions));
         yield return ("Alert channel routes", "One entry per rule, in a list: alerts for an audience at a severity or above go to a named channel.", "Degradation:AlertChannels:Routes:{index}", typeof(AlertChannelRoute));
     }
 
@@ -118,6 +116,9 @@ internal static class ConfigurationReference
         if (property.DeclaringType == typeof(RecoveryOptions) && property.Name == nameof(RecoveryOptions.BackoffMax)) rules.Add("not below `BackoffBase`");
         if (property.DeclaringType == typeof(RecoveryOptions) && property.Name == nameof(RecoveryOptions.BackoffSchedule)) rules.Add($"each > 0; at most {RecoveryOptions.MaxScheduleLength} delays");
         if (property.DeclaringType == typeof(OperatorOptions) && property.Name == nameof(OperatorOptions.MaxOverrideTtl)) rules.Add("not below `MinOverrideTtl`");
+        if (property.DeclaringType == typeof(FeatureLevelOptions) && property.Name == nameof(FeatureLevelOptions.ModeLevels)) rules.Add("a level for every mode; a stricter mode not milder");
+        if (property.DeclaringType == typeof(AlertChannelOptions) && property.Name == nameof(AlertChannelOptions.AcknowledgementSla)) rules.Add($"each > 0, at most {Value(AlertChannelOptions.MaxAcknowledgementSla)}");
+        if (property.DeclaringType == typeof(AlertChannelOptions) && property.Name == nameof(AlertChannelOptions.Routes)) rules.Add("each names a channel");
         return string.Join("; ", rules);
     }
 
@@ -134,8 +135,8 @@ internal static class ConfigurationReference
             var name = type.Name[..type.Name.IndexOf('`', StringComparison.Ordinal)];
             return name switch
             {
-                "Dictionary" => $"map of {string.Join(" → ", args)}",
-                "HashSet" or "List" => $"list of {args.Single()}",
+                "Dictionary" or "IDictionary" => $"map of {string.Join(" → ", args)}",
+                "HashSet" or "ISet" or "List" or "IList" => $"list of {args.Single()}",
                 _ => $"{name}<{string.Join(", ", args)}>",
             };
         }
@@ -150,9 +151,11 @@ internal static class ConfigurationReference
         bool b => b ? "`true`" : "`false`",
         TimeSpan t => $"`{t.ToString("c", CultureInfo.InvariantCulture)}`",
         IFormattable f when value is not Enum => $"`{f.ToString(null, CultureInfo.InvariantCulture)}`",
-        IDictionary { Count: 0 } or ICollection { Count: 0 } => "empty",
+        IDictionary { Count: 0 } => "empty",
         IDictionary d => string.Join("; ", d.Keys.Cast<object>().Select(k => $"`{k}` → {Describe(d[k])}")),
-        ICollection c => string.Join(", ", c.Cast<object>().Select(v => $"`{v}`")),
+        // Any list or set (a HashSet<T> is no ICollection, so match the enumerable).
+        IEnumerable e when !e.Cast<object>().Any() => "empty",
+        IEnumerable e => string.Join(", ", e.Cast<object>().Select(v => $"`{v}`")),
         _ when value.GetType().Name.EndsWith("Options", StringComparison.Ordinal) => "a section (see below)",
         _ => $"`{value}`",
     };
@@ -164,7 +167,7 @@ internal static class ConfigurationReference
     private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
 
     /// <summary>The summaries of an assembly's XML documentation file, as plain text.</summary>
-    private sealed class XmlDocs(Dictionary<string, string> summaries)
+    internal sealed class XmlDocs(Dictionary<string, string> summaries)
     {
         public static XmlDocs Load(Assembly assembly)
         {
@@ -195,11 +198,18 @@ internal static class ConfigurationReference
             _ => "",
         };
 
-        private static string Short(string cref)
+        /// <summary>
+        /// A cref as a reader names it: a type by its simple name (<c>T:Degradation.Health.IComponentFallback</c> →
+        /// <c>IComponentFallback</c>), a member with its type (<c>P:Degradation.RecoveryOptions.BackoffBase</c> →
+        /// <c>RecoveryOptions.BackoffBase</c>); generic arity and parameter lists dropped. Namespaces never show: they
+        /// cannot be told from type names by their case.
+        /// </summary>
+        internal static string Short(string cref)
         {
-            var name = cref.Contains(':', StringComparison.Ordinal) ? cref[(cref.IndexOf(':', StringComparison.Ordinal) + 1)..] : cref;
-            var parts = name.Split('(')[0].Split('.');
-            return parts.Length >= 2 && char.IsUpper(parts[^2][0]) && parts[^2] != "Degradation" ? $"{parts[^2]}.{parts[^1]}" : parts[^1];
+            var kind = cref.Length > 1 && cref[1] == ':' ? cref[0] : 'T';
+            var name = cref.Length > 1 && cref[1] == ':' ? cref[2..] : cref;
+            var parts = name.Split('(')[0].Split('.').Select(p => p.Split('`')[0]).ToArray();
+            return kind == 'T' || parts.Length < 2 ? parts[^1] : $"{parts[^2]}.{parts[^1]}";
         }
     }
 }

@@ -32,4 +32,21 @@ public sealed class ConfigurationReferenceTests
                 Assert.Contains($"`Degradation:{name}:{property.Name}`", text, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("T:Degradation.Health.IComponentFallback", "IComponentFallback")]
+    [InlineData("T:Degradation.DegradationOptions", "DegradationOptions")]
+    [InlineData("T:Degradation.Fallback.FallbackChain`1", "FallbackChain")]
+    [InlineData("P:Degradation.RecoveryOptions.BackoffBase", "RecoveryOptions.BackoffBase")]
+    [InlineData("P:Degradation.Features.FeatureLevelOptions.ModeLevels", "FeatureLevelOptions.ModeLevels")]
+    [InlineData("M:Degradation.Health.IComponentFallback.RefreshData(System.Threading.CancellationToken)", "IComponentFallback.RefreshData")]
+    public void A_cref_is_shown_by_the_name_a_reader_knows(string cref, string shown) =>
+        Assert.Equal(shown, ConfigurationReference.XmlDocs.Short(cref));
+
+    [Fact]
+    public void No_namespace_shows_in_the_reference()
+    {
+        var text = ConfigurationReference.Render();
+        foreach (var ns in typeof(DegradationOptions).Assembly.GetExportedTypes().Select(t => t.Namespace!).Distinct().Where(n => n != "Degradation"))
+            Assert.DoesNotContain($"`{ns["Degradation.".Length..]}.", text, StringComparison.Ordinal);
+    }
 }

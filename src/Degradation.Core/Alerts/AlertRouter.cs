@@ -68,7 +68,7 @@ public sealed class AlertRouter : IAsyncDisposable
     public AlertRouter(AlertRouterOptions? options, TimeProvider? timeProvider, EventBus? bus, AlertChannelOptions? channels, AuditTrail? audit)
     {
         channels?.ValidateAndThrow();
-        _channels = channels;
+        _channels = channels?.Frozen<AlertChannelOptions>(); // validated once: later changes to the caller's object change nothing
         _options = options ?? new AlertRouterOptions();
         _options.ValidateAndThrow();
         _time = timeProvider ?? TimeProvider.System;
@@ -79,8 +79,8 @@ public sealed class AlertRouter : IAsyncDisposable
         {
             FullMode = BoundedChannelFullMode.Wait, SingleReader = false, SingleWriter = false, AllowSynchronousContinuations = false,
         });
-        if (channels is not null)
-            _acknowledgements = new AlertAcknowledgements(channels, _time, audit, Publish, () => Interlocked.Increment(ref _nextId));
+        if (_channels is not null)
+            _acknowledgements = new AlertAcknowledgements(_channels, _time, audit, Publish, () => Interlocked.Increment(ref _nextId));
     }
 
     /// <summary>The <see cref="Alert.Channel"/> that sends an alert to every route.</summary>

@@ -32,14 +32,20 @@ public sealed class FailureClassifier
         | FailureSignals.RateLimited | FailureSignals.Unreachable | FailureSignals.ChecksumMismatch | FailureSignals.ConfigurationInvalid;
 
     private readonly FailureClassificationOptions _options;
+    private readonly double _latencyWarningMs;
+    private readonly double _latencyCriticalMs;
 
     /// <summary>Creates a classifier.</summary>
     /// <param name="options">Thresholds; the defaults when null.</param>
     /// <exception cref="DegradationOptionsException">A threshold is invalid; the message names it.</exception>
     public FailureClassifier(FailureClassificationOptions? options = null)
     {
-        _options = options ?? new FailureClassificationOptions();
-        _options.ValidateAndThrow();
+        options ??= new FailureClassificationOptions();
+        options.ValidateAndThrow();
+        _options = options.Frozen<FailureClassificationOptions>(); // validated once: later changes to the caller's object change nothing
+        // Samples measure latency in milliseconds; the thresholds are durations.
+        _latencyWarningMs = _options.LatencyWarning.TotalMilliseconds;
+        _latencyCriticalMs = _options.LatencyCritical.TotalMilliseconds;
     }
 
     /// <summary>Classifies one sample (see the class summary for the table).</summary>
@@ -61,9 +67,9 @@ public sealed class FailureClassifier
             : signals.HasFlag(FailureSignals.HealthCheckFailed) ? FailureKind.Unavailable
             : signals.HasFlag(FailureSignals.RequestTimedOut) ? FailureKind.Timeout
             : signals.HasFlag(FailureSignals.RateLimited) ? FailureKind.RateLimited
-            : sample.LatencyMs > o.LatencyCriticalMs ? FailureKind.HighLatency
+            : sample.LatencyMs > _latencyCriticalMs ? FailureKind.HighLatency
             : sample.QueueDepth > o.QueueDepthCritical ? FailureKind.CapacityExceeded
-            : sample.LatencyMs > o.LatencyWarningMs ? FailureKind.LatencyElevated
+            : sample.LatencyMs > _latencyWarningMs ? FailureKind.LatencyElevated
             : sample.ErrorRate > o.ErrorRateWarning ? FailureKind.ErrorsElevated
             : sample.QueueDepth > o.QueueDepthWarning ? FailureKind.QueueElevated
             : FailureKind.None;

@@ -47,15 +47,16 @@ public abstract class FallbackChain
             throw new ArgumentException($"The primary tier '{tiers[0].Name}' of chain '{name}' cannot require approval.", nameof(tiers));
         var duplicate = tiers.GroupBy(t => t.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new ArgumentException($"Fallback chain '{name}' has two tiers named '{duplicate.Key}'.", nameof(tiers));
-        _options = options ?? new FallbackChainOptions();
-        _options.ValidateAndThrow();
+        options ??= new FallbackChainOptions();
+        options.ValidateAndThrow();
+        _options = options.Frozen<FallbackChainOptions>(); // validated once: later changes to the caller's object change nothing
         Name = name;
         _time = timeProvider ?? TimeProvider.System;
         _audit = audit is null ? null : new AuditWriter(audit);
         _alerts = alerts;
-        _breakDuration = BreakerTime.FromSeconds(_options.BreakDurationSeconds); // not TimeSpan.FromSeconds: it truncates 0.043 s to 429,999 ticks
+        _breakDuration = _options.BreakDuration;
         _breakTicks = BreakerTime.ToTimestampTicks(_breakDuration, _time.TimestampFrequency);
-        _ramp = [.. _options.RestorationRamp.Select(s => new RestorationRampStep(s.TrafficPercent, s.DurationSeconds))];
+        _ramp = [.. _options.RestorationRamp];
         _tiers = new FallbackTierInfo[tiers.Count];
         _breakers = new TierBreaker[tiers.Count];
         _needsApproval = new bool[tiers.Count];
@@ -377,7 +378,7 @@ public abstract class FallbackChain
     {
         if (PrimaryState != PrimaryTierState.Restoring || _window is not { } window) return;
         var elapsed = _time.GetElapsedTime(window.StartedAt, now);
-        if (elapsed.TotalSeconds < _ramp[_rampStep].DurationSeconds) return;
+        if (elapsed < _ramp[_rampStep].Duration) return;
         var validation = RestorationValidation.Evaluate(window.Metrics(elapsed), _options);
         _lastValidation = validation;
         if (!validation.AllPassed)

@@ -9,7 +9,7 @@ public sealed record RestorationValidation(bool AllPassed, IReadOnlyList<Restora
     /// <summary>
     /// Validates <paramref name="metrics"/> against <paramref name="options"/>: consecutive passes at least
     /// <see cref="FallbackChainOptions.MinConsecutivePasses"/>, p99 latency at most
-    /// <see cref="FallbackChainOptions.MaxP99LatencyMs"/>, error rate at most <see cref="FallbackChainOptions.MaxErrorRate"/>,
+    /// <see cref="FallbackChainOptions.MaxP99Latency"/>, error rate at most <see cref="FallbackChainOptions.MaxErrorRate"/>,
     /// and, when configured, throughput at least <see cref="FallbackChainOptions.MinThroughputPerSecond"/>.
     /// Without primary calls the latency and error checks fail: nothing is validated on no evidence.
     /// </summary>
@@ -19,7 +19,7 @@ public sealed record RestorationValidation(bool AllPassed, IReadOnlyList<Restora
         var checks = new List<RestorationCheck>(4)
         {
             new("consecutive_passes", metrics.ConsecutivePasses >= options.MinConsecutivePasses, options.MinConsecutivePasses, metrics.ConsecutivePasses),
-            new("latency_p99_ms", metrics.P99LatencyMs <= options.MaxP99LatencyMs, options.MaxP99LatencyMs, metrics.P99LatencyMs),
+            new("latency_p99_ms", metrics.P99LatencyMs <= options.MaxP99Latency.TotalMilliseconds, options.MaxP99Latency.TotalMilliseconds, metrics.P99LatencyMs),
             new("error_rate", metrics.ErrorRate <= options.MaxErrorRate, options.MaxErrorRate, metrics.ErrorRate),
         };
         if (options.MinThroughputPerSecond > 0)

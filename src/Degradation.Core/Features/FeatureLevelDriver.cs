@@ -28,8 +28,9 @@ public sealed class FeatureLevelDriver : IDisposable
     {
         ArgumentNullException.ThrowIfNull(controller);
         ArgumentNullException.ThrowIfNull(system);
-        _options = options ?? system.Options.FeatureLevels;
-        _options.ValidateAndThrow();
+        options ??= system.Options.FeatureLevels;
+        options.ValidateAndThrow();
+        _options = options.Frozen<FeatureLevelOptions>(); // validated once: later changes to the caller's object change nothing
         _controller = controller;
         _system = system;
         _transitions = system.StateMachine.SubscribeTransitions(_ => Refresh());

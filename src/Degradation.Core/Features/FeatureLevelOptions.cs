@@ -1,22 +1,23 @@
-using System.Globalization;
+using System.ComponentModel.DataAnnotations;
 
 namespace Degradation.Features;
 
 /// <summary>
-/// How the trading mode and critical failures drive the feature degradation level (see <see cref="FeatureLevelDriver"/>).
-/// Defaults: Normal → Normal, Degraded → DegradedL1, Recovering → DegradedL2, SafeMode and SafeModeDisconnected → Minimal,
-/// Halt → Emergency; a failed (tripped) critical component → at least DegradedL2.
+/// How the trading mode and critical failures drive the feature degradation level (see <see cref="FeatureLevelDriver"/>;
+/// section <c>Degradation:FeatureLevels</c>). Defaults: Normal → Normal, Degraded → DegradedL1, Recovering → DegradedL2,
+/// SafeMode and SafeModeDisconnected → Minimal, Halt → Emergency; a failed (tripped) critical component → at least
+/// DegradedL2.
 /// </summary>
-public sealed class FeatureLevelOptions
+public sealed class FeatureLevelOptions : OptionsSection, IValidatableObject
 {
     /// <summary>
     /// The feature level each mode derives. Every mode needs one, and a stricter mode (Normal &lt; Degraded &lt;
-    /// Recovering &lt; SafeMode &lt; SafeModeDisconnected &lt; Halt) must not derive a milder level.
+    /// Recovering &lt; SafeMode &lt; SafeModeDisconnected &lt; Halt) must not derive a milder level. Read-only in a frozen copy.
     /// </summary>
-    public Dictionary<SystemMode, FeatureDegradationLevel> ModeLevels { get; set; } = CreateDefaultModeLevels();
+    public IDictionary<SystemMode, FeatureDegradationLevel> ModeLevels { get; set => field = Settable(value); } = CreateDefaultModeLevels();
 
     /// <summary>The least strict level while any critical component is tripped, whatever the mode (default DegradedL2).</summary>
-    public FeatureDegradationLevel CriticalFailureLevel { get; set; } = FeatureDegradationLevel.DegradedL2;
+    public FeatureDegradationLevel CriticalFailureLevel { get; set => field = Settable(value); } = FeatureDegradationLevel.DegradedL2;
 
     /// <summary>The default mode → level mapping (see the class summary).</summary>
     public static Dictionary<SystemMode, FeatureDegradationLevel> CreateDefaultModeLevels() => new()
@@ -29,35 +30,22 @@ public sealed class FeatureLevelOptions
         [SystemMode.Halt] = FeatureDegradationLevel.Emergency,
     };
 
-    /// <summary>Checks every value and returns one message per invalid option (empty when valid).</summary>
-    public IReadOnlyList<string> Validate()
-    {
-        var errors = new List<string>();
-        if (!Enum.IsDefined(CriticalFailureLevel))
-            errors.Add($"{nameof(CriticalFailureLevel)} is not a feature degradation level (was '{((int)CriticalFailureLevel).ToString(CultureInfo.InvariantCulture)}').");
-        if (ModeLevels is null) return [.. errors, $"{nameof(ModeLevels)} must not be null."];
-        foreach (var (mode, level) in ModeLevels)
-        {
-            if (!Enum.IsDefined(mode)) errors.Add($"{nameof(ModeLevels)} has unknown mode '{((int)mode).ToString(CultureInfo.InvariantCulture)}'.");
-            else if (!Enum.IsDefined(level)) errors.Add($"{nameof(ModeLevels)}:{mode} is not a feature degradation level (was '{((int)level).ToString(CultureInfo.InvariantCulture)}').");
-        }
-        var modes = Enum.GetValues<SystemMode>().OrderBy(ModeTransition.Restrictiveness).ToArray();
-        foreach (var mode in modes)
-            if (!ModeLevels.ContainsKey(mode)) errors.Add($"{nameof(ModeLevels)} has no level for mode {mode}.");
-        if (errors.Count > 0) return errors;
-        for (var i = 1; i < modes.Length; i++)
-        {
-            var (milder, stricter) = (modes[i - 1], modes[i]);
-            if (ModeLevels[stricter] < ModeLevels[milder])
-                errors.Add($"{nameof(ModeLevels)}:{stricter} ({ModeLevels[stricter]}) must not be milder than {nameof(ModeLevels)}:{milder} ({ModeLevels[milder]}): a stricter mode cannot re-enable features.");
-        }
-        return errors;
-    }
+    /// <summary>
+    /// Checks every value and returns one message per invalid option (empty when valid), each naming the option
+    /// (<c>FeatureLevelOptions:ModeLevels:Halt</c>; <c>Degradation:FeatureLevels:…</c> when validated with
+    /// <see cref="DegradationOptions"/>) and the bad value.
+    /// </summary>
+    public IReadOnlyList<string> Validate() => OptionsValidation.Validate(this);
 
     /// <summary>Throws <see cref="DegradationOptionsException"/> naming every invalid option.</summary>
-    public void ValidateAndThrow()
+    public void ValidateAndThrow() => OptionsValidation.ValidateAndThrow(this);
+
+    /// <summary>The rules across values: known levels, a level for every mode, no milder level for a stricter mode.</summary>
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
     {
-        var errors = Validate();
-        if (errors.Count > 0) throw new DegradationOptionsException(errors);
+        ArgumentNullException.ThrowIfNull(validationContext);
+        return FeatureLevelRules.Check(this, OptionsKey.Prefix(validationContext)).Select(e => new ValidationResult(e));
     }
+
+    private protected override void CopyMembers(bool frozen) => ModeLevels = CopyOf(ModeLevels, frozen);
 }

@@ -8,7 +8,8 @@ namespace Degradation;
 /// set, per-mode limits and the component registry; the defaults are listed in docs/CONFIGURATION.md. No threshold is
 /// hard-coded anywhere else. Durations are <see cref="TimeSpan"/>s (<c>"00:00:30"</c> in configuration).
 /// <see cref="DegradationSystem.Create(DegradationOptions?, TimeProvider?)"/> validates the options once and runs on a
-/// frozen copy: changing this object afterwards changes nothing.
+/// frozen copy: changing this object afterwards changes nothing, and the copy the system exposes refuses changes (its
+/// setters throw naming the key, its maps, sets and lists are read-only).
 /// </summary>
 public sealed class DegradationOptions : OptionsSection, IValidatableObject
 {
@@ -63,31 +64,31 @@ public sealed class DegradationOptions : OptionsSection, IValidatableObject
     /// key, unless the reason is listed in <see cref="AllowLoosening"/>. The control reasons
     /// (<c>broker.reconnected</c>, <c>all.healthy</c>, <c>recovery.complete</c>, <c>cold_start</c>) cannot be remapped.
     /// </summary>
-    public Dictionary<string, SystemMode> DecisionMatrix { get; set => field = Settable(value); } = new(StringComparer.Ordinal);
+    public IDictionary<string, SystemMode> DecisionMatrix { get; set => field = Settable(value); } = new Dictionary<string, SystemMode>(StringComparer.Ordinal);
 
     /// <summary>
     /// Built-in reasons that <see cref="DecisionMatrix"/> may deliberately map to a less strict mode. Each one
     /// used is logged at Warning on every start, so a loosened safety rule is never silent.
     /// </summary>
-    public HashSet<string> AllowLoosening { get; set => field = Settable(value); } = new(StringComparer.Ordinal);
+    public ISet<string> AllowLoosening { get; set => field = Settable(value); } = new HashSet<string>(StringComparer.Ordinal);
 
     /// <summary>Reasons that take the must-deliver path (fail closed before <c>Publish</c> returns, never dropped). Extra reasons add to the four built-in ones.</summary>
-    public HashSet<string> MustDeliverReasons { get; set => field = Settable(value); } = new(StringComparer.Ordinal);
+    public ISet<string> MustDeliverReasons { get; set => field = Settable(value); } = new HashSet<string>(StringComparer.Ordinal);
 
     /// <summary>Components beyond (or overriding) the well-known ones, by name.</summary>
-    public Dictionary<string, ComponentOptions> Components { get; set => field = Settable(value); } = new(StringComparer.Ordinal);
+    public IDictionary<string, ComponentOptions> Components { get; set => field = Settable(value); } = new Dictionary<string, ComponentOptions>(StringComparer.Ordinal);
 
     /// <summary>
     /// Per-mode trading limits. Defaults: Degraded caps order quantity at 50, keeps a cash reserve of 1,000 and prefers
     /// closing positions (see <see cref="Degradation.TradingLimits.Check"/>).
     /// </summary>
-    public Dictionary<SystemMode, TradingLimits> TradingLimits { get; set => field = Settable(value); } = new()
+    public IDictionary<SystemMode, TradingLimits> TradingLimits { get; set => field = Settable(value); } = new Dictionary<SystemMode, TradingLimits>
     {
         [SystemMode.Degraded] = new TradingLimits { MaxOrderQuantity = 50, MinCashReserve = 1000, PreferClosing = true },
     };
 
     /// <summary>Tightens the permission matrix: actions refused in a mode on top of the default matrix. Nothing can be loosened.</summary>
-    public Dictionary<SystemMode, List<ActionType>> DeniedActions { get; set => field = Settable(value); } = new();
+    public IDictionary<SystemMode, IList<ActionType>> DeniedActions { get; set => field = Settable(value); } = new Dictionary<SystemMode, IList<ActionType>>();
 
     /// <summary>
     /// Checks every value and returns one message per invalid option (empty when valid), each naming the key path
@@ -124,35 +125,37 @@ public sealed class DegradationOptions : OptionsSection, IValidatableObject
         yield return (nameof(Alerts), Alerts);
         yield return (nameof(Gate), Gate);
         yield return (nameof(StateMachine), StateMachine);
+        yield return (nameof(FeatureLevels), FeatureLevels);
+        yield return (nameof(AlertChannels), AlertChannels);
     }
 
     /// <summary>A frozen deep copy: what a running system exposes. Validate first.</summary>
-    internal DegradationOptions Freeze() => (DegradationOptions)Copy(frozen: true);
+    internal DegradationOptions Freeze() => (DegradationOptions)Copy(frozen: true, SectionName);
 
     /// <summary>An unfrozen deep copy, the basis of a scope's own options (the scope tree replaces its components).</summary>
     internal DegradationOptions CopyForScope() => (DegradationOptions)Copy(frozen: false);
 
     private protected override void CopyMembers(bool frozen)
     {
-        Probes = Copy(Probes, frozen);
-        Status = Copy(Status, frozen);
-        Recovery = Copy(Recovery, frozen);
-        SafeMode = Copy(SafeMode, frozen);
-        Fallbacks = Copy(Fallbacks, frozen);
-        Buffer = Copy(Buffer, frozen);
-        EventBus = Copy(EventBus, frozen);
-        Caches = Copy(Caches, frozen);
-        Operator = Copy(Operator, frozen);
-        Alerts = Copy(Alerts, frozen);
-        Gate = Copy(Gate, frozen);
-        StateMachine = Copy(StateMachine, frozen);
-        DecisionMatrix = new(DecisionMatrix, StringComparer.Ordinal);
-        AllowLoosening = new(AllowLoosening, StringComparer.Ordinal);
-        MustDeliverReasons = new(MustDeliverReasons, StringComparer.Ordinal);
-        Components = Components.ToDictionary(c => c.Key, c => Copy(c.Value, frozen), StringComparer.Ordinal);
-        TradingLimits = TradingLimits.ToDictionary(l => l.Key, l => Copy(l.Value, frozen));
-        DeniedActions = DeniedActions.ToDictionary(d => d.Key, d => new List<ActionType>(d.Value));
+        Probes = CopyOf(Probes, frozen, nameof(Probes));
+        Status = CopyOf(Status, frozen, nameof(Status));
+        Recovery = CopyOf(Recovery, frozen, nameof(Recovery));
+        SafeMode = CopyOf(SafeMode, frozen, nameof(SafeMode));
+        Fallbacks = CopyOf(Fallbacks, frozen, nameof(Fallbacks));
+        Buffer = CopyOf(Buffer, frozen, nameof(Buffer));
+        EventBus = CopyOf(EventBus, frozen, nameof(EventBus));
+        Caches = CopyOf(Caches, frozen, nameof(Caches));
+        Operator = CopyOf(Operator, frozen, nameof(Operator));
+        Alerts = CopyOf(Alerts, frozen, nameof(Alerts));
+        Gate = CopyOf(Gate, frozen, nameof(Gate));
+        StateMachine = CopyOf(StateMachine, frozen, nameof(StateMachine));
+        FeatureLevels = CopyOf(FeatureLevels, frozen, nameof(FeatureLevels));
+        AlertChannels = CopyOf(AlertChannels, frozen, nameof(AlertChannels));
+        DecisionMatrix = CopyOf(DecisionMatrix, frozen);
+        AllowLoosening = CopyOf(AllowLoosening, frozen);
+        MustDeliverReasons = CopyOf(MustDeliverReasons, frozen);
+        Components = CopyOf(Components, frozen, (name, component) => CopyOf(component, frozen, $"{nameof(Components)}:{name}"));
+        TradingLimits = CopyOf(TradingLimits, frozen, (mode, limits) => CopyOf(limits, frozen, $"{nameof(TradingLimits)}:{mode}"));
+        DeniedActions = CopyOf(DeniedActions, frozen, (_, actions) => CopyOf(actions, frozen));
     }
-
-    private static T Copy<T>(T section, bool frozen) where T : OptionsSection => (T)section.Copy(frozen);
 }

@@ -59,7 +59,7 @@ public sealed class DegradationPolicy
             };
         }
         // Registrations are handed out by GetComponent: frozen, so nobody changes a running system's registry by accident.
-        _components = components.ToFrozenDictionary(c => c.Key, c => c.Value.IsFrozen ? c.Value : (ComponentOptions)c.Value.Copy(frozen: true), StringComparer.Ordinal);
+        _components = components.ToFrozenDictionary(c => c.Key, c => c.Value.IsFrozen ? c.Value : (ComponentOptions)c.Value.Copy(frozen: true, $"{DegradationOptions.SectionName}:{nameof(DegradationOptions.Components)}:{c.Key}"), StringComparer.Ordinal);
 
         foreach (var (mode, limits) in options.TradingLimits) _limits[(int)mode] = limits;
         foreach (var (mode, actions) in options.DeniedActions)

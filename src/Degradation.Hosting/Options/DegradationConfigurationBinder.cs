@@ -65,7 +65,7 @@ internal static class DegradationConfigurationBinder
             if (Leaf(section, path, errors) is { } text && Enum(type, text, path, errors) is { } name) values[relative] = name;
             return;
         }
-        if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Dictionary<,>))
+        if (type.IsGenericType && type.GetGenericTypeDefinition() is var definition && (definition == typeof(Dictionary<,>) || definition == typeof(IDictionary<,>)))
         {
             var (keyType, valueType) = (type.GetGenericArguments()[0], type.GetGenericArguments()[1]);
             foreach (var entry in section.GetChildren())

@@ -1,4 +1,8 @@
+using Degradation.Alerts;
+using Degradation.Classification;
 using Degradation.Events;
+using Degradation.Fallback;
+using Degradation.Features;
 using Microsoft.Extensions.Options;
 
 namespace Degradation.Hosting;
@@ -28,6 +32,8 @@ internal sealed class DegradationOptionsValidator(string sectionPath) : IValidat
         Section(results, new CacheOptionsValidator(), path, nameof(options.Caches), options.Caches);
         Section(results, new OperatorOptionsValidator(), path, nameof(options.Operator), options.Operator);
         Section(results, new StateMachineOptionsValidator(), path, nameof(options.StateMachine), options.StateMachine);
+        Section(results, new FeatureLevelOptionsValidator(), path, nameof(options.FeatureLevels), options.FeatureLevels);
+        Section(results, new AlertChannelOptionsValidator(), path, nameof(options.AlertChannels), options.AlertChannels);
         results.AddResult(new TopLevelOptionsValidator().Validate(path, options));
         return results.Build();
     }
@@ -50,6 +56,13 @@ internal sealed class DegradationOptionsValidator(string sectionPath) : IValidat
 [OptionsValidator] internal sealed partial class CacheOptionsValidator : IValidateOptions<CacheOptions>;
 [OptionsValidator] internal sealed partial class OperatorOptionsValidator : IValidateOptions<OperatorOptions>;
 [OptionsValidator] internal sealed partial class StateMachineOptionsValidator : IValidateOptions<StateMachineOptions>;
+[OptionsValidator] internal sealed partial class FeatureLevelOptionsValidator : IValidateOptions<FeatureLevelOptions>;
+[OptionsValidator] internal sealed partial class AlertChannelOptionsValidator : IValidateOptions<AlertChannelOptions>;
+
+// Options a host may bind itself (services.Configure<FallbackChainOptions>(...)): registered by AddGracefulDegradation so
+// that reading IOptions<T>.Value validates them with the same attributes and rules the chain and the classifier apply.
+[OptionsValidator] internal sealed partial class FallbackChainOptionsValidator : IValidateOptions<FallbackChainOptions>;
+[OptionsValidator] internal sealed partial class FailureClassificationOptionsValidator : IValidateOptions<FailureClassificationOptions>;
 // SYSLIB1212 asks for [ValidateObjectMembers] on the section properties: the sections are validated above, by their own validators.
 #pragma warning disable SYSLIB1212
 [OptionsValidator] internal sealed partial class TopLevelOptionsValidator : IValidateOptions<DegradationOptions>;

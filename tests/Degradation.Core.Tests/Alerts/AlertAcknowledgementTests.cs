@@ -187,12 +187,17 @@ public class AlertAcknowledgementTests
             HistorySize = 0,
         };
         options.AcknowledgementSla[Severity.Warning] = TimeSpan.FromSeconds(-1);
-        var errors = options.Validate();
-        Assert.Contains(errors, e => e.StartsWith("Routes[0]:Channel", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.StartsWith("Routes[1]:MinimumSeverity", StringComparison.Ordinal) && e.Contains('9', StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.StartsWith("AcknowledgementSla:Warning", StringComparison.Ordinal) && e.Contains("-00:00:01", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.StartsWith("EscalationChannel", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.StartsWith("HistorySize", StringComparison.Ordinal));
+        options.AcknowledgementSla[Severity.Critical] = TimeSpan.FromDays(8);
+        Assert.Equal(
+            [
+                "AlertChannelOptions:HistorySize must be >= 1 (was 0).",
+                "AlertChannelOptions:Routes:0:Channel must not be empty (was ' ').",
+                "AlertChannelOptions:Routes:1:MinimumSeverity has unknown severity '9'; valid severities: Info, Warning, Critical.",
+                "AlertChannelOptions:AcknowledgementSla:Critical must be at most 7.00:00:00 (was 8.00:00:00).",
+                "AlertChannelOptions:AcknowledgementSla:Warning must be > 0 (was -00:00:01).",
+                "AlertChannelOptions:EscalationChannel must be null (every channel) or not blank (was '').",
+            ],
+            options.Validate());
         Assert.Throws<DegradationOptionsException>(() => new AlertRouter(null, _time, null, options, null));
         var degradation = new DegradationOptions();
         degradation.AlertChannels.HistorySize = -3;

@@ -71,16 +71,20 @@ public class FailureClassifierTests
     [Fact]
     public void Thresholds_are_configurable_and_validated()
     {
-        var strict = new FailureClassifier(new FailureClassificationOptions { LatencyWarningMs = 50, LatencyCriticalMs = 100 });
+        var strict = new FailureClassifier(new FailureClassificationOptions { LatencyWarning = TimeSpan.FromMilliseconds(50), LatencyCritical = TimeSpan.FromMilliseconds(100) });
         Assert.Equal(FailureKind.HighLatency, strict.Classify(new HealthSample(150, 0, 0)).Kind);
 
         var ex = Assert.Throws<DegradationOptionsException>(() => new FailureClassifier(new FailureClassificationOptions
         {
-            LatencyWarningMs = 3000, ErrorRateCritical = 1.5, QueueDepthWarning = -1,
+            LatencyWarning = TimeSpan.FromSeconds(3), ErrorRateCritical = 1.5, QueueDepthWarning = -1,
         }));
-        Assert.Contains(ex.Failures, f => f.Contains("LatencyCriticalMs (2000) must not be below LatencyWarningMs (3000)"));
-        Assert.Contains(ex.Failures, f => f.Contains("ErrorRateCritical") && f.Contains("1.5"));
-        Assert.Contains(ex.Failures, f => f.Contains("QueueDepthWarning") && f.Contains("-1"));
+        Assert.Equal(
+            [
+                "FailureClassificationOptions:ErrorRateCritical must be within [0, 1] (was 1.5).",
+                "FailureClassificationOptions:QueueDepthWarning must be >= 0 (was -1).",
+                "FailureClassificationOptions:LatencyCritical (00:00:02) must not be below FailureClassificationOptions:LatencyWarning (00:00:03).",
+            ],
+            ex.Failures);
         Assert.Throws<ArgumentOutOfRangeException>(() => _classifier.Classify(new HealthSample(double.NaN, 0, 0)));
         Assert.Throws<ArgumentOutOfRangeException>(() => _classifier.Classify(new HealthSample(0, 0, -5)));
     }

@@ -209,11 +209,16 @@ public class FallbackChainTests
 
         var ex = Assert.Throws<DegradationOptionsException>(() => Chain(new FallbackChainOptions
         {
-            FailureThreshold = 0, MaxErrorRate = 2, RestorationRamp = [new(25, 10), new(10, 10), new(50, 10)],
+            FailureThreshold = 0, MaxErrorRate = 2, RestorationRamp = [new(25, TimeSpan.FromSeconds(10)), new(10, TimeSpan.FromSeconds(10)), new(50, TimeSpan.FromSeconds(-1))],
         }));
-        Assert.Contains(ex.Failures, f => f.Contains("FailureThreshold must be > 0 (was 0)"));
-        Assert.Contains(ex.Failures, f => f.Contains("MaxErrorRate") && f.Contains("(was 2)"));
-        Assert.Contains(ex.Failures, f => f.Contains("RestorationRamp[1].TrafficPercent (10) must be above the previous step's (25)"));
-        Assert.Contains(ex.Failures, f => f.Contains("last step must send 100 %"));
+        Assert.Equal(
+            [
+                "FallbackChainOptions:FailureThreshold must be >= 1 (was 0).",
+                "FallbackChainOptions:MaxErrorRate must be within [0, 1] (was 2).",
+                "FallbackChainOptions:RestorationRamp:1:TrafficPercent (10) must be above the previous step's (25).",
+                "FallbackChainOptions:RestorationRamp:2:Duration must be >= 0 (was -00:00:01).",
+                "FallbackChainOptions:RestorationRamp:2:TrafficPercent: the last step must send 100 % of traffic (was 50).",
+            ],
+            ex.Failures);
     }
 }

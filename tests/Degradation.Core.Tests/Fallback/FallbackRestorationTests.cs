@@ -5,6 +5,8 @@ namespace Degradation.Tests.Fallback;
 
 public class FallbackRestorationTests
 {
+    private static TimeSpan Seconds(double seconds) => TimeSpan.FromSeconds(seconds);
+
     private readonly FakeTimeProvider _time = new(FakeTimeProviderExtensions.TestStart);
     private readonly ScriptedSource _primary;
     private readonly ScriptedSource _secondary;
@@ -17,8 +19,8 @@ public class FallbackRestorationTests
 
     private static FallbackChainOptions FastRamp() => new()
     {
-        BreakDurationSeconds = 30,
-        RestorationRamp = [new(10, 10), new(25, 10), new(50, 10), new(100, 0)],
+        BreakDuration = TimeSpan.FromSeconds(30),
+        RestorationRamp = [new(10, Seconds(10)), new(25, Seconds(10)), new(50, Seconds(10)), new(100, TimeSpan.Zero)],
     };
 
     private FallbackChain<int> Chain(FallbackChainOptions? options = null, AuditTrail? audit = null, AlertRouter? alerts = null) =>
@@ -51,9 +53,9 @@ public class FallbackRestorationTests
     public void Standard_ramp_is_the_default()
     {
         var ramp = new FallbackChainOptions().RestorationRamp;
-        Assert.Equal([(10, 300.0), (25, 300.0), (50, 600.0), (100, 0.0)], ramp.Select(s => (s.TrafficPercent, s.DurationSeconds)));
+        Assert.Equal([(10, Seconds(300)), (25, Seconds(300)), (50, Seconds(600)), (100, TimeSpan.Zero)], ramp.Select(s => (s.TrafficPercent, s.Duration)));
         var o = new FallbackChainOptions();
-        Assert.Equal((3, 500.0, 0.01, 0.05), (o.MinConsecutivePasses, o.MaxP99LatencyMs, o.MaxErrorRate, o.RollbackErrorRate));
+        Assert.Equal((3, TimeSpan.FromMilliseconds(500), 0.01, 0.05), (o.MinConsecutivePasses, o.MaxP99Latency, o.MaxErrorRate, o.RollbackErrorRate));
     }
 
     [Fact]
@@ -143,7 +145,7 @@ public class FallbackRestorationTests
     [Fact]
     public void Too_few_consecutive_passes_hold_the_ramp()
     {
-        var chain = Chain(new FallbackChainOptions { BreakDurationSeconds = 30, RestorationRamp = [new(50, 1), new(100, 0)], MinConsecutivePasses = 3, MaxErrorRate = 1, RollbackErrorRate = 1 });
+        var chain = Chain(new FallbackChainOptions { BreakDuration = Seconds(30), RestorationRamp = [new(50, Seconds(1)), new(100, TimeSpan.Zero)], MinConsecutivePasses = 3, MaxErrorRate = 1, RollbackErrorRate = 1 });
         Break(chain);
         _time.Advance(TimeSpan.FromSeconds(30));
         _primary.FailWhen = n => n % 2 == 0; // alternate: never 3 in a row
@@ -158,7 +160,7 @@ public class FallbackRestorationTests
         var router = new AlertRouter(timeProvider: _time);
         var chain = Chain(new FallbackChainOptions
         {
-            BreakDurationSeconds = 30, RestorationRamp = [new(50, 600), new(100, 0)], RollbackMinCalls = 20, RollbackErrorRate = 0.05,
+            BreakDuration = Seconds(30), RestorationRamp = [new(50, Seconds(600)), new(100, TimeSpan.Zero)], RollbackMinCalls = 20, RollbackErrorRate = 0.05,
         }, alerts: router);
         Break(chain);
         _time.Advance(TimeSpan.FromSeconds(30));
@@ -195,7 +197,7 @@ public class FallbackRestorationTests
     [Fact]
     public void EvaluateRestoration_moves_a_quiet_chain_along()
     {
-        var chain = Chain(new FallbackChainOptions { BreakDurationSeconds = 30, RestorationRamp = [new(10, 10), new(100, 0)], MinConsecutivePasses = 0 });
+        var chain = Chain(new FallbackChainOptions { BreakDuration = Seconds(30), RestorationRamp = [new(10, Seconds(10)), new(100, TimeSpan.Zero)], MinConsecutivePasses = 0 });
         Break(chain);
         _time.Advance(TimeSpan.FromSeconds(30));
         Assert.Equal(PrimaryTierState.Restoring, chain.EvaluateRestoration());
@@ -207,7 +209,7 @@ public class FallbackRestorationTests
     [Fact]
     public void Throughput_check_gates_the_ramp_when_configured()
     {
-        var chain = Chain(new FallbackChainOptions { BreakDurationSeconds = 30, RestorationRamp = [new(100 / 2, 10), new(100, 0)], MinThroughputPerSecond = 100 });
+        var chain = Chain(new FallbackChainOptions { BreakDuration = Seconds(30), RestorationRamp = [new(100 / 2, Seconds(10)), new(100, TimeSpan.Zero)], MinThroughputPerSecond = 100 });
         Break(chain);
         _time.Advance(TimeSpan.FromSeconds(30));
         Drive(chain, 200); // 5 primary calls per second, far below 100
@@ -219,7 +221,7 @@ public class FallbackRestorationTests
     public void Without_auto_restore_an_operator_starts_the_ramp_and_it_is_audited()
     {
         var audit = new AuditTrail(_time);
-        var chain = Chain(new FallbackChainOptions { AutoRestore = false, RestorationRamp = [new(10, 10), new(100, 0)] }, audit);
+        var chain = Chain(new FallbackChainOptions { AutoRestore = false, RestorationRamp = [new(10, Seconds(10)), new(100, TimeSpan.Zero)] }, audit);
         Break(chain);
         _time.Advance(TimeSpan.FromHours(1));
         Assert.Equal(0, Drive(chain, 20));

@@ -36,7 +36,7 @@ public sealed class TierBreakerTimingTests
     private FallbackChain<int> Chain(FallbackChainOptions? options = null) =>
         new FallbackChainBuilder<int>("quotes")
             .Primary(_primary.Handle).Secondary(Secondary).Cache(_cache.Handle)
-            .WithOptions(options ?? new FallbackChainOptions { AutoRestore = false, BreakDurationSeconds = Break.TotalSeconds })
+            .WithOptions(options ?? new FallbackChainOptions { AutoRestore = false, BreakDuration = Break })
             .Build(_time);
 
     private static FallbackResult<int> Run(FallbackChain<int> chain) => chain.ExecuteAsync().AsTask().GetAwaiter().GetResult();
@@ -96,7 +96,7 @@ public sealed class TierBreakerTimingTests
     [Fact]
     public void The_primarys_break_ends_exactly_on_the_tick()
     {
-        var chain = Chain(new FallbackChainOptions { BreakDurationSeconds = 0.043 });
+        var chain = Chain(new FallbackChainOptions { BreakDuration = TimeSpan.FromMilliseconds(43) });
         for (var i = 0; i < 3; i++) Run(chain);
         Assert.Equal(PrimaryTierState.Broken, chain.PrimaryState);
         var brokenAt = chain.GetTransitions().Last(t => t.Kind == FallbackTransitionKind.TierBroken && t.ToTier == "primary").Timestamp;
@@ -107,21 +107,20 @@ public sealed class TierBreakerTimingTests
     }
 
     [Theory]
-    [InlineData(4_294_967.295)]
-    [InlineData(60 * 86_400.0)]
-    [InlineData(1e300)]
-    [InlineData(double.PositiveInfinity)]
-    [InlineData(-1)]
-    public void A_break_beyond_the_bound_is_rejected_naming_the_option_and_the_bound(double seconds)
+    [InlineData(4_294_967_295L, "must be at most 49.17:02:47.2940000 (the longest timer delay) (was 49.17:02:47.2950000).")]
+    [InlineData(60 * 86_400_000L, "must be at most 49.17:02:47.2940000 (the longest timer delay) (was 60.00:00:00).")]
+    [InlineData(long.MaxValue / TimeSpan.TicksPerMillisecond, "must be at most 49.17:02:47.2940000 (the longest timer delay) (was 10675199.02:48:05.4770000).")]
+    [InlineData(-1L, "must be >= 0 (was -00:00:00.0010000).")]
+    public void A_break_beyond_the_bound_is_rejected_naming_the_option_the_bound_and_the_value(long milliseconds, string rule)
     {
-        var error = Assert.Throws<DegradationOptionsException>(() => Chain(new FallbackChainOptions { BreakDurationSeconds = seconds }));
-        Assert.Contains(error.Failures, f => f.StartsWith("BreakDurationSeconds must be within [0, 4294967.294]", StringComparison.Ordinal));
+        var error = Assert.Throws<DegradationOptionsException>(() => Chain(new FallbackChainOptions { BreakDuration = TimeSpan.FromMilliseconds(milliseconds) }));
+        Assert.Equal($"FallbackChainOptions:BreakDuration {rule}", Assert.Single(error.Failures));
     }
 
     [Fact]
     public void The_longest_break_is_accepted()
     {
-        var chain = Chain(new FallbackChainOptions { BreakDurationSeconds = 4_294_967.294 });
+        var chain = Chain(new FallbackChainOptions { BreakDuration = TimeSpan.FromMilliseconds(4_294_967_294) });
         BreakSecondary(chain);
         _time.Advance(TimeSpan.FromMilliseconds(4_294_967_294) - TimeSpan.FromTicks(1));
         _secondaryFailing = false;

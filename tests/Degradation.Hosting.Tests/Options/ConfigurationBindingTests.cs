@@ -244,6 +244,13 @@ public sealed class ConfigurationBindingTests(ITestOutputHelper output)
         ("Components ttl", o => o.Components["news"] = new ComponentOptions { StatusTtl = TimeSpan.Zero }),
         ("TradingLimits quantity", o => o.TradingLimits[SystemMode.Degraded] = new TradingLimits { MaxOrderQuantity = -1 }),
         ("DeniedActions unknown action", o => o.DeniedActions[SystemMode.Degraded] = [(ActionType)77]),
+        ("FeatureLevels.CriticalFailureLevel", o => o.FeatureLevels.CriticalFailureLevel = (FeatureDegradationLevel)42),
+        ("FeatureLevels.ModeLevels milder", o => o.FeatureLevels.ModeLevels[SystemMode.Halt] = FeatureDegradationLevel.Normal),
+        ("FeatureLevels.ModeLevels missing", o => o.FeatureLevels.ModeLevels.Remove(SystemMode.Recovering)),
+        ("AlertChannels.HistorySize", o => o.AlertChannels.HistorySize = 0),
+        ("AlertChannels.Routes channel", o => o.AlertChannels.Routes.Add(new AlertChannelRoute { Channel = " " })),
+        ("AlertChannels.AcknowledgementSla", o => o.AlertChannels.AcknowledgementSla[Severity.Warning] = TimeSpan.Zero),
+        ("AlertChannels.EscalationChannel", o => o.AlertChannels.EscalationChannel = ""),
     ];
 
     private static async Task<DegradationOptions> BindAsync(string json)

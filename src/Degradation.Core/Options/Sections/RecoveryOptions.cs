@@ -35,7 +35,7 @@ public sealed class RecoveryOptions : OptionsSection, IValidatableObject
     /// A fixed schedule of recovery retry delays (the last one repeats), e.g. <c>00:00:10</c>, <c>00:00:20</c>, <c>00:01:00</c>.
     /// Empty (the default): exponential backoff from <see cref="BackoffBase"/> capped at <see cref="BackoffMax"/>.
     /// </summary>
-    public List<TimeSpan> BackoffSchedule { get; set => field = Settable(value); } = [];
+    public IList<TimeSpan> BackoffSchedule { get; set => field = Settable(value); } = [];
 
     /// <summary>Recovering/Ready moves to Normal by itself after <see cref="StablePeriod"/>; otherwise an operator completes it.</summary>
     public bool AutoToNormal { get; set => field = Settable(value); } = true;
@@ -61,5 +61,5 @@ public sealed class RecoveryOptions : OptionsSection, IValidatableObject
         return errors;
     }
 
-    private protected override void CopyMembers(bool frozen) => BackoffSchedule = [.. BackoffSchedule ?? []];
+    private protected override void CopyMembers(bool frozen) => BackoffSchedule = CopyOf(BackoffSchedule, frozen);
 }

@@ -21,7 +21,7 @@ internal static class DegradationOptionsRules
         NotNull(errors, prefix, nameof(DegradationOptions.DeniedActions), options.DeniedActions);
 
         var matrix = prefix + nameof(DegradationOptions.DecisionMatrix);
-        foreach (var (reason, mode) in options.DecisionMatrix ?? [])
+        foreach (var (reason, mode) in Entries(options.DecisionMatrix))
         {
             if (string.IsNullOrWhiteSpace(reason))
                 errors.Add($"{matrix} has an empty reason code.");
@@ -39,15 +39,11 @@ internal static class DegradationOptionsRules
                 errors.Add($"{matrix}:{reason} maps a record-only reason to {mode}, which would let it loosen the mode by itself; "
                     + $"to accept that on purpose list '{reason}' in {prefix}{nameof(DegradationOptions.AllowLoosening)} (it is then logged at Warning on every start).");
         }
-        if (options.FeatureLevels is null) errors.Add($"{prefix}{nameof(DegradationOptions.FeatureLevels)} must not be null.");
-        else errors.AddRange(options.FeatureLevels.Validate().Select(e => $"{prefix}{nameof(DegradationOptions.FeatureLevels)}:{e}"));
-        if (options.AlertChannels is null) errors.Add($"{prefix}{nameof(DegradationOptions.AlertChannels)} must not be null.");
-        else errors.AddRange(options.AlertChannels.Validate().Select(e => $"{prefix}{nameof(DegradationOptions.AlertChannels)}:{e}"));
-        foreach (var reason in options.MustDeliverReasons ?? [])
+        foreach (var reason in options.MustDeliverReasons ?? Enumerable.Empty<string>())
             if (string.IsNullOrWhiteSpace(reason)) errors.Add($"{prefix}{nameof(DegradationOptions.MustDeliverReasons)} has an empty reason code.");
 
         var components = prefix + nameof(DegradationOptions.Components);
-        foreach (var (name, component) in options.Components ?? [])
+        foreach (var (name, component) in Entries(options.Components))
         {
             if (string.IsNullOrWhiteSpace(name)) { errors.Add($"{components} has an empty component name."); continue; }
             if (component is null) { errors.Add($"{components}:{name} is null."); continue; }
@@ -58,7 +54,7 @@ internal static class DegradationOptionsRules
         }
 
         var limitsKey = prefix + nameof(DegradationOptions.TradingLimits);
-        foreach (var (mode, limits) in options.TradingLimits ?? [])
+        foreach (var (mode, limits) in Entries(options.TradingLimits))
         {
             if (!Enum.IsDefined(mode)) { errors.Add($"{limitsKey} has unknown mode '{OptionsKey.Format((int)mode)}'; valid modes: {WireNames.ValidModes}."); continue; }
             if (limits is null) { errors.Add($"{limitsKey}:{mode} is null."); continue; }
@@ -71,7 +67,7 @@ internal static class DegradationOptionsRules
         }
 
         var denied = prefix + nameof(DegradationOptions.DeniedActions);
-        foreach (var (mode, actions) in options.DeniedActions ?? [])
+        foreach (var (mode, actions) in Entries(options.DeniedActions))
         {
             if (!Enum.IsDefined(mode)) { errors.Add($"{denied} has unknown mode '{OptionsKey.Format((int)mode)}'; valid modes: {WireNames.ValidModes}."); continue; }
             foreach (var action in actions ?? [])
@@ -79,6 +75,9 @@ internal static class DegradationOptionsRules
         }
         return errors;
     }
+
+    /// <summary>The entries of a map, none when it is null (reported as such above).</summary>
+    private static IEnumerable<KeyValuePair<TKey, TValue>> Entries<TKey, TValue>(IDictionary<TKey, TValue>? map) => map ?? Enumerable.Empty<KeyValuePair<TKey, TValue>>();
 
     private static void NotNull(List<string> errors, string prefix, string name, object? value)
     {

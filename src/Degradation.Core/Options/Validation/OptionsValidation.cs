@@ -4,9 +4,9 @@ using System.Reflection;
 namespace Degradation;
 
 /// <summary>
-/// Applies the DataAnnotations rules of <see cref="DegradationOptions"/> without a DI container: each section's
-/// validation attributes and <see cref="IValidatableObject"/> rules, then the top-level rules, every message naming the
-/// full key path. The hosting package runs the same attributes through source-generated validators.
+/// Applies the DataAnnotations rules of options without a DI container: each section's validation attributes and
+/// <see cref="IValidatableObject"/> rules, then the top-level rules, every message naming the full key path. The hosting
+/// package runs the same attributes through source-generated validators.
 /// </summary>
 internal static class OptionsValidation
 {
@@ -20,6 +20,27 @@ internal static class OptionsValidation
         foreach (var result in ((IValidatableObject)options).Validate(context))
             if (result.ErrorMessage is { } message) errors.Add(message);
         return errors;
+    }
+
+    /// <summary>
+    /// The rules of one section used on its own (<see cref="Fallback.FallbackChainOptions"/>,
+    /// <see cref="Classification.FailureClassificationOptions"/>, ...): messages start with the type and the property
+    /// (<c>FallbackChainOptions:BreakDuration</c>), as the hosting package's generated validators name them for an unnamed
+    /// options instance, and nested entries follow (<c>FallbackChainOptions:RestorationRamp:2:TrafficPercent</c>).
+    /// </summary>
+    public static IReadOnlyList<string> Validate(OptionsSection section)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        var errors = new List<string>();
+        ValidateSection(section, section.GetType().Name, errors);
+        return errors;
+    }
+
+    /// <summary>Throws <see cref="DegradationOptionsException"/> naming every invalid option of <paramref name="section"/>.</summary>
+    public static void ValidateAndThrow(OptionsSection section)
+    {
+        var errors = Validate(section);
+        if (errors.Count > 0) throw new DegradationOptionsException(errors);
     }
 
     private static void ValidateSection(OptionsSection section, string path, List<string> errors)
