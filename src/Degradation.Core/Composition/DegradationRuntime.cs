@@ -81,6 +81,13 @@ public sealed class DegradationRuntime : IAsyncDisposable
     /// <summary>Audit records (not transitions) a store of the runtime refused or failed, over every store (see <see cref="AuditFailed"/>).</summary>
     public long AuditFailures => _audit.Failures;
 
+    /// <summary>
+    /// Completes when every audit store has handled (stored, refused or failed) every audit record written so far
+    /// through <see cref="Audit"/>. <see cref="StopAsync"/> does this too; call it before taking a store away while the runtime runs.
+    /// </summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired first.</exception>
+    public Task FlushAuditAsync(CancellationToken cancellationToken = default) => _audit.FlushAsync(cancellationToken);
+
     /// <summary>The trading gate for the hot path.</summary>
     public TradingGate Gate => System.Gate;
 
