@@ -1,58 +1,37 @@
 using Degradation.Hosting;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Degradation.Tests.Metrics;
 
 /// <summary>Metrics and health carry the scope: per-scope mode gauges, transitions tagged with their scope, closed scopes in the health check.</summary>
-public sealed class ScopeMetricsTests : IAsyncLifetime
+public sealed class ScopeMetricsTests : MetricsTestBase
 {
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 5, 9, 0, 0, TimeSpan.Zero));
-    private DegradationSystem _system = null!;
-    private DegradationMetrics _metrics = null!;
-    private MetricsRecorder _recorder = null!;
-
-    public Task InitializeAsync()
-    {
-        _system = DegradationSystem.Create(timeProvider: _time);
-        _metrics = new DegradationMetrics(_system);
-        _recorder = new MetricsRecorder(_metrics.Meter);
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        _recorder.Dispose();
-        _metrics.Dispose();
-        await _system.DisposeAsync();
-    }
-
     [Fact]
     public async Task The_mode_gauge_reports_each_scope_and_transitions_carry_their_scope_with_the_process_as_empty()
     {
-        using var subscription = _system.Scopes.SubscribeTransitions(t => _metrics.RecordTransition(t.Transition)); // as the hosted service wires it
-        var account = _system.Scopes.Add("venue-a/acct-1");
-        _system.Scopes.Add("venue-a/acct-2");
+        using var subscription = SystemUnderTest.Scopes.SubscribeTransitions(t => Metrics.RecordTransition(t.Transition)); // as the hosted service wires it
+        var account = SystemUnderTest.Scopes.Add("venue-a/acct-1");
+        SystemUnderTest.Scopes.Add("venue-a/acct-2");
         account.StateMachine.Halt("ops-1", "runaway account");
         await account.StateMachine.FlushObserversAsync();
-        _system.StateMachine.Halt("ops-1", "firm-wide");
-        await _system.StateMachine.FlushObserversAsync();
+        SystemUnderTest.StateMachine.Halt("ops-1", "firm-wide");
+        await SystemUnderTest.StateMachine.FlushObserversAsync();
 
-        var modes = _recorder.Of("degradation.mode");
+        var modes = Recorder.Of("degradation.mode");
         Assert.Equal(["", "venue-a", "venue-a/acct-1", "venue-a/acct-2"], modes.Select(m => (string)m.Tags["degradation.scope"]!));
         Assert.All(modes, m => Assert.Equal((int)SystemMode.Halt, m.Value)); // the process's Halt governs every scope
-        Assert.Equal(4, _recorder.Of("degradation.recovery.stage").Count);
+        Assert.Equal(4, Recorder.Of("degradation.recovery.stage").Count);
 
-        Assert.Single(_recorder.Of("degradation.transitions", ("degradation.scope", "venue-a/acct-1"), ("degradation.mode.to", "halt")));
-        Assert.Single(_recorder.Of("degradation.transitions", ("degradation.scope", ""), ("degradation.mode.to", "halt")));
-        Assert.Empty(_recorder.Of("degradation.transitions", ("degradation.scope", "venue-a/acct-2"), ("degradation.mode.to", "halt")));
+        Assert.Single(Recorder.Of("degradation.transitions", ("degradation.scope", "venue-a/acct-1"), ("degradation.mode.to", "halt")));
+        Assert.Single(Recorder.Of("degradation.transitions", ("degradation.scope", ""), ("degradation.mode.to", "halt")));
+        Assert.Empty(Recorder.Of("degradation.transitions", ("degradation.scope", "venue-a/acct-2"), ("degradation.mode.to", "halt")));
     }
 
     [Fact]
     public async Task The_health_check_lists_scopes_closed_at_their_own_level_and_keeps_the_process_status()
     {
-        var account = _system.Scopes.Add("venue-a/acct-1");
-        var check = new DegradationHealthCheck(_system);
+        var account = SystemUnderTest.Scopes.Add("venue-a/acct-1");
+        var check = new DegradationHealthCheck(SystemUnderTest);
         var before = await check.CheckHealthAsync(new HealthCheckContext());
         var listed = Assert.IsType<string[]>(before.Data["closed_scopes"]);
         Assert.Contains("venue-a/acct-1: recovering/connect_broker (cold_start)", listed); // a new scope starts cold

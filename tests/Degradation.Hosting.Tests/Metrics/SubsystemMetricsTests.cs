@@ -1,36 +1,15 @@
 using Degradation.Hosting;
 using Degradation.Testing;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Degradation.Tests.Metrics;
 
 /// <summary>The subsystem instruments of <see cref="DegradationMetrics"/>, read with a <see cref="System.Diagnostics.Metrics.MeterListener"/>.</summary>
-public sealed class SubsystemMetricsTests : IAsyncLifetime
+public sealed class SubsystemMetricsTests : MetricsTestBase
 {
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 5, 9, 0, 0, TimeSpan.Zero));
-    private DegradationSystem _system = null!;
-    private DegradationMetrics _metrics = null!;
-    private MetricsRecorder _recorder = null!;
-
-    public Task InitializeAsync()
-    {
-        _system = DegradationSystem.Create(timeProvider: _time);
-        _metrics = new DegradationMetrics(_system);
-        _recorder = new MetricsRecorder(_metrics.Meter);
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        _recorder.Dispose();
-        _metrics.Dispose();
-        await _system.DisposeAsync();
-    }
-
     [Fact]
     public void Every_degradation_instrument_has_a_unit_and_a_description()
     {
-        var instruments = _recorder.Instruments.Where(i => i.Name.StartsWith("degradation.", StringComparison.Ordinal)).ToList();
+        var instruments = Recorder.Instruments.Where(i => i.Name.StartsWith("degradation.", StringComparison.Ordinal)).ToList();
         foreach (var name in new[]
         {
             "degradation.load.level", "degradation.load.transitions", "degradation.load.shed", "degradation.breaker.state",
@@ -49,10 +28,10 @@ public sealed class SubsystemMetricsTests : IAsyncLifetime
     [Fact]
     public void Load_level_its_transitions_and_shed_messages_by_tier_and_reason_are_reported()
     {
-        var monitor = new LoadLevelMonitor(new LoadDegradationOptions { RecoveryCooldown = TimeSpan.FromSeconds(1) }, _time);
+        var monitor = new LoadLevelMonitor(new LoadDegradationOptions { RecoveryCooldown = TimeSpan.FromSeconds(1) }, Time);
         var shedder = new LoadShedder(new LoadSheddingOptions { Tier1Symbols = ["BTCUSDT"], Tier2Symbols = ["ETHUSDT"] }, monitor);
-        using var trackedMonitor = _metrics.Track(monitor);
-        using var trackedShedder = _metrics.Track(shedder, "market-data");
+        using var trackedMonitor = Metrics.Track(monitor);
+        using var trackedShedder = Metrics.Track(shedder, "market-data");
 
         monitor.Evaluate(lag: 0, heapPercent: 99); // circuit break: only critical passes
         Assert.Equal(LoadLevel.CircuitBreak, monitor.Level);
@@ -62,49 +41,49 @@ public sealed class SubsystemMetricsTests : IAsyncLifetime
         Assert.False(shedder.ShouldProcess("DOGEUSDT"));
         Assert.False(shedder.ShouldProcess("BTCUSDT", MarketDataKind.ReferenceData));
 
-        Assert.Equal(4, Assert.Single(_recorder.Of("degradation.load.level", (MetricTags.Component, "load"))).Value);
-        Assert.Single(_recorder.Of("degradation.load.transitions", ("degradation.from", "normal"), ("degradation.to", "circuit_break")));
+        Assert.Equal(4, Assert.Single(Recorder.Of("degradation.load.level", (MetricTags.Component, "load"))).Value);
+        Assert.Single(Recorder.Of("degradation.load.transitions", ("degradation.from", "normal"), ("degradation.to", "circuit_break")));
         Assert.Equal(1, Single("degradation.load.shed", ("degradation.priority", "high"), ("degradation.reason", "load.circuit_break"), ("degradation.shedder", "market-data")));
         Assert.Equal(2, Single("degradation.load.shed", ("degradation.priority", "normal"), ("degradation.reason", "load.circuit_break")));
         Assert.Equal(1, Single("degradation.load.shed", ("degradation.priority", "low"), ("degradation.reason", "load.circuit_break")));
-        Assert.Empty(_recorder.Of("degradation.load.shed", ("degradation.priority", "critical")));
+        Assert.Empty(Recorder.Of("degradation.load.shed", ("degradation.priority", "critical")));
         Assert.Equal(4, shedder.Counters.TotalShed);
     }
 
     [Fact]
     public void Breaker_state_and_transitions_are_reported()
     {
-        using var breaker = _system.CreateCircuitBreaker(ComponentId.Db);
-        using var tracked = _metrics.Track(breaker);
+        using var breaker = SystemUnderTest.CreateCircuitBreaker(ComponentId.Db);
+        using var tracked = Metrics.Track(breaker);
 
         breaker.Isolate("ops-1", "maintenance");
         Assert.Equal((int)BreakerState.Isolated, Single("degradation.breaker.state", (MetricTags.Component, "db")));
         breaker.Reset("ops-1");
-        _recorder.Clear();
+        Recorder.Clear();
 
         Assert.Equal((int)BreakerState.Closed, Single("degradation.breaker.state", (MetricTags.Component, "db")));
-        var measured = _recorder.Collect();
+        var measured = Recorder.Collect();
         Assert.DoesNotContain(measured, m => m.Name == "degradation.breaker.transitions"); // cleared: only new ones
-        _recorder.Clear();
+        Recorder.Clear();
         breaker.Isolate("ops-1", "again");
-        Assert.Single(_recorder.Of("degradation.breaker.transitions", (MetricTags.Component, "db"), ("degradation.from", "closed"), ("degradation.to", "isolated")));
+        Assert.Single(Recorder.Of("degradation.breaker.transitions", (MetricTags.Component, "db"), ("degradation.from", "closed"), ("degradation.to", "isolated")));
     }
 
     [Fact]
     public async Task Probe_failures_and_latency_are_reported()
     {
-        await using var runner = new ProbeRunner(_system);
+        await using var runner = new ProbeRunner(SystemUnderTest);
         var down = true;
         runner.Add(new DelegateProbe(ComponentId.Broker, _ => ValueTask.FromResult(down
             ? ProbeResult.Unhealthy(ReasonCode.BrokerDisconnect, latency: TimeSpan.FromMilliseconds(250))
             : ProbeResult.Healthy(TimeSpan.FromMilliseconds(20)))), new ProbeSettings { Interval = TimeSpan.FromSeconds(10) });
-        using var tracked = _metrics.Track(runner);
+        using var tracked = Metrics.Track(runner);
 
         await runner.ProbeNowAsync(ComponentId.Broker);
         down = false;
         await runner.ProbeNowAsync(ComponentId.Broker);
 
-        var failure = Assert.Single(_recorder.Of("degradation.probe.failures", (MetricTags.Component, "broker")));
+        var failure = Assert.Single(Recorder.Of("degradation.probe.failures", (MetricTags.Component, "broker")));
         Assert.Equal("unhealthy", failure.Tags["degradation.status"]);
         Assert.Equal("broker.disconnect", failure.Tags["degradation.reason"]);
         Assert.Equal(0.25, Single("degradation.probe.latency", (MetricTags.Component, "broker"), ("degradation.status", "unhealthy")), 3);
@@ -114,9 +93,9 @@ public sealed class SubsystemMetricsTests : IAsyncLifetime
     [Fact]
     public async Task Operation_retries_are_counted_by_operation()
     {
-        var retry = new IdempotentRetry(new IdempotentRetryOptions { MaxAttempts = 3 }, _time);
-        retry.RetryScheduled += scheduled => _time.Advance(scheduled.Delay); // the delay is already waiting on the clock
-        using var tracked = _metrics.Track(retry, "submit_order");
+        var retry = new IdempotentRetry(new IdempotentRetryOptions { MaxAttempts = 3 }, Time);
+        retry.RetryScheduled += scheduled => Time.Advance(scheduled.Delay); // the delay is already waiting on the clock
+        using var tracked = Metrics.Track(retry, "submit_order");
         var calls = 0;
 
         var result = await retry.ExecuteAsync("order-1",
@@ -124,7 +103,7 @@ public sealed class SubsystemMetricsTests : IAsyncLifetime
             (_, _) => ValueTask.FromResult(IdempotencyLookup<int>.NotFound));
 
         Assert.Equal(42, result.Value);
-        var retries = _recorder.Of("degradation.retry.attempts", ("degradation.source", "operation"), ("degradation.operation", "submit_order"));
+        var retries = Recorder.Of("degradation.retry.attempts", ("degradation.source", "operation"), ("degradation.operation", "submit_order"));
         Assert.Equal(2, retries.Sum(m => m.Value));
     }
 
@@ -134,15 +113,15 @@ public sealed class SubsystemMetricsTests : IAsyncLifetime
         var applied = new List<string>();
         var target = BufferedWriteTarget.Create((entry, _) =>
         {
-            _time.Advance(TimeSpan.FromMilliseconds(500)); // each write takes half a second on the test clock
+            Time.Advance(TimeSpan.FromMilliseconds(500)); // each write takes half a second on the test clock
             applied.Add(entry.Record.IdempotentKey);
             return ValueTask.CompletedTask;
         });
-        await using var buffer = await WriteBuffer.OpenAsync(_system, new InMemoryWalStore(), target);
+        await using var buffer = await WriteBuffer.OpenAsync(SystemUnderTest, new InMemoryWalStore(), target);
         await buffer.EnqueueAsync("k1", "order", "1", new byte[] { 1 });
         await buffer.EnqueueAsync("k2", "order", "2", new byte[] { 2 });
         var step = new WriteBufferReplayStep(buffer);
-        using var tracked = _metrics.Track(step);
+        using var tracked = Metrics.Track(step);
 
         var result = await step.ExecuteAsync(Context(), CancellationToken.None);
 
@@ -162,7 +141,7 @@ public sealed class SubsystemMetricsTests : IAsyncLifetime
             _ => ValueTask.FromResult<IReadOnlyDictionary<string, decimal>>(broker));
         var signals = new List<PositionReconciliation>();
         step.Reconciled += signals.Add;
-        using var tracked = _metrics.Track(step);
+        using var tracked = Metrics.Track(step);
 
         Assert.Equal(RecoveryStepStatus.Succeeded, (await step.ExecuteAsync(Context(), CancellationToken.None)).Status);
         local["ETH"] = 3m;
@@ -174,18 +153,18 @@ public sealed class SubsystemMetricsTests : IAsyncLifetime
         Assert.Equal(2, Single("degradation.reconciliation.divergence", ("degradation.outcome", "diverged")));
         Assert.Equal([true, false], signals.Select(s => s.IsReconciled));
         Assert.Equal(3, signals[1].Instruments);
-        Assert.Equal(_time.GetUtcNow(), signals[1].WallTime);
+        Assert.Equal(Time.GetUtcNow(), signals[1].WallTime);
     }
 
     [Fact]
     public async Task Cache_invalidations_are_counted_by_cache_with_the_entries_dropped()
     {
-        var positions = new StalenessCache<string, decimal>("positions", TimeSpan.FromSeconds(30), _time);
-        var prices = new StalenessCache<string, decimal>("prices", TimeSpan.FromSeconds(5), _time);
+        var positions = new StalenessCache<string, decimal>("positions", TimeSpan.FromSeconds(30), Time);
+        var prices = new StalenessCache<string, decimal>("prices", TimeSpan.FromSeconds(5), Time);
         positions.Set("BTC", 1m, "broker");
         positions.Set("ETH", 2m, "broker");
         var step = new CacheInvalidationStep(positions, prices);
-        using var tracked = _metrics.Track(step);
+        using var tracked = Metrics.Track(step);
 
         await step.ExecuteAsync(Context(), CancellationToken.None);
 
@@ -198,33 +177,33 @@ public sealed class SubsystemMetricsTests : IAsyncLifetime
     [Fact]
     public void Disposing_a_tracking_stops_reporting_that_part()
     {
-        var monitor = new LoadLevelMonitor(timeProvider: _time);
-        var tracked = _metrics.Track(monitor);
+        var monitor = new LoadLevelMonitor(timeProvider: Time);
+        var tracked = Metrics.Track(monitor);
         monitor.Evaluate(lag: 0, heapPercent: 99);
         tracked.Dispose();
         tracked.Dispose(); // idempotent
-        _recorder.Clear();
+        Recorder.Clear();
 
         monitor.Reset("ops-1", "test");
 
-        Assert.Empty(_recorder.Of("degradation.load.level"));
-        Assert.Empty(_recorder.Of("degradation.load.transitions"));
+        Assert.Empty(Recorder.Of("degradation.load.level"));
+        Assert.Empty(Recorder.Of("degradation.load.transitions"));
     }
 
     [Fact]
     public void A_throwing_level_observer_does_not_undo_the_change()
     {
-        var monitor = new LoadLevelMonitor(timeProvider: _time);
+        var monitor = new LoadLevelMonitor(timeProvider: Time);
         monitor.LevelChanged += _ => throw new InvalidOperationException("observer bug");
-        using var tracked = _metrics.Track(monitor);
+        using var tracked = Metrics.Track(monitor);
 
         Assert.Equal(LoadLevel.CircuitBreak, monitor.Evaluate(lag: 0, heapPercent: 99));
-        Assert.Single(_recorder.Of("degradation.load.transitions", ("degradation.to", "circuit_break")));
+        Assert.Single(Recorder.Of("degradation.load.transitions", ("degradation.to", "circuit_break")));
     }
 
     private double Single(string name, params (string Key, string? Value)[] tags) =>
-        Assert.Single(_recorder.Of(name, tags)).Value;
+        Assert.Single(Recorder.Of(name, tags)).Value;
 
     private RecoveryStepContext Context() =>
-        new(default, RecoveryTrigger.ColdStart, RecoveryStage.CatchupMarketData, 1, _time);
+        new(default, RecoveryTrigger.ColdStart, RecoveryStage.CatchupMarketData, 1, Time);
 }
