@@ -61,25 +61,18 @@ internal sealed class AuditSpool : IAsyncDisposable
     /// <summary>Appends <paramref name="row"/>; returns once it is durable on disk.</summary>
     public async ValueTask AppendAsync(IAuditSpoolRow row, CancellationToken cancellationToken)
     {
-        var record = row switch
+        var (key, resourceType, sequence, payload) = row switch
         {
-            AuditRow transition => new WalRecord
-            {
-                IdempotentKey = $"{transition.ProcessId}#{transition.Sequence}",
-                ResourceType = TransitionType,
-                ResourceId = transition.Sequence.ToString(CultureInfo.InvariantCulture),
-                Payload = JsonSerializer.SerializeToUtf8Bytes(transition, AuditRowJsonContext.Default.AuditRow),
-                CreatedAt = _time.GetUtcNow(),
-            },
-            AuditRecordRow audit => new WalRecord
-            {
-                IdempotentKey = $"{audit.ProcessId}#record#{audit.Id:N}",
-                ResourceType = RecordType,
-                ResourceId = audit.Sequence.ToString(CultureInfo.InvariantCulture),
-                Payload = JsonSerializer.SerializeToUtf8Bytes(audit, AuditRowJsonContext.Default.AuditRecordRow),
-                CreatedAt = _time.GetUtcNow(),
-            },
+            AuditRow transition => ($"{transition.ProcessId}#{transition.Sequence}", TransitionType, transition.Sequence,
+                JsonSerializer.SerializeToUtf8Bytes(transition, AuditRowJsonContext.Default.AuditRow)),
+            AuditRecordRow audit => ($"{audit.ProcessId}#record#{audit.Id:N}", RecordType, audit.Sequence,
+                JsonSerializer.SerializeToUtf8Bytes(audit, AuditRowJsonContext.Default.AuditRecordRow)),
             _ => throw new ArgumentException($"The audit spool keeps transitions and audit records, not {row?.GetType().Name ?? "null"}.", nameof(row)),
+        };
+        var record = new WalRecord
+        {
+            IdempotentKey = key, ResourceType = resourceType, ResourceId = sequence.ToString(CultureInfo.InvariantCulture),
+            Payload = payload, CreatedAt = _time.GetUtcNow(),
         };
         // Counted before it lands, so a reader that writes it at once never drives the depth below zero.
         Interlocked.Increment(ref _depth);

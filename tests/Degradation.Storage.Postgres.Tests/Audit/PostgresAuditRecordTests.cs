@@ -263,6 +263,26 @@ public sealed class PostgresAuditRecordTests(PostgresServer server) : IAsyncLife
     }
 
     [Fact]
+    public async Task A_spooled_row_of_a_kind_this_version_does_not_know_is_named_and_kept_never_skipped()
+    {
+        await using (var wal = await FileWalStore.OpenAsync(new FileWalStoreOptions { DirectoryPath = _spool, SegmentSizeBytes = 4L * 1024 * 1024, MaxRecordBytes = 1024 * 1024 }))
+        {
+            await wal.AppendAsync([new WalRecord
+            {
+                IdempotentKey = "newer-proc#1", ResourceType = "audit_signature", ResourceId = "1", Payload = "{}"u8.ToArray(), CreatedAt = FakeTimeProviderExtensions.TestStart,
+            }]);
+        }
+        await using var spool = await AuditSpool.OpenAsync(_spool, null, new FakeTimeProvider(FakeTimeProviderExtensions.TestStart), CancellationToken.None);
+        var error = await Assert.ThrowsAsync<InvalidDataException>(async () =>
+        {
+            await foreach (var _ in spool.ReadAsync(CancellationToken.None)) { }
+        });
+        Assert.Contains("'audit_signature'", error.Message, StringComparison.Ordinal);
+        Assert.Contains(_spool, error.Message, StringComparison.Ordinal);
+        Assert.Equal(1, spool.Depth); // still there for the version that knows it
+    }
+
+    [Fact]
     public async Task Fallback_load_approval_and_kill_switch_records_of_a_composed_runtime_land_in_audit_records()
     {
         const string processId = "records-runtime";
