@@ -20,9 +20,9 @@ namespace Degradation.Composition;
 /// recovery steps and probes are created and checked, then the fallback coordinator, the recovery orchestrator, the
 /// event bus with its re-evaluation timer, and last the probes start.</para>
 /// <para><see cref="StopAsync"/>, in reverse: probes stop first, then recovery, then the bus is drained (every event
-/// accepted so far is applied and every observer has seen every transition), the fallback coordinator stops, the audit
-/// records written so far reach their stores, the write
-/// buffer closes and its write-ahead log is flushed and closed, and the alert router delivers what it holds. A failing
+/// accepted so far is applied and every observer has seen every transition), the fallback coordinator stops, the write
+/// buffer closes and its write-ahead log is flushed and closed, the alert router delivers what it holds, and the audit
+/// records written so far reach their stores. A failing
 /// step does not skip the others; the failures are thrown together at the end.</para>
 /// <para>Fail closed: when opening or starting fails (or is cancelled), the gate is shut with
 /// <see cref="RuntimeReasons.StartFailed"/> before whatever started is stopped, and the failure is rethrown.</para>
@@ -54,7 +54,7 @@ public sealed class DegradationRuntime : IAsyncDisposable
         // Acknowledgements and escalations are tracked, and audited in every store.
         Alerts = new AlertRouter(null, system.TimeProvider, system.Bus, system.Options.AlertChannels,
             composition.AuditStores.Count > 0 ? _audit : null);
-        // From now on, so an action run by a Halt at a failed start is audited too; detached when the runtime is disposed.
+        // For the runtime's whole life (a Halt restored at start runs the actions as soon as the system starts); detached on dispose.
         system.KillSwitch.OutcomeRecorded += OnKillSwitchOutcome;
     }
 
@@ -316,10 +316,11 @@ public sealed class DegradationRuntime : IAsyncDisposable
         if (_systemStarted) await Step("drain event bus", () => System.StopAsync(cancellationToken)).ConfigureAwait(false);
         else await Step("flush observers", () => System.StateMachine.FlushObserversAsync(cancellationToken)).ConfigureAwait(false); // the audit sees a failed start
         await Step("stop fallbacks", () => { Fallbacks.Dispose(); return Task.CompletedTask; }).ConfigureAwait(false);
-        await Step("flush audit", () => _audit.FlushAsync(cancellationToken)).ConfigureAwait(false);
         if (WriteBuffer is { } buffer) await Step("close write buffer", () => buffer.DisposeAsync().AsTask()).ConfigureAwait(false);
         if (WalStore is { } store) await Step("flush write-ahead log", () => store.DisposeAsync().AsTask().WaitAsync(cancellationToken)).ConfigureAwait(false);
         if (_alertsStarted) await Step("stop alerts", () => Alerts.StopAsync(cancellationToken)).ConfigureAwait(false);
+        // Last: nothing that makes audit records (fallbacks, alert escalations, the bus) runs any more.
+        await Step("flush audit", () => _audit.FlushAsync(cancellationToken)).ConfigureAwait(false);
         foreach (var subscription in _subscriptions) subscription.Dispose();
         _subscriptions.Clear();
         return failures;
