@@ -156,11 +156,11 @@ public sealed class PostgresAuditStore : IAuditStore, IAsyncDisposable
 
     /// <summary>Stores <paramref name="transition"/> in <c>mode_transitions</c> (see the type's remarks for retries and the spool).</summary>
     /// <exception cref="ObjectDisposedException">The store is disposed.</exception>
-    public ValueTask AppendAsync(ModeTransition transition, CancellationToken cancellationToken)
+    public async ValueTask AppendAsync(ModeTransition transition, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(transition);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        return StoreAsync(AuditRow.From(transition, _options.ProcessId, _options.HostId), cancellationToken);
+        await StoreAsync(AuditRow.From(transition, _options.ProcessId, _options.HostId), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -169,14 +169,14 @@ public sealed class PostgresAuditStore : IAuditStore, IAsyncDisposable
     /// </summary>
     /// <exception cref="ArgumentException">The record's action is empty or its kind is not defined.</exception>
     /// <exception cref="ObjectDisposedException">The store is disposed.</exception>
-    public ValueTask AppendAsync(AuditRecord record, CancellationToken cancellationToken)
+    public async ValueTask AppendAsync(AuditRecord record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentException.ThrowIfNullOrWhiteSpace(record.Action, nameof(record) + "." + nameof(AuditRecord.Action));
         _ = DbText.AuditKind(record.Kind); // an undefined kind fails here, not in the spool
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var row = AuditRecordRow.From(record, _options.ProcessId, _options.HostId, Interlocked.Increment(ref _recordSequence));
-        return StoreAsync(row, cancellationToken);
+        await StoreAsync(row, cancellationToken).ConfigureAwait(false);
     }
 
     private async ValueTask StoreAsync(IAuditSpoolRow row, CancellationToken cancellationToken)
