@@ -152,6 +152,27 @@ public class RuntimeAuditTests
     }
 
     [Fact]
+    public async Task An_alert_acknowledgement_reaches_every_store_not_only_a_trail()
+    {
+        var store = new RecordingStore();
+        await using var runtime = Builder().AddAuditStore(store).AddAlertChannel("pager", new NullSink()).Build();
+        await runtime.StartAsync();
+
+        runtime.Alerts.Publish(new Alert { Severity = Severity.Critical, Audience = AlertAudiences.OnCall, Title = "venue unreachable", Time = _time.GetUtcNow() });
+        var tracked = Assert.Single(runtime.Alerts.GetAlerts(), a => a.Alert.Title == "venue unreachable");
+        Assert.Equal(AcknowledgeOutcome.Acknowledged, runtime.Alerts.Acknowledge(tracked.Alert.Id, "erin", "on it"));
+        await runtime.StopAsync().WaitAsync(Wait);
+
+        var acknowledged = Assert.Single(store.Records, r => r.Action == "alert.acknowledged");
+        Assert.Equal((AuditEntryKind.OperatorAction, "erin", "on it"), (acknowledged.Kind, acknowledged.OperatorId, acknowledged.Reason));
+    }
+
+    private sealed class NullSink : IAlertSink
+    {
+        public ValueTask SendAsync(Alert alert, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+    }
+
+    [Fact]
     public async Task Without_audit_stores_records_go_nowhere_and_nothing_fails()
     {
         await using var runtime = Builder().Build();
