@@ -1,4 +1,5 @@
 using Degradation.Alerts;
+using Degradation.Audit;
 using Degradation.Composition;
 using Degradation.KillSwitches;
 using Degradation.Operator;
@@ -33,6 +34,8 @@ internal sealed class DegradationComposer
         if (services.GetService<IOperatorStateStore>() is { } operatorState) builder.UseOperatorStateStore(operatorState);
         foreach (var action in services.GetServices<IKillSwitchAction>()) builder.AddKillSwitchAction(action);
         foreach (var store in services.GetServices<IAuditStore>()) builder.AddAuditStore(store);
+        // An audit trail registered as itself is one of the stores too (added once when it is also an IAuditStore).
+        if (services.GetService<AuditTrail>() is { } trail) builder.AddAuditStore(trail);
         foreach (var sink in services.GetServices<IAlertSink>()) builder.AddAlertSink(sink);
         foreach (var channel in services.GetServices<AlertChannelRegistration>())
             builder.AddAlertChannel(channel.Name, (IAlertSink)services.GetRequiredService(channel.SinkType));

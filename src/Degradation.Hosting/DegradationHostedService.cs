@@ -16,7 +16,7 @@ namespace Degradation.Hosting;
 /// Runs the <see cref="DegradationRuntime"/> with the host — it owns the start and stop order (stores, audit, alerts,
 /// recovery, event bus, probes last; probes first on the way down, the write buffer and its WAL flushed within the
 /// host's shutdown timeout) — and adds what a host wants around it: logs, metrics, the mode-hold watcher, the
-/// dropped-event file and the kill-switch audit.
+/// dropped-event file, and logs of kill-switch outcomes and audit failures (the runtime audits them in every store).
 /// </summary>
 internal sealed class DegradationHostedService(
     IServiceProvider services,
@@ -34,7 +34,6 @@ internal sealed class DegradationHostedService(
     private long _reportedDrops;
     private DroppedEventFile? _dropFile;
     private readonly object _dropLock = new();
-    private AuditTrail? _auditTrail;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -42,8 +41,7 @@ internal sealed class DegradationHostedService(
         // Every scope's transitions (the process's included, present and future scopes), tagged with the scope.
         _subscriptions.Add(_system.Scopes.SubscribeTransitions(t => metrics.RecordTransition(t.Transition)));
         _system.StateMachine.ObserverFailed += OnObserverFailed;
-        _auditTrail = services.GetService<AuditTrail>();
-        if (_auditTrail is not null) _subscriptions.Add(_auditTrail.FollowRecordedEvents(_system.Bus));
+        runtime.AuditFailed += OnAuditFailed;
         _system.KillSwitch.OutcomeRecorded += OnKillSwitchOutcome;
         _system.Bus.HandlerFailed += OnHandlerFailed;
 
@@ -94,6 +92,7 @@ internal sealed class DegradationHostedService(
         DegradationLog.Stopped(_logger, _system.Gate.Mode, _system.Bus.ProcessedCount, _system.Bus.DroppedCount);
         _system.StateMachine.ObserverFailed -= OnObserverFailed;
         _system.KillSwitch.OutcomeRecorded -= OnKillSwitchOutcome;
+        runtime.AuditFailed -= OnAuditFailed;
         _system.Bus.HandlerFailed -= OnHandlerFailed;
         foreach (var subscription in _subscriptions) subscription.Dispose();
         _subscriptions.Clear();
@@ -125,9 +124,9 @@ internal sealed class DegradationHostedService(
             DegradationLog.KillSwitchActionFinished(_logger, outcome.Name, outcome.HaltSequence, outcome.Status, outcome.Details);
         else
             DegradationLog.KillSwitchActionFailed(_logger, outcome.Name, outcome.HaltSequence, outcome.Status, outcome.Details);
-        _auditTrail?.Append(AuditEntryKind.OperatorAction, "kill_switch_action", operatorId: null, to: outcome.Status.ToString(),
-            reason: outcome.Name, details: $"halt #{outcome.HaltSequence}{(outcome.Details is null ? "" : ": " + outcome.Details)}", wallTime: outcome.CompletedAt);
     }
+
+    private void OnAuditFailed(AuditRecord record, Exception exception) => DegradationLog.AuditRecordFailed(_logger, exception, record.Action, record.Kind);
 
     private void OnObserverFailed(ModeTransition transition, Exception exception) => DegradationLog.ObserverFailed(_logger, exception, transition.Sequence);
 

@@ -1,3 +1,4 @@
+using Degradation.State;
 using Npgsql;
 
 namespace Degradation.Storage.Postgres;
@@ -26,6 +27,7 @@ public sealed class PostgresDegradation : IAsyncDisposable
     private DegradationSystem? _system;
     private IDisposable? _auditSubscription;
     private PostgresAuditStore? _audit;
+    private readonly AuditRecordForwarder _records = new();
     private readonly PostgresFleetPolicy? _fleet;
     private bool _stopped;
 
@@ -56,6 +58,7 @@ public sealed class PostgresDegradation : IAsyncDisposable
             _fleet = new PostgresFleetPolicy(options.ConnectionString, fleetOptions);
         }
         _dataSource = NpgsqlDataSource.Create(options.ConnectionString);
+        if (!options.Audit) _records.Close($"The PostgreSQL adapter's audit is off ({nameof(PostgresDegradationOptions.Audit)} = false)");
     }
 
     /// <summary>The schema the stores use.</summary>
@@ -66,6 +69,17 @@ public sealed class PostgresDegradation : IAsyncDisposable
 
     /// <summary>The audit store attached by <see cref="StartAsync"/>, if any.</summary>
     public PostgresAuditStore? AuditStore { get { lock (_gate) return _audit; } }
+
+    /// <summary>
+    /// The adapter among a runtime's audit stores (<see cref="PostgresDegradationBuilderExtensions.UsePostgresAudit"/>;
+    /// <c>UsePostgres</c> adds it): every audit record that is not a transition — fallback tiers, load and feature
+    /// levels, approvals, operator actions, kill-switch outcomes — goes to <see cref="AuditStore"/>'s
+    /// <c>audit_records</c> table. Records handed over before <see cref="StartAsync"/> wait for it; after
+    /// <see cref="StopAsync"/> (or with <see cref="PostgresDegradationOptions.Audit"/> off, or after a failed start) they
+    /// are refused, naming why, and the runtime counts them. Transitions are not taken here: <see cref="StartAsync"/>
+    /// subscribes the audit store to the state machine.
+    /// </summary>
+    public IAuditStore AuditRecords => _records;
 
     /// <summary>The fleet policy (created with the adapter, started by <see cref="StartAsync"/>); null when <see cref="PostgresDegradationOptions.FleetPolicy"/> is null.</summary>
     public PostgresFleetPolicy? FleetPolicy => _fleet;
@@ -99,6 +113,19 @@ public sealed class PostgresDegradation : IAsyncDisposable
             if (_system is not null || _stopped) throw new InvalidOperationException("The PostgreSQL adapter is already started (it starts once).");
             _system = system;
         }
+        try
+        {
+            await StartCoreAsync(system, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            _records.Close($"The PostgreSQL adapter failed to start ({ex.GetType().Name}: {ex.Message})");
+            throw;
+        }
+    }
+
+    private async Task StartCoreAsync(DegradationSystem system, CancellationToken cancellationToken)
+    {
         if (_fleet is { } fleet)
         {
             await fleet.StartAsync(system, cancellationToken).ConfigureAwait(false);
@@ -124,6 +151,7 @@ public sealed class PostgresDegradation : IAsyncDisposable
                     _audit = audit;
                     _auditSubscription = subscription;
                 }
+                _records.Attach(audit);
             }
             catch
             {
@@ -134,9 +162,9 @@ public sealed class PostgresDegradation : IAsyncDisposable
     }
 
     /// <summary>
-    /// Stops the fleet policy, hands the audit every transition so far, waits up to
-    /// <see cref="PostgresDegradationOptions.AuditDrainOnStop"/> for the spool to reach the database (what is left
-    /// stays on disk for the next start) and detaches the audit.
+    /// Stops the fleet policy, hands the audit every transition so far, refuses later audit records (see
+    /// <see cref="AuditRecords"/>), waits up to <see cref="PostgresDegradationOptions.AuditDrainOnStop"/> for the records
+    /// on their way and the spool to reach the database (what is left stays on disk for the next start) and detaches the audit.
     /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
@@ -157,11 +185,20 @@ public sealed class PostgresDegradation : IAsyncDisposable
         if (system is not null && subscription is not null)
             await system.StateMachine.FlushObserversAsync(cancellationToken).ConfigureAwait(false);
         subscription?.Dispose();
+        _records.Close("The PostgreSQL adapter is stopped");
         if (audit is not null)
         {
             try
             {
                 using var drain = new TimeoutScope(_options.AuditDrainOnStop, system?.TimeProvider ?? TimeProvider.System, cancellationToken);
+                try
+                {
+                    await _records.WhenIdleAsync(drain.Token).ConfigureAwait(false); // records already handed over reach the store (or its spool)
+                }
+                catch (OperationCanceledException) when (drain.Token.IsCancellationRequested)
+                {
+                    // Out of time: a record still on its way fails against the disposed store and is counted by the runtime.
+                }
                 await audit.DrainAsync(drain.Token).ConfigureAwait(false);
             }
             finally

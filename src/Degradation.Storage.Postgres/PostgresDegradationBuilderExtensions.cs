@@ -30,6 +30,24 @@ public static class PostgresDegradationBuilderExtensions
     }
 
     /// <summary>
+    /// Adds <paramref name="postgres"/>'s <see cref="PostgresDegradation.AuditRecords"/> to the runtime's audit stores, so
+    /// every audit record that is not a transition (fallback tiers, load and feature levels, approvals, operator actions,
+    /// kill-switch outcomes: whatever goes through <see cref="DegradationRuntime.Audit"/>) lands in the
+    /// <c>audit_records</c> table once the adapter is started (<see cref="PostgresDegradation.StartAsync"/>, which
+    /// writes the transitions). With the hosting package, <c>UsePostgres</c> does this.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="postgres">The adapter whose audit store takes the records.</param>
+    public static TBuilder UsePostgresAudit<TBuilder>(this TBuilder builder, PostgresDegradation postgres)
+        where TBuilder : IDegradationBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(postgres);
+        builder.Configure(system => system.AddAuditStore(postgres.AuditRecords));
+        return builder;
+    }
+
+    /// <summary>
     /// Keeps operator Halts and overrides in the adapter's schema under <paramref name="stateKey"/>
     /// (<see cref="PostgresOperatorStateStore"/>), so they survive a restart of this process or a move to another host.
     /// The state is read when the system is built, before its gate exists: migrate the schema first

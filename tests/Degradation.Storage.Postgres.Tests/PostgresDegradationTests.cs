@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Degradation.Audit;
 using Degradation.Storage.Postgres;
 
 namespace Degradation.Tests.Postgres;
@@ -37,6 +38,56 @@ public sealed class PostgresDegradationTests(PostgresServer server)
         Assert.Equal(system.StateMachine.TransitionCount, rows);
         Assert.Equal("cold_start", await server.ScalarAsync<string>($"SELECT reason_code FROM {schema}.mode_transitions WHERE process_id = 'entry-1' AND sequence = 1"));
         Assert.Equal("op-entry", await server.ScalarAsync<string>($"SELECT operator_id FROM {schema}.mode_transitions WHERE process_id = 'entry-1' AND kind = 'override_started'"));
+    }
+
+    [Fact]
+    public async Task Audit_records_handed_to_the_adapter_before_it_starts_wait_for_it_and_later_ones_are_refused_naming_why()
+    {
+        var schema = PostgresServer.NewSchema();
+        var spool = Directory.CreateTempSubdirectory("degradation-adapter-records-").FullName;
+        try
+        {
+            // A composed runtime whose audit stores include the adapter (UsePostgresAudit), started before the adapter, as a host does.
+            await using var postgres = new PostgresDegradation(new PostgresDegradationOptions
+            {
+                ConnectionString = server.ConnectionString, Schema = schema, ProcessId = "entry-records", AuditSpoolDirectory = spool, FleetPolicy = null,
+            });
+            var builder = new DegradationSystemBuilder(new DegradationOptions(), TimeProvider.System);
+            await using var runtime = builder.UsePostgresAudit(postgres).Build();
+            await runtime.StartAsync();
+            var early = runtime.Audit.AppendAsync(AuditRecord.OperatorAction("load.reset", "alice", "before the adapter", DateTimeOffset.UtcNow), CancellationToken.None);
+            Assert.True(early.IsCompleted); // the runtime never waits for a store
+
+            await postgres.StartAsync(runtime.System);
+            await runtime.Audit.AppendAsync(AuditRecord.Approval("quotes/degraded", "carol", "after the start", granted: true, DateTimeOffset.UtcNow), CancellationToken.None);
+            await runtime.FlushAuditAsync().WaitAsync(TimeSpan.FromSeconds(60)); // as the hosting package does before it stops the adapter
+            await postgres.StopAsync();
+            var refused = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
+            runtime.AuditFailed += (_, error) => refused.TrySetResult(error);
+            await runtime.Audit.AppendAsync(AuditRecord.OperatorAction("load.reset", "bob", "after the stop", DateTimeOffset.UtcNow), CancellationToken.None);
+            var error = await refused.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            Assert.IsType<InvalidOperationException>(error);
+            Assert.Contains("stopped", error.Message, StringComparison.Ordinal);
+            Assert.Contains("load.reset", error.Message, StringComparison.Ordinal);
+            Assert.Equal(1, runtime.AuditFailures);
+
+            Assert.Equal("before the adapter|after the start", await server.ScalarAsync<string>(
+                $"SELECT coalesce(string_agg(reason, '|' ORDER BY sequence), '') FROM {schema}.audit_records WHERE process_id = 'entry-records'"));
+            await runtime.StopAsync();
+        }
+        finally
+        {
+            Directory.Delete(spool, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task With_the_audit_off_records_are_refused_naming_the_option()
+    {
+        await using var postgres = new PostgresDegradation(new PostgresDegradationOptions { ConnectionString = server.ConnectionString, Audit = false, FleetPolicy = null });
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            postgres.AuditRecords.AppendAsync(AuditRecord.OperatorAction("load.reset", "alice", "drill", DateTimeOffset.UtcNow), CancellationToken.None).AsTask());
+        Assert.Contains(nameof(PostgresDegradationOptions.Audit), error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

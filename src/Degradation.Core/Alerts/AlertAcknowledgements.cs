@@ -12,7 +12,7 @@ internal sealed class AlertAcknowledgements : IDisposable
     private readonly object _lock = new();
     private readonly AlertChannelOptions _options;
     private readonly TimeProvider _time;
-    private readonly AuditTrail? _audit;
+    private readonly AuditWriter? _audit;
     private readonly Func<Alert, bool> _publish;
     private readonly Func<long> _nextId;
     private readonly Dictionary<long, Entry> _open = [];
@@ -23,12 +23,12 @@ internal sealed class AlertAcknowledgements : IDisposable
     private long _escalated;
     private bool _disposed;
 
-    public AlertAcknowledgements(AlertChannelOptions options, TimeProvider time, AuditTrail? audit, Func<Alert, bool> publish, Func<long> nextId)
+    public AlertAcknowledgements(AlertChannelOptions options, TimeProvider time, IAuditStore? audit, Func<Alert, bool> publish, Func<long> nextId)
     {
         _nextId = nextId;
         _options = options;
         _time = time;
-        _audit = audit;
+        _audit = audit is null ? null : new AuditWriter(audit);
         _publish = publish;
         _timer = time.CreateTimer(static state => ((AlertAcknowledgements)state!).Escalate(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
@@ -67,9 +67,9 @@ internal sealed class AlertAcknowledgements : IDisposable
         }
         Interlocked.Increment(ref _acknowledged);
         var late = done.AcknowledgedAt > done.Deadline;
-        _audit?.AppendOperatorAction("alert.acknowledged", operatorId, note ?? "acknowledged", done.Alert.Component?.Name,
+        _audit?.Write(AuditRecord.OperatorAction("alert.acknowledged", operatorId, note ?? "acknowledged", done.AcknowledgedAt!.Value, done.Alert.Component?.Name,
             string.Create(CultureInfo.InvariantCulture,
-                $"alert #{done.Alert.Id} ({done.Alert.Severity}, {done.Alert.Audience}): {done.Alert.Title}; {(late ? "after" : "within")} its deadline {done.Deadline:O}{(done.EscalatedAt is null ? "" : ", after escalation")}"));
+                $"alert #{done.Alert.Id} ({done.Alert.Severity}, {done.Alert.Audience}): {done.Alert.Title}; {(late ? "after" : "within")} its deadline {done.Deadline:O}{(done.EscalatedAt is null ? "" : ", after escalation")}")));
         return AcknowledgeOutcome.Acknowledged;
     }
 
@@ -121,10 +121,14 @@ internal sealed class AlertAcknowledgements : IDisposable
             }
             Interlocked.Increment(ref _escalated);
             var sent = _publish(numbered);
-            _audit?.Append(AuditEntryKind.Other, "alert.escalated", entry.Alert.Component?.Name, null, entry.Alert.Severity.ToString(), numbered.Channel,
-                entry.Alert.Title, string.Create(CultureInfo.InvariantCulture,
+            _audit?.Write(new AuditRecord
+            {
+                Kind = AuditEntryKind.Other, Action = "alert.escalated", Component = entry.Alert.Component?.Name,
+                From = entry.Alert.Severity.ToString(), To = numbered.Channel, Reason = entry.Alert.Title,
+                Details = string.Create(CultureInfo.InvariantCulture,
                     $"alert #{entry.Alert.Id} not acknowledged by {entry.Deadline:O}; re-sent as #{numbered.Id} to {(numbered.Channel == AlertRouter.AllChannels ? "every channel" : "channel " + numbered.Channel)}{(sent ? "" : " (dropped: the alert queue was full or stopped)")}"),
-                entry.EscalatedAt);
+                WallTime = entry.EscalatedAt ?? _time.GetUtcNow(),
+            });
         }
     }
 

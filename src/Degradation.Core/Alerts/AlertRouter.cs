@@ -63,9 +63,9 @@ public sealed class AlertRouter : IAsyncDisposable
     /// <param name="timeProvider">Clock for alert times, timeouts, retries and acknowledgement deadlines; <see cref="TimeProvider.System"/> when null.</param>
     /// <param name="bus">When given, failing sinks are reported as <c>alerts.channel_down</c>.</param>
     /// <param name="channels">Channel routes, acknowledgement SLAs and the escalation channel; null: no channels rules and no acknowledgement tracking.</param>
-    /// <param name="audit">When given, acknowledgements and escalations are appended to it.</param>
+    /// <param name="audit">When given, acknowledgements and escalations are audited in it, in order (an <see cref="AuditTrail"/>, or a runtime's <see cref="DegradationRuntime.Audit"/> for every store).</param>
     /// <exception cref="DegradationOptionsException">An option is invalid; the message names it.</exception>
-    public AlertRouter(AlertRouterOptions? options, TimeProvider? timeProvider, EventBus? bus, AlertChannelOptions? channels, AuditTrail? audit)
+    public AlertRouter(AlertRouterOptions? options, TimeProvider? timeProvider, EventBus? bus, AlertChannelOptions? channels, IAuditStore? audit)
     {
         channels?.ValidateAndThrow();
         _channels = channels?.Frozen<AlertChannelOptions>(); // validated once: later changes to the caller's object change nothing

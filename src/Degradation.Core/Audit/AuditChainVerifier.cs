@@ -25,6 +25,7 @@ internal static class AuditChainVerifier
         {
             var entry = entries[i];
             if (entry is null) return Broken(i, null, "the entry is missing (null)");
+            if (entry.Record is null) return Broken(i, entry.Sequence, "its record is missing (null)");
             if (expectedSequence is { } sequence && entry.Sequence != sequence)
                 return Broken(i, entry.Sequence, $"sequence {entry.Sequence} where {sequence} was expected (entry removed or reordered)");
             if (!string.Equals(entry.PreviousHash, expectedPrevious, StringComparison.Ordinal))
@@ -38,23 +39,32 @@ internal static class AuditChainVerifier
         return new AuditVerification(true, entries.Count, -1, null, null);
     }
 
-    /// <summary>The SHA-256 (lower-case hex) of <paramref name="entry"/>'s content and previous hash; its <see cref="AuditEntry.Hash"/> is ignored.</summary>
+    /// <summary>The SHA-256 (lower-case hex) of <paramref name="entry"/>'s sequence, record and previous hash; its <see cref="AuditEntry.Hash"/> is ignored.</summary>
     public static string ComputeHash(AuditEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
+        ArgumentNullException.ThrowIfNull(entry.Record, nameof(entry) + "." + nameof(AuditEntry.Record));
+        return ComputeHash(entry.Sequence, entry.Record, entry.PreviousHash);
+    }
+
+    /// <summary>The SHA-256 (lower-case hex) that links <paramref name="record"/> at <paramref name="sequence"/> after <paramref name="previousHash"/>.</summary>
+    /// <remarks>The byte layout is fixed: chains hashed by earlier versions must keep verifying. Never reorder or add fields.</remarks>
+    public static string ComputeHash(long sequence, AuditRecord record, string previousHash)
+    {
+        ArgumentNullException.ThrowIfNull(record);
         var buffer = new ArrayBufferWriter<byte>(256);
-        WriteInt64(buffer, entry.Sequence);
-        WriteInt64(buffer, (long)entry.Kind);
-        WriteString(buffer, entry.Action);
-        WriteString(buffer, entry.Component);
-        WriteString(buffer, entry.OperatorId);
-        WriteString(buffer, entry.From);
-        WriteString(buffer, entry.To);
-        WriteString(buffer, entry.Reason);
-        WriteString(buffer, entry.Details);
-        WriteInt64(buffer, entry.WallTime.UtcTicks);
-        WriteInt64(buffer, (long)entry.WallTime.Offset.TotalMinutes);
-        WriteString(buffer, entry.PreviousHash);
+        WriteInt64(buffer, sequence);
+        WriteInt64(buffer, (long)record.Kind);
+        WriteString(buffer, record.Action);
+        WriteString(buffer, record.Component);
+        WriteString(buffer, record.OperatorId);
+        WriteString(buffer, record.From);
+        WriteString(buffer, record.To);
+        WriteString(buffer, record.Reason);
+        WriteString(buffer, record.Details);
+        WriteInt64(buffer, record.WallTime.UtcTicks);
+        WriteInt64(buffer, (long)record.WallTime.Offset.TotalMinutes);
+        WriteString(buffer, previousHash);
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(buffer.WrittenSpan, hash);
         return Convert.ToHexStringLower(hash);

@@ -1,10 +1,12 @@
 namespace Degradation.Audit;
 
 /// <summary>
-/// One audit record that is not a mode transition: a fallback tier change, a load or feature level change, an
-/// approval, an operator action. Handed to every <see cref="IAuditStore"/> through
-/// <see cref="IAuditStore.AppendAsync(AuditRecord, CancellationToken)"/>; a chaining store such as <see cref="AuditTrail"/>
-/// gives it a sequence number and a hash (<see cref="AuditEntry"/>).
+/// What one audit entry records: its kind, action, component, operator, change, reason, details and wall time. Records
+/// that are not mode transitions — a fallback tier change, a load or feature level change, an approval, an operator
+/// action, a kill-switch outcome — are handed to every <see cref="IAuditStore"/> through
+/// <see cref="IAuditStore.AppendAsync(AuditRecord, CancellationToken)"/> (transitions go as <see cref="ModeTransition"/>);
+/// a chaining store such as <see cref="AuditTrail"/> keeps every record, transitions included, in an
+/// <see cref="AuditEntry"/> with a sequence number and a hash.
 /// </summary>
 public sealed record AuditRecord
 {

@@ -57,21 +57,11 @@ public sealed class AuditTrail : IAuditStore
         string? from = null, string? to = null, string? reason = null, string? details = null, DateTimeOffset? wallTime = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(action);
-        lock (_lock)
+        return Append(new AuditRecord
         {
-            var unsigned = new AuditEntry
-            {
-                Sequence = _sequence + 1, Kind = kind, Action = action, Component = component, OperatorId = operatorId,
-                From = from, To = to, Reason = reason, Details = details, WallTime = wallTime ?? _time.GetUtcNow(),
-                PreviousHash = _lastHash, Hash = string.Empty,
-            };
-            var entry = unsigned with { Hash = AuditChainVerifier.ComputeHash(unsigned) };
-            _sequence = entry.Sequence;
-            _lastHash = entry.Hash;
-            if (_entries.Add(entry, out var dropped)) _anchor = dropped.Hash;
-            Notify(entry);
-            return entry;
-        }
+            Kind = kind, Action = action, Component = component, OperatorId = operatorId, From = from, To = to,
+            Reason = reason, Details = details, WallTime = wallTime ?? _time.GetUtcNow(),
+        });
     }
 
     /// <summary>
@@ -84,8 +74,7 @@ public sealed class AuditTrail : IAuditStore
         ArgumentNullException.ThrowIfNull(bus);
         return bus.Subscribe(e =>
         {
-            if (!e.Reason.IsEmpty && DefaultDecisionMatrix.RecordOnly.Contains(e.Reason.Value))
-                Append(AuditEntryKind.Other, e.Reason.Value, e.Component.Name, details: e.Details, wallTime: e.WallTime);
+            if (RecordOnlyEvents.ToAuditRecord(e) is { } record) Append(record);
         });
     }
 
@@ -136,11 +125,26 @@ public sealed class AuditTrail : IAuditStore
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Appends an audit record that is not a transition (its own wall time is kept) and returns it chained.</summary>
+    /// <summary>Appends an audit record (its own wall time is kept) and returns it chained.</summary>
+    /// <exception cref="ArgumentException">The record's action is empty.</exception>
     public AuditEntry Append(AuditRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        return Append(record.Kind, record.Action, record.Component, record.OperatorId, record.From, record.To, record.Reason, record.Details, record.WallTime);
+        ArgumentException.ThrowIfNullOrWhiteSpace(record.Action, nameof(record) + "." + nameof(AuditRecord.Action));
+        lock (_lock)
+        {
+            var sequence = _sequence + 1;
+            var entry = new AuditEntry
+            {
+                Sequence = sequence, Record = record, PreviousHash = _lastHash,
+                Hash = AuditChainVerifier.ComputeHash(sequence, record, _lastHash),
+            };
+            _sequence = sequence;
+            _lastHash = entry.Hash;
+            if (_entries.Add(entry, out var dropped)) _anchor = dropped.Hash;
+            Notify(entry);
+            return entry;
+        }
     }
 
     /// <summary><see cref="IAuditStore"/>: appends <paramref name="record"/> (see <see cref="Append(AuditRecord)"/>).</summary>

@@ -12,12 +12,17 @@ namespace Degradation.Composition;
 /// so a stored operator Halt holds from the first gate check; the system starts cold, in Recovering.</para>
 /// <para><see cref="OpenAsync"/>: the write-ahead log opens, then the write buffer over it (reading what a previous run
 /// left), before anything runs.</para>
+/// <para>Audit: every audit store gets every transition (attached to the state machine at start, the cold start
+/// included) and every other record through <see cref="Audit"/> — fallback tiers, load and feature levels, approvals,
+/// alert acknowledgements, record-only events and kill-switch action outcomes — in order per store, never waiting for a
+/// slow one. A record a store refuses or fails is counted in <see cref="AuditFailures"/> and raised on <see cref="AuditFailed"/>.</para>
 /// <para><see cref="StartAsync"/>: audit stores are attached (they get the cold start too), alert routing starts,
 /// recovery steps and probes are created and checked, then the fallback coordinator, the recovery orchestrator, the
 /// event bus with its re-evaluation timer, and last the probes start.</para>
 /// <para><see cref="StopAsync"/>, in reverse: probes stop first, then recovery, then the bus is drained (every event
 /// accepted so far is applied and every observer has seen every transition), the fallback coordinator stops, the write
-/// buffer closes and its write-ahead log is flushed and closed, and the alert router delivers what it holds. A failing
+/// buffer closes and its write-ahead log is flushed and closed, the alert router delivers what it holds, and the audit
+/// records written so far reach their stores. A failing
 /// step does not skip the others; the failures are thrown together at the end.</para>
 /// <para>Fail closed: when opening or starting fails (or is cancelled), the gate is shut with
 /// <see cref="RuntimeReasons.StartFailed"/> before whatever started is stopped, and the failure is rethrown.</para>
@@ -27,6 +32,7 @@ public sealed class DegradationRuntime : IAsyncDisposable
     private readonly DegradationComposition _composition;
     private readonly SemaphoreSlim _lifecycle = new(1, 1);
     private readonly List<IDisposable> _subscriptions = [];
+    private readonly AuditFanOut _audit;
     private volatile RuntimeState _state;
     private bool _alertsStarted;
     private bool _systemStarted;
@@ -44,13 +50,43 @@ public sealed class DegradationRuntime : IAsyncDisposable
         Fallbacks = new ComponentFallbackCoordinator(system);
         Health = new HealthReporter(system, Fallbacks);
         Health.Track(Probes); // tells a 503 from a broken component
-        // Acknowledgements and escalations are tracked, and audited when an in-memory audit trail is among the stores.
+        _audit = new AuditFanOut(composition.AuditStores, OnAuditFailed);
+        // Acknowledgements and escalations are tracked, and audited in every store.
         Alerts = new AlertRouter(null, system.TimeProvider, system.Bus, system.Options.AlertChannels,
-            composition.AuditStores.OfType<AuditTrail>().FirstOrDefault());
+            composition.AuditStores.Count > 0 ? _audit : null);
+        // For the runtime's whole life (a Halt restored at start runs the actions as soon as the system starts); detached on dispose.
+        system.KillSwitch.OutcomeRecorded += OnKillSwitchOutcome;
     }
+
+    /// <summary>
+    /// Raised when an audit store refuses or fails a record that is not a transition (for example a store that keeps
+    /// transitions only); the record is not in that store. Raised on the thread that wrote the record or the store's
+    /// completion; handlers must be short and must not throw. Transition failures are counted by the state machine
+    /// (<see cref="DegradationStateMachine.ObserverFailed"/>).
+    /// </summary>
+    public event Action<AuditRecord, Exception>? AuditFailed;
 
     /// <summary>The system: gate, state machine, event bus, scopes, kill switch.</summary>
     public DegradationSystem System { get; }
+
+    /// <summary>
+    /// Every audit store of the runtime as one store: hand it to a <see cref="FallbackChain"/>,
+    /// <see cref="LoadLevelMonitor"/>, <see cref="FeatureDegradationController"/> or <see cref="AlertRouter"/> so their
+    /// records reach every store (PostgreSQL included), in order per store. Appending a record returns at once; a store
+    /// that refuses or fails it is counted in <see cref="AuditFailures"/>. The stores already get every transition from
+    /// the state machine: do not attach this to a state machine as well.
+    /// </summary>
+    public IAuditStore Audit => _audit;
+
+    /// <summary>Audit records (not transitions) a store of the runtime refused or failed, over every store (see <see cref="AuditFailed"/>).</summary>
+    public long AuditFailures => _audit.Failures;
+
+    /// <summary>
+    /// Completes when every audit store has handled (stored, refused or failed) every audit record written so far
+    /// through <see cref="Audit"/>. <see cref="StopAsync"/> does this too; call it before taking a store away while the runtime runs.
+    /// </summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired first.</exception>
+    public Task FlushAuditAsync(CancellationToken cancellationToken = default) => _audit.FlushAsync(cancellationToken);
 
     /// <summary>The trading gate for the hot path.</summary>
     public TradingGate Gate => System.Gate;
@@ -180,8 +216,16 @@ public sealed class DegradationRuntime : IAsyncDisposable
         await Alerts.DisposeAsync().ConfigureAwait(false);
         Fallbacks.Dispose();
         await System.DisposeAsync().ConfigureAwait(false);
+        System.KillSwitch.OutcomeRecorded -= OnKillSwitchOutcome;
         stopFailure?.Throw();
     }
+
+    private void OnKillSwitchOutcome(KillSwitchActionOutcome outcome)
+    {
+        if (KillSwitchAudit.ToAuditRecord(outcome) is { } record) _audit.Write(record);
+    }
+
+    private void OnAuditFailed(AuditRecord record, Exception error) => AuditFailed?.Invoke(record, error);
 
     private async Task EnterAsync(CancellationToken cancellationToken)
     {
@@ -217,6 +261,8 @@ public sealed class DegradationRuntime : IAsyncDisposable
             _subscriptions.Add(System.StateMachine.AddAuditStore(store));
             System.Scopes.AddAuditStore(store); // every scope below the process, present and future, tagged with its path
         }
+        // Record-only events change no condition, so no transition records them: every store gets them as records.
+        if (_composition.AuditStores.Count > 0) _subscriptions.Add(_audit.FollowRecordedEvents(System.Bus));
         StartAlerts();
         foreach (var registration in _composition.RecoverySteps)
         {
@@ -273,6 +319,8 @@ public sealed class DegradationRuntime : IAsyncDisposable
         if (WriteBuffer is { } buffer) await Step("close write buffer", () => buffer.DisposeAsync().AsTask()).ConfigureAwait(false);
         if (WalStore is { } store) await Step("flush write-ahead log", () => store.DisposeAsync().AsTask().WaitAsync(cancellationToken)).ConfigureAwait(false);
         if (_alertsStarted) await Step("stop alerts", () => Alerts.StopAsync(cancellationToken)).ConfigureAwait(false);
+        // Last: nothing that makes audit records (fallbacks, alert escalations, the bus) runs any more.
+        await Step("flush audit", () => _audit.FlushAsync(cancellationToken)).ConfigureAwait(false);
         foreach (var subscription in _subscriptions) subscription.Dispose();
         _subscriptions.Clear();
         return failures;

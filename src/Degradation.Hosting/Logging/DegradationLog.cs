@@ -88,6 +88,9 @@ internal static partial class DegradationLog
     [LoggerMessage(EventId = 1026, Level = LogLevel.Error, Message = "Kill-switch action {Name} for Halt #{HaltSequence}: {Status} {Details}")]
     public static partial void KillSwitchActionFailed(ILogger logger, string name, long haltSequence, KillSwitchActionStatus status, string? details);
 
+    [LoggerMessage(EventId = 1013, Level = LogLevel.Error, Message = "Audit store failed or refused the record {Action} ({Kind}); it is not in that store")]
+    public static partial void AuditRecordFailed(ILogger logger, Exception exception, string action, Degradation.Audit.AuditEntryKind kind);
+
     /// <summary>Logs one transition at the level its direction deserves (Warning when escalating, Information when recovering).</summary>
     public static void Transition(ILogger logger, ModeTransition t)
     {

@@ -6,7 +6,7 @@ namespace Degradation.Storage.Postgres;
 /// One <c>mode_transitions</c> row, fixed when the transition is first handled (its id included), so a row
 /// written later from the spool is exactly the row a direct write would have stored.
 /// </summary>
-internal sealed record AuditRow
+internal sealed record AuditRow : IAuditSpoolRow
 {
     public required Guid Id { get; init; }
     public required DateTimeOffset Timestamp { get; init; }
@@ -44,4 +44,6 @@ internal sealed record AuditRow
         ToStage = DbText.Stage(t.ToStage),
         RecoveryRun = t.RecoveryRun is { } run ? run.Value : null,
     };
+
+    public string Describe() => $"transition #{Sequence}";
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Degradation.Alerts;
@@ -10,11 +11,15 @@ namespace Degradation.Storage.Postgres;
 /// The audit's local spool: rows the database could not take, kept on disk until they are written. It is a
 /// <see cref="FileWalStore"/> (the embedded file store): every append is CRC-checked and fsync'd before it
 /// returns, the directory is locked to one process, a torn tail is recovered and a corrupt segment is quarantined
-/// with an alert — exactly what a spool needs, so nothing is re-implemented here. One record is one row as JSON.
+/// with an alert — exactly what a spool needs, so nothing is re-implemented here. One record is one row as JSON; its
+/// resource type says which: <c>mode_transition</c> (an <see cref="AuditRow"/>, the only kind spools held before audit
+/// records were stored, so such a spool drains unchanged) or <c>audit_record</c> (an <see cref="AuditRecordRow"/>).
+/// Both kinds share one sequence of positions, so they drain in the order they were spooled.
 /// </summary>
 internal sealed class AuditSpool : IAsyncDisposable
 {
-    private const string ResourceType = "mode_transition";
+    internal const string TransitionType = "mode_transition";
+    internal const string RecordType = "audit_record";
     private readonly FileWalStore _wal;
     private readonly TimeProvider _time;
     private long _depth;
@@ -54,15 +59,20 @@ internal sealed class AuditSpool : IAsyncDisposable
     }
 
     /// <summary>Appends <paramref name="row"/>; returns once it is durable on disk.</summary>
-    public async ValueTask AppendAsync(AuditRow row, CancellationToken cancellationToken)
+    public async ValueTask AppendAsync(IAuditSpoolRow row, CancellationToken cancellationToken)
     {
+        var (key, resourceType, sequence, payload) = row switch
+        {
+            AuditRow transition => ($"{transition.ProcessId}#{transition.Sequence}", TransitionType, transition.Sequence,
+                JsonSerializer.SerializeToUtf8Bytes(transition, AuditRowJsonContext.Default.AuditRow)),
+            AuditRecordRow audit => ($"{audit.ProcessId}#record#{audit.Id:N}", RecordType, audit.Sequence,
+                JsonSerializer.SerializeToUtf8Bytes(audit, AuditRowJsonContext.Default.AuditRecordRow)),
+            _ => throw new ArgumentException($"The audit spool keeps transitions and audit records, not {row?.GetType().Name ?? "null"}.", nameof(row)),
+        };
         var record = new WalRecord
         {
-            IdempotentKey = $"{row.ProcessId}#{row.Sequence}",
-            ResourceType = ResourceType,
-            ResourceId = row.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            Payload = JsonSerializer.SerializeToUtf8Bytes(row, AuditRowJsonContext.Default.AuditRow),
-            CreatedAt = _time.GetUtcNow(),
+            IdempotentKey = key, ResourceType = resourceType, ResourceId = sequence.ToString(CultureInfo.InvariantCulture),
+            Payload = payload, CreatedAt = _time.GetUtcNow(),
         };
         // Counted before it lands, so a reader that writes it at once never drives the depth below zero.
         Interlocked.Increment(ref _depth);
@@ -78,13 +88,20 @@ internal sealed class AuditSpool : IAsyncDisposable
     }
 
     /// <summary>The spooled rows, oldest first, with the position to pass to <see cref="MarkWrittenAsync"/>.</summary>
-    public async IAsyncEnumerable<(long Position, AuditRow Row)> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <exception cref="InvalidDataException">A record is empty or of a kind this version does not know (written by a newer one).</exception>
+    public async IAsyncEnumerable<(long Position, IAuditSpoolRow Row)> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await foreach (var entry in _wal.ReadAsync(0, cancellationToken).ConfigureAwait(false))
         {
-            var row = JsonSerializer.Deserialize(entry.Record.Payload.Span, AuditRowJsonContext.Default.AuditRow)
-                      ?? throw new InvalidDataException($"Audit spool record {entry.Sequence} in {DirectoryPath} is empty.");
-            yield return (entry.Sequence, row);
+            IAuditSpoolRow? row = entry.Record.ResourceType switch
+            {
+                TransitionType => JsonSerializer.Deserialize(entry.Record.Payload.Span, AuditRowJsonContext.Default.AuditRow),
+                RecordType => JsonSerializer.Deserialize(entry.Record.Payload.Span, AuditRowJsonContext.Default.AuditRecordRow),
+                var other => throw new InvalidDataException(
+                    $"Audit spool record {entry.Sequence} in {DirectoryPath} is of kind '{other}', which this version does not know " +
+                    $"(it keeps '{TransitionType}' and '{RecordType}'); a newer version wrote it. It stays in the spool."),
+            };
+            yield return (entry.Sequence, row ?? throw new InvalidDataException($"Audit spool record {entry.Sequence} in {DirectoryPath} is empty."));
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Degradation.Alerts;
+using Degradation.Audit;
 using Degradation.Events;
 using Degradation.State;
 using Npgsql;
@@ -9,17 +10,21 @@ namespace Degradation.Storage.Postgres;
 
 /// <summary>
 /// An <see cref="IAuditStore"/> that writes every transition to the <c>mode_transitions</c> table, with the
-/// process, host and sequence number (unique together, so a retried write is stored once). Attach it with
-/// <see cref="AttachAsync"/>: it runs on its own observer loop, so a slow or failing database delays only the
-/// audit, never the state machine.
+/// process, host and sequence number (unique together, so a retried write is stored once), and every other audit
+/// record (fallback tiers, load and feature levels, approvals, operator actions, kill-switch outcomes) to the
+/// <c>audit_records</c> table, with the process, host, the order this store was handed them in, and an id fixed when
+/// the record is first handled (so a retried write is stored once). Attach it with <see cref="AttachAsync"/>: it runs
+/// on its own observer loop, so a slow or failing database delays only the audit, never the state machine; records
+/// come from whoever holds the store (for a composed runtime, <c>DegradationRuntime.Audit</c> hands them to every store).
 /// <para>
-/// Nothing is dropped: with <see cref="PostgresAuditStoreOptions.SpoolDirectory"/> set, a transition the database
+/// Nothing is dropped: with <see cref="PostgresAuditStoreOptions.SpoolDirectory"/> set, a row the database
 /// does not take at once is appended to a local spool (checksummed, fsync'd) and written, in order, by a
-/// background loop once the database answers; while the spool holds rows, new transitions queue behind them.
+/// background loop once the database answers; while the spool holds rows, new rows (transitions and records alike) queue behind them.
 /// Its depth is the <c>degradation.audit.spool.depth</c> gauge (meter <see cref="MeterName"/>); reaching
 /// <see cref="PostgresAuditStoreOptions.SpoolAlertDepth"/> raises a critical alert, and spooling goes on.
-/// Without a spool directory a transition is retried for <see cref="PostgresAuditStoreOptions.RetryFor"/> and
-/// then fails (the state machine counts it in <see cref="DegradationStateMachine.ObserverFailures"/>).
+/// Without a spool directory a row is retried for <see cref="PostgresAuditStoreOptions.RetryFor"/> and
+/// then fails (the state machine counts a transition in <see cref="DegradationStateMachine.ObserverFailures"/>, the
+/// writer of a record counts it too).
 /// </para>
 /// </summary>
 public sealed class PostgresAuditStore : IAuditStore, IAsyncDisposable
@@ -34,7 +39,8 @@ public sealed class PostgresAuditStore : IAuditStore, IAsyncDisposable
     private readonly bool _ownsDataSource;
     private readonly TimeProvider _time;
     private readonly PostgresAuditStoreOptions _options;
-    private readonly string _insertSql;
+    private readonly string _insertTransitionSql;
+    private readonly string _insertRecordSql;
     private readonly Meter _meter;
     private readonly SemaphoreSlim _spoolOpen = new(1, 1);
     private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
@@ -49,6 +55,7 @@ public sealed class PostgresAuditStore : IAuditStore, IAsyncDisposable
     private long _retries;
     private long _spooled;
     private long _alerts;
+    private long _recordSequence;
     private int _disposed;
 
     /// <summary>Creates a store over <paramref name="dataSource"/> (not disposed by the store).</summary>
@@ -73,8 +80,16 @@ public sealed class PostgresAuditStore : IAuditStore, IAsyncDisposable
         _dataSource = dataSource;
         _ownsDataSource = ownsDataSource;
         _time = timeProvider ?? TimeProvider.System;
-        var table = new SqlNames(_options.Schema).Table("mode_transitions");
-        _insertSql = $"""
+        var names = new SqlNames(_options.Schema);
+        var table = names.Table("mode_transitions");
+        _insertRecordSql = $"""
+            INSERT INTO {names.Table("audit_records")} (id, process_id, host_id, sequence, kind, action, component, operator_id,
+                                 from_state, to_state, reason, details, "timestamp")
+            VALUES (@id, @process_id, @host_id, @sequence, @kind, @action, @component, @operator_id,
+                    @from_state, @to_state, @reason, @details, @timestamp)
+            ON CONFLICT (id) DO NOTHING
+            """;
+        _insertTransitionSql = $"""
             INSERT INTO {table} (id, "timestamp", from_mode, to_mode, reason_code, source, operator_id, override_ttl, details,
                                  process_id, host_id, sequence, kind, from_stage, to_stage, recovery_run)
             VALUES (@id, @timestamp, @from_mode, @to_mode, @reason_code, @source, @operator_id, @override_ttl,
@@ -85,19 +100,19 @@ public sealed class PostgresAuditStore : IAuditStore, IAsyncDisposable
         _meter = new Meter(MeterName);
         _meter.CreateObservableGauge(SpoolDepthInstrument, () => new Measurement<long>(SpoolDepth,
                 new KeyValuePair<string, object?>("process_id", _options.ProcessId)),
-            unit: "{transition}", description: "Audit rows waiting in the local spool for the database.");
+            unit: "{row}", description: "Audit rows (transitions and records) waiting in the local spool for the database.");
     }
 
     /// <summary>The process id written in every row.</summary>
     public string ProcessId => _options.ProcessId;
 
-    /// <summary>Transitions written to the database so far (directly or from the spool).</summary>
+    /// <summary>Rows (transitions and records) written to the database so far (directly or from the spool).</summary>
     public long Written => Interlocked.Read(ref _written);
 
     /// <summary>Write attempts that failed transiently and were retried (spool writes included).</summary>
     public long Retries => Interlocked.Read(ref _retries);
 
-    /// <summary>Transitions put in the spool so far.</summary>
+    /// <summary>Rows (transitions and records) put in the spool so far.</summary>
     public long Spooled => Interlocked.Read(ref _spooled);
 
     /// <summary>Rows waiting in the spool (0 without a spool).</summary>
@@ -139,12 +154,33 @@ public sealed class PostgresAuditStore : IAuditStore, IAsyncDisposable
         return stateMachine.AddAuditStore(this);
     }
 
-    /// <inheritdoc />
+    /// <summary>Stores <paramref name="transition"/> in <c>mode_transitions</c> (see the type's remarks for retries and the spool).</summary>
+    /// <exception cref="ObjectDisposedException">The store is disposed.</exception>
     public async ValueTask AppendAsync(ModeTransition transition, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(transition);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        var row = AuditRow.From(transition, _options.ProcessId, _options.HostId);
+        await StoreAsync(AuditRow.From(transition, _options.ProcessId, _options.HostId), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Stores <paramref name="record"/> in <c>audit_records</c>, with the same guarantees as a transition: retried, or
+    /// spooled in order with the transitions when the database does not take it (see the type's remarks).
+    /// </summary>
+    /// <exception cref="ArgumentException">The record's action is empty or its kind is not defined.</exception>
+    /// <exception cref="ObjectDisposedException">The store is disposed.</exception>
+    public async ValueTask AppendAsync(AuditRecord record, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentException.ThrowIfNullOrWhiteSpace(record.Action, nameof(record) + "." + nameof(AuditRecord.Action));
+        _ = DbText.AuditKind(record.Kind); // an undefined kind fails here, not in the spool
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var row = AuditRecordRow.From(record, _options.ProcessId, _options.HostId, Interlocked.Increment(ref _recordSequence));
+        await StoreAsync(row, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask StoreAsync(IAuditSpoolRow row, CancellationToken cancellationToken)
+    {
         if (_options.SpoolDirectory is null)
         {
             await InsertWithRetriesAsync(row, cancellationToken).ConfigureAwait(false);
@@ -178,7 +214,7 @@ public sealed class PostgresAuditStore : IAuditStore, IAsyncDisposable
             {
                 Severity = Severity.Critical,
                 Audience = AlertAudiences.OnCall,
-                Title = $"Audit transition #{row.Sequence} of {_options.ProcessId} could not be stored",
+                Title = $"Audit {row.Describe()} of {_options.ProcessId} could not be stored",
                 Message = $"The database did not take it and the spool in {spool.DirectoryPath} failed: {ex.Message}",
                 Reason = new ReasonCode("audit.spool_failed"),
                 Time = _time.GetUtcNow(),
@@ -304,8 +340,8 @@ public sealed class PostgresAuditStore : IAuditStore, IAsyncDisposable
         {
             Severity = Severity.Critical,
             Audience = AlertAudiences.OnCall,
-            Title = $"Audit spool holds {depth} transitions (alert depth {_options.SpoolAlertDepth})",
-            Message = $"The audit database has not taken transitions of {_options.ProcessId}; they are kept in {spool.DirectoryPath} and written once it answers. Nothing is dropped, but the spool keeps growing. Last error: {LastError ?? "none"}.",
+            Title = $"Audit spool holds {depth} rows (alert depth {_options.SpoolAlertDepth})",
+            Message = $"The audit database has not taken the transitions and records of {_options.ProcessId}; they are kept in {spool.DirectoryPath} and written once it answers. Nothing is dropped, but the spool keeps growing. Last error: {LastError ?? "none"}.",
             Reason = new ReasonCode("audit.spool_full"),
             Time = _time.GetUtcNow(),
         };
@@ -325,7 +361,7 @@ public sealed class PostgresAuditStore : IAuditStore, IAsyncDisposable
         }
     }
 
-    private async Task InsertWithRetriesAsync(AuditRow row, CancellationToken cancellationToken)
+    private async Task InsertWithRetriesAsync(IAuditSpoolRow row, CancellationToken cancellationToken)
     {
         var started = _time.GetTimestamp();
         var delay = _options.RetryDelay;
@@ -348,10 +384,41 @@ public sealed class PostgresAuditStore : IAuditStore, IAsyncDisposable
         }
     }
 
-    private async Task InsertAsync(AuditRow r, CancellationToken cancellationToken)
+    private Task InsertAsync(IAuditSpoolRow row, CancellationToken cancellationToken) => row switch
+    {
+        AuditRow transition => InsertTransitionAsync(transition, cancellationToken),
+        AuditRecordRow record => InsertRecordAsync(record, cancellationToken),
+        _ => throw new ArgumentException($"Not an audit row: {row?.GetType().Name ?? "null"}.", nameof(row)),
+    };
+
+    private async Task InsertRecordAsync(AuditRecordRow r, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand(_insertSql, connection);
+        await using var command = new NpgsqlCommand(_insertRecordSql, connection);
+        var p = command.Parameters;
+        var record = r.Record;
+        p.AddWithValue("id", r.Id);
+        p.AddWithValue("process_id", r.ProcessId);
+        p.AddWithValue("host_id", r.HostId);
+        p.AddWithValue("sequence", r.Sequence);
+        p.AddWithValue("kind", DbText.AuditKind(record.Kind));
+        p.AddWithValue("action", record.Action);
+        p.Add(Text("component", record.Component));
+        p.Add(Text("operator_id", record.OperatorId));
+        p.Add(Text("from_state", record.From));
+        p.Add(Text("to_state", record.To));
+        p.Add(Text("reason", record.Reason));
+        p.Add(Text("details", record.Details));
+        p.AddWithValue("timestamp", record.WallTime.UtcDateTime);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+
+        static NpgsqlParameter Text(string name, string? value) => new(name, NpgsqlDbType.Text) { Value = (object?)value ?? DBNull.Value };
+    }
+
+    private async Task InsertTransitionAsync(AuditRow r, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(_insertTransitionSql, connection);
         var p = command.Parameters;
         p.AddWithValue("id", r.Id);
         p.AddWithValue("timestamp", r.Timestamp.UtcDateTime);

@@ -11,7 +11,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class PostgresGracefulDegradationBuilderExtensions
 {
     /// <summary>
-    /// Uses PostgreSQL for the audit trail of every transition and for the fleet-wide operator policy (and, with
+    /// Uses PostgreSQL for the audit trail of every transition and every other audit record (<c>audit_records</c>) and for
+    /// the fleet-wide operator policy (and, with
     /// <paramref name="useForWal"/>, as the write buffer's WAL). The schema is migrated at start; losing the
     /// policy connection reports <c>fleet.policy_lost</c>, mapped to <paramref name="policyLossMode"/>
     /// (SafeMode by default: fail closed; Degraded to keep trading, flagged). Either way the process cannot trade
@@ -38,6 +39,8 @@ public static class PostgresGracefulDegradationBuilderExtensions
         }
         builder.Services.TryAddSingleton(_ => new PostgresDegradation(options));
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PostgresHostedService>());
+        // Every audit record of the runtime (not only transitions) reaches the audit_records table.
+        if (options.Audit) builder.Configure((system, services) => system.AddAuditStore(services.GetRequiredService<PostgresDegradation>().AuditRecords));
         if (useForWal)
         {
             builder.Configure((system, services) => system.UseWalStore(async (runtime, cancellationToken) =>

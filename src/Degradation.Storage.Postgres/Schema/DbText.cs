@@ -1,3 +1,4 @@
+using Degradation.Audit;
 using Degradation.State;
 
 namespace Degradation.Storage.Postgres;
@@ -29,4 +30,18 @@ internal static class DbText
     public static string Kind(TransitionKind kind) => Enum.IsDefined(kind)
         ? WireNames.Of(kind)
         : throw new ArgumentOutOfRangeException(nameof(kind), kind, $"Unknown transition kind '{(int)kind}'.");
+
+    /// <summary>The <c>audit_records.kind</c> text of <paramref name="kind"/> (snake_case of its name).</summary>
+    public static string AuditKind(AuditEntryKind kind) => kind switch
+    {
+        AuditEntryKind.Transition => "transition",
+        AuditEntryKind.Override => "override",
+        AuditEntryKind.OperatorAction => "operator_action",
+        AuditEntryKind.Approval => "approval",
+        AuditEntryKind.Fallback => "fallback",
+        AuditEntryKind.Load => "load",
+        AuditEntryKind.Feature => "feature",
+        AuditEntryKind.Other => "other",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, $"Unknown audit entry kind '{(int)kind}'."),
+    };
 }

@@ -14,6 +14,7 @@ internal static class SchemaMigrations
         new(2, "fleet_policy commands and fleet_policy_applied acknowledgements", FleetPolicy),
         new(3, "operator_state: durable operator Halt and override per state key", OperatorState),
         new(4, "scopes: operator_state per state key and scope, fleet_policy.target_scope", Scopes),
+        new(5, "audit_records: audit records that are not transitions", AuditRecords),
     ];
 
     public static int Latest => All[^1].Version;
@@ -150,5 +151,28 @@ internal static class SchemaMigrations
             END IF;
         END
         $m$;
+        """;
+
+    // Free-text columns are unbounded text: a spooled record the table refuses for its length would wait in the spool
+    // forever, holding up every row behind it. The id is fixed when the record is first handled, so a retried write is
+    // stored once; sequence is the order the process handed its records over (with process_id, for reading them back).
+    private static string AuditRecords(SqlNames n) => $"""
+        CREATE TABLE IF NOT EXISTS {n.Table("audit_records")} (
+            id uuid PRIMARY KEY,
+            process_id varchar(200) NOT NULL,
+            host_id varchar(200) NOT NULL,
+            sequence bigint NOT NULL,
+            kind varchar(30) NOT NULL,
+            action text NOT NULL,
+            component text,
+            operator_id text,
+            from_state text,
+            to_state text,
+            reason text,
+            details text,
+            "timestamp" timestamptz NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS idx_audit_records_timestamp ON {n.Table("audit_records")} ("timestamp" DESC);
+        CREATE INDEX IF NOT EXISTS idx_audit_records_process_sequence ON {n.Table("audit_records")} (process_id, sequence);
         """;
 }

@@ -63,7 +63,7 @@ public sealed class AlertEndpointTests
         Assert.Equal(("acknowledged", "alice", "on it"), (body.GetProperty("alert").Str("state"), body.GetProperty("alert").Str("acknowledged_by"), body.GetProperty("alert").Str("note")));
         Assert.Equal(0, _router.UnacknowledgedCount);
         var entry = Assert.Single(_audit.GetEntries());
-        Assert.Equal(("alert.acknowledged", "alice", "on it"), (entry.Action, entry.OperatorId, entry.Reason));
+        Assert.Equal(("alert.acknowledged", "alice", "on it"), (entry.Record.Action, entry.Record.OperatorId, entry.Record.Reason));
 
         var again = await (await host.OperatorClient().PostRawAsync($"/degradation/alerts/{id}/acknowledge", "{}")).JsonAsync();
         Assert.Equal("already_acknowledged", again.Str("outcome"));

@@ -49,7 +49,7 @@ public sealed class AlertsBrowserTests(ChromiumBrowser browser, ITestOutputHelpe
         Assert.Contains("alice", Row(id).Text);
         Assert.Empty(Row(id).FindElements(By.CssSelector("button.ack-alert")));
         Assert.Equal(1, router.UnacknowledgedCount);
-        Assert.Contains(audit.GetEntries(), e => e.Action == "alert.acknowledged" && e.OperatorId == "alice");
+        Assert.Contains(audit.GetEntries(), e => e.Record.Action == "alert.acknowledged" && e.Record.OperatorId == "alice");
         output.WriteLine("Screenshot: " + browser.Screenshot("dashboard-alerts"));
     }
 

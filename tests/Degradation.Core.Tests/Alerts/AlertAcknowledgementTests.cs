@@ -67,8 +67,8 @@ public class AlertAcknowledgementTests
         var done = Assert.Single(router.GetAlerts());
         Assert.Equal((AlertAcknowledgementState.Acknowledged, "erin", "looking at it"), (done.State, done.AcknowledgedBy, done.Note));
         var entry = Assert.Single(audit.GetEntries());
-        Assert.Equal((AuditEntryKind.OperatorAction, "alert.acknowledged", "erin"), (entry.Kind, entry.Action, entry.OperatorId));
-        Assert.Contains("within its deadline", entry.Details, StringComparison.Ordinal);
+        Assert.Equal((AuditEntryKind.OperatorAction, "alert.acknowledged", "erin"), (entry.Record.Kind, entry.Record.Action, entry.Record.OperatorId));
+        Assert.Contains("within its deadline", entry.Record.Details, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -97,7 +97,7 @@ public class AlertAcknowledgementTests
         var tracked = Assert.Single(router.GetAlerts());
         Assert.Equal((AlertAcknowledgementState.Escalated, escalation.Id), (tracked.State, tracked.EscalationId));
         var audited = Assert.Single(audit.GetEntries());
-        Assert.Equal(("alert.escalated", "pager"), (audited.Action, audited.To));
+        Assert.Equal(("alert.escalated", "pager"), (audited.Record.Action, audited.Record.To));
 
         _time.Advance(TimeSpan.FromHours(2));
         await router.FlushAsync();
@@ -106,7 +106,7 @@ public class AlertAcknowledgementTests
         // Acknowledging the escalation acknowledges the alert it escalated.
         Assert.Equal(AcknowledgeOutcome.Acknowledged, router.Acknowledge(escalation.Id, "erin"));
         Assert.Equal(AlertAcknowledgementState.Acknowledged, Assert.Single(router.GetAlerts()).State);
-        Assert.Contains("after its deadline", audit.GetEntries()[^1].Details, StringComparison.Ordinal);
+        Assert.Contains("after its deadline", audit.GetEntries()[^1].Record.Details, StringComparison.Ordinal);
     }
 
     [Fact]

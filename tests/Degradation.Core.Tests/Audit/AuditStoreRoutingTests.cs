@@ -167,7 +167,7 @@ public class AuditStoreRoutingTests
         var controller = new FeatureDegradationController(timeProvider: _time, audit: trail);
         controller.SetLevel(FeatureDegradationLevel.DegradedL1, "backup feed");
         var entry = Assert.Single(trail.GetEntries()); // an in-memory store has the record before SetLevel returns
-        Assert.Equal(("feature.level_changed", "Normal", "DegradedL1", "backup feed"), (entry.Action, entry.From, entry.To, entry.Reason));
+        Assert.Equal(("feature.level_changed", "Normal", "DegradedL1", "backup feed"), (entry.Record.Action, entry.Record.From, entry.Record.To, entry.Record.Reason));
         Assert.True(trail.Verify().IsValid);
     }
 }

@@ -39,7 +39,7 @@ public class AuditTrailTests
     public void An_altered_entry_is_found(int index)
     {
         var entries = Filled(7).GetEntries().ToList();
-        entries[index] = entries[index] with { Details = "nothing happened here" };
+        entries[index] = entries[index] with { Record = entries[index].Record with { Details = "nothing happened here" } };
         var result = AuditChainVerifier.Verify(entries);
         Assert.False(result.IsValid);
         Assert.Equal(index, result.FirstInvalidIndex);
@@ -53,9 +53,17 @@ public class AuditTrailTests
         var entry = Filled(1).GetEntries()[0];
         var altered = new[]
         {
-            entry with { Sequence = 2 }, entry with { Kind = AuditEntryKind.Approval }, entry with { Action = "x" },
-            entry with { Component = null }, entry with { OperatorId = "mallory" }, entry with { From = "a" }, entry with { To = "b" },
-            entry with { Reason = "r" }, entry with { Details = null }, entry with { WallTime = entry.WallTime.AddTicks(1) },
+            entry with { Sequence = 2 },
+            entry with { Record = entry.Record with { Kind = AuditEntryKind.Approval } },
+            entry with { Record = entry.Record with { Action = "x" } },
+            entry with { Record = entry.Record with { Component = null } },
+            entry with { Record = entry.Record with { OperatorId = "mallory" } },
+            entry with { Record = entry.Record with { From = "a" } },
+            entry with { Record = entry.Record with { To = "b" } },
+            entry with { Record = entry.Record with { Reason = "r" } },
+            entry with { Record = entry.Record with { Details = null } },
+            entry with { Record = entry.Record with { WallTime = entry.Record.WallTime.AddTicks(1) } },
+            entry with { Record = entry.Record with { WallTime = entry.Record.WallTime.ToOffset(TimeSpan.FromHours(1)) } },
             entry with { PreviousHash = new string('1', 64) },
         };
         Assert.All(altered, a => Assert.NotEqual(entry.Hash, AuditChainVerifier.ComputeHash(a)));
@@ -63,10 +71,42 @@ public class AuditTrailTests
     }
 
     [Fact]
+    public void The_hashed_bytes_are_those_of_earlier_versions_so_stored_chains_keep_verifying()
+    {
+        // Known answer, computed independently from the fixed layout: sequence, kind, action, component, operator,
+        // from, to, reason, details, UTC ticks, offset minutes, previous hash (int64 little-endian; strings
+        // length-prefixed UTF-8, -1 for null). Changing the layout breaks every chain already stored.
+        var entry = new AuditEntry
+        {
+            Sequence = 7,
+            Record = new AuditRecord
+            {
+                Kind = AuditEntryKind.Approval, Action = "approval.granted", Component = "quotes/backup", OperatorId = "alice",
+                Reason = "desk ok", Details = "é ünïcode ✓",
+                WallTime = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.FromHours(2)).AddTicks(60007),
+            },
+            PreviousHash = string.Concat(Enumerable.Repeat("ab", 32)),
+            Hash = "",
+        };
+        Assert.Equal("6148f0103d1fde9861eb844c69443d13e67a39b51ae2d34e7381be3892be24f9", AuditChainVerifier.ComputeHash(entry));
+    }
+
+    [Fact]
+    public void An_entry_without_its_record_breaks_the_chain_there()
+    {
+        var entries = Filled(3).GetEntries().ToList();
+        entries[1] = entries[1] with { Record = null! };
+        var result = AuditChainVerifier.Verify(entries);
+        Assert.False(result.IsValid);
+        Assert.Equal(1, result.FirstInvalidIndex);
+        Assert.Contains("record is missing", result.Problem);
+    }
+
+    [Fact]
     public void An_altered_entry_whose_hash_was_recomputed_breaks_the_next_link()
     {
         var entries = Filled(5).GetEntries().ToList();
-        var forged = entries[2] with { OperatorId = "mallory" };
+        var forged = entries[2] with { Record = entries[2].Record with { OperatorId = "mallory" } };
         entries[2] = forged with { Hash = AuditChainVerifier.ComputeHash(forged) };
         var result = AuditChainVerifier.Verify(entries);
         Assert.Equal(3, result.FirstInvalidIndex);
@@ -114,17 +154,17 @@ public class AuditTrailTests
         var history = system.StateMachine.GetHistory().ToList();
         var all = trail.GetEntries();
         Assert.Equal(history.Count, all.Count);
-        Assert.Equal(history.Select(h => h.WallTime), all.Select(e => e.WallTime));
-        Assert.Equal("cold_start", all[0].Reason);
+        Assert.Equal(history.Select(h => h.WallTime), all.Select(e => e.Record.WallTime));
+        Assert.Equal("cold_start", all[0].Record.Reason);
         var entries = all.Skip(1).ToList();
-        Assert.Equal([AuditEntryKind.Transition, AuditEntryKind.Override, AuditEntryKind.Override], entries.Select(e => e.Kind));
+        Assert.Equal([AuditEntryKind.Transition, AuditEntryKind.Override, AuditEntryKind.Override], entries.Select(e => e.Record.Kind));
         Assert.Equal(("mode_change", "Recovering/ConnectBroker", "SafeModeDisconnected", "broker.disconnect", "broker"),
-            (entries[0].Action, entries[0].From, entries[0].To, entries[0].Reason, entries[0].Component));
+            (entries[0].Record.Action, entries[0].Record.From, entries[0].Record.To, entries[0].Record.Reason, entries[0].Record.Component));
         var forced = entries[1];
-        Assert.Equal(("override_started", "frank", "SafeModeDisconnected"), (forced.Action, forced.OperatorId, forced.To));
-        Assert.Contains("ttl 300 s", forced.Details);
-        Assert.Contains("suspicious fills", forced.Details);
-        Assert.Equal(("override_ended", "frank"), (entries[2].Action, entries[2].OperatorId));
+        Assert.Equal(("override_started", "frank", "SafeModeDisconnected"), (forced.Record.Action, forced.Record.OperatorId, forced.Record.To));
+        Assert.Contains("ttl 300 s", forced.Record.Details);
+        Assert.Contains("suspicious fills", forced.Record.Details);
+        Assert.Equal(("override_ended", "frank"), (entries[2].Record.Action, entries[2].Record.OperatorId));
         Assert.True(trail.Verify().IsValid);
     }
 
@@ -135,9 +175,9 @@ public class AuditTrailTests
         var approval = trail.AppendApproval("quotes/static", "gina", "accept stale prices");
         var revoked = trail.AppendApproval("quotes/static", "gina", "feed back", granted: false);
         var action = trail.AppendOperatorAction("load.reset", "gina", "test over", "load");
-        Assert.Equal((AuditEntryKind.Approval, "approval.granted", "quotes/static"), (approval.Kind, approval.Action, approval.Component));
-        Assert.Equal("approval.revoked", revoked.Action);
-        Assert.Equal((AuditEntryKind.OperatorAction, "gina", "test over"), (action.Kind, action.OperatorId, action.Reason));
+        Assert.Equal((AuditEntryKind.Approval, "approval.granted", "quotes/static"), (approval.Record.Kind, approval.Record.Action, approval.Record.Component));
+        Assert.Equal("approval.revoked", revoked.Record.Action);
+        Assert.Equal((AuditEntryKind.OperatorAction, "gina", "test over"), (action.Record.Kind, action.Record.OperatorId, action.Record.Reason));
         Assert.Throws<ArgumentException>(() => trail.AppendApproval("x", " ", "r"));
         Assert.Throws<ArgumentException>(() => trail.AppendOperatorAction("x", "op", ""));
         Assert.Throws<ArgumentException>(() => trail.Append(AuditEntryKind.Other, " "));

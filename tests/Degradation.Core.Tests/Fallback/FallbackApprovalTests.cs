@@ -59,12 +59,12 @@ public class FallbackApprovalTests
         Assert.Equal("degraded", chain.ActiveTier!.Name);
         Assert.Equal(["static"], chain.PendingApprovals);
 
-        var approval = Assert.Single(audit.GetEntries(), e => e.Kind == AuditEntryKind.Approval);
-        Assert.Equal(("approval.granted", "prices/degraded", "carol", "accept reduced prices during outage"), (approval.Action, approval.Component, approval.OperatorId, approval.Reason));
+        var approval = Assert.Single(audit.GetEntries(), e => e.Record.Kind == AuditEntryKind.Approval);
+        Assert.Equal(("approval.granted", "prices/degraded", "carol", "accept reduced prices during outage"), (approval.Record.Action, approval.Record.Component, approval.Record.OperatorId, approval.Record.Reason));
 
         Assert.True(chain.RevokeApproval("degraded", "carol", "quality complaints"));
         Assert.Equal("error", Run(chain).TierName);
-        Assert.Contains(audit.GetEntries(), e => e.Action == "approval.revoked" && e.OperatorId == "carol");
+        Assert.Contains(audit.GetEntries(), e => e.Record.Action == "approval.revoked" && e.Record.OperatorId == "carol");
         Assert.True(audit.Verify().IsValid);
     }
 

@@ -72,7 +72,7 @@ public class FallbackChainTests
         Assert.Equal(callsBefore, _primary.Calls); // a broken primary is not called
         Assert.Contains(chain.GetTransitions(), t => t.Kind == FallbackTransitionKind.TierBroken && t.ToTier == "primary");
         Assert.Contains(chain.GetTransitions(), t => t.Kind == FallbackTransitionKind.FailedOver && t.FromTier == "primary" && t.ToTier == "secondary");
-        Assert.Contains(audit.GetEntries(), e => e.Action == "fallback.failed_over" && e.Component == "quotes" && e.To == "secondary");
+        Assert.Contains(audit.GetEntries(), e => e.Record.Action == "fallback.failed_over" && e.Record.Component == "quotes" && e.Record.To == "secondary");
     }
 
     [Fact]

@@ -105,7 +105,7 @@ public class FallbackRestorationTests
             ramp.Select(t => (t.Kind, t.TrafficPercent ?? 0)));
         Assert.Equal("primary", chain.ActiveTier!.Name);
         Assert.Equal(["fallback.restoration_started", "fallback.ramp_advanced", "fallback.ramp_advanced", "fallback.restored"],
-            audit.GetEntries().Select(e => e.Action).Where(a => a is "fallback.restoration_started" or "fallback.ramp_advanced" or "fallback.restored"));
+            audit.GetEntries().Select(e => e.Record.Action).Where(a => a is "fallback.restoration_started" or "fallback.ramp_advanced" or "fallback.restored"));
         Assert.True(audit.Verify().IsValid);
     }
 
@@ -228,7 +228,7 @@ public class FallbackRestorationTests
         chain.BeginRestoration("alice", "vendor fixed the feed");
         Assert.Equal(PrimaryTierState.Restoring, chain.PrimaryState);
         Assert.Throws<InvalidOperationException>(() => chain.BeginRestoration("alice", "again"));
-        Assert.Contains(audit.GetEntries(), e => e.Action == "fallback.restoration_started" && e.OperatorId == "alice");
+        Assert.Contains(audit.GetEntries(), e => e.Record.Action == "fallback.restoration_started" && e.Record.OperatorId == "alice");
     }
 
     [Fact]
@@ -242,7 +242,7 @@ public class FallbackRestorationTests
         Assert.True(chain.RestorePrimary("bob", "maintenance done"));
         Assert.False(chain.RestorePrimary("bob", "again"));
         Assert.True(Run(chain).IsPrimary);
-        var actions = audit.GetEntries().Where(e => e.OperatorId == "bob").Select(e => e.Action).ToList();
+        var actions = audit.GetEntries().Where(e => e.Record.OperatorId == "bob").Select(e => e.Record.Action).ToList();
         Assert.Equal(["fallback.manual_failover", "fallback.failed_over", "fallback.restored"], actions);
         Assert.Throws<ArgumentException>(() => chain.FailOver(" ", "x"));
     }

@@ -77,8 +77,8 @@ public class FeatureDegradationControllerTests
         Assert.Equal(2, router.PublishedCount); // leaving a notified level is announced too
         var entries = audit.GetEntries();
         Assert.Equal(3, entries.Count);
-        Assert.All(entries, e => Assert.Equal(AuditEntryKind.Feature, e.Kind));
-        Assert.Equal(("DegradedL1", "Minimal", "erin", "db down"), (entries[1].From, entries[1].To, entries[1].OperatorId, entries[1].Reason));
+        Assert.All(entries, e => Assert.Equal(AuditEntryKind.Feature, e.Record.Kind));
+        Assert.Equal(("DegradedL1", "Minimal", "erin", "db down"), (entries[1].Record.From, entries[1].Record.To, entries[1].Record.OperatorId, entries[1].Record.Reason));
     }
 
     [Fact]

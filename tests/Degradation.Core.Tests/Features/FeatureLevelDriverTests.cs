@@ -110,7 +110,7 @@ public class FeatureLevelDriverTests(ITestOutputHelper output)
         Assert.Equal(FeatureDegradationLevel.DegradedL1, back!.Value.To); // only as far as the mode allows
         Assert.Equal(FeatureDegradationLevel.DegradedL1, controller.Level);
         Assert.False(controller.IsFeatureAvailable("analytics"));
-        Assert.Contains(audit.GetEntries(), e => e.Action == "feature.level_changed" && e.From == "DegradedL2" && e.To == "DegradedL1");
+        Assert.Contains(audit.GetEntries(), e => e.Record.Action == "feature.level_changed" && e.Record.From == "DegradedL2" && e.Record.To == "DegradedL1");
 
         // A stricter manual level applies at once and outlives the mode's recovery.
         Assert.NotNull(controller.SetLevel(FeatureDegradationLevel.Emergency, "suspicious fills", "erin"));
@@ -138,9 +138,9 @@ public class FeatureLevelDriverTests(ITestOutputHelper output)
         Assert.Null(controller.SetLevel(FeatureDegradationLevel.DegradedL1, "want search back", "erin"));
         Assert.Equal(FeatureDegradationLevel.Minimal, controller.Level);
         Assert.Equal(FeatureDegradationLevel.DegradedL1, controller.ManualLevel);
-        var entry = Assert.Single(audit.GetEntries(), e => e.Action == "feature.manual_level_set");
-        Assert.Equal(("Normal", "DegradedL1", "erin"), (entry.From, entry.To, entry.OperatorId));
-        Assert.Contains("stays Minimal", entry.Reason, StringComparison.Ordinal);
+        var entry = Assert.Single(audit.GetEntries(), e => e.Record.Action == "feature.manual_level_set");
+        Assert.Equal(("Normal", "DegradedL1", "erin"), (entry.Record.From, entry.Record.To, entry.Record.OperatorId));
+        Assert.Contains("stays Minimal", entry.Record.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -159,7 +159,7 @@ public class FeatureLevelDriverTests(ITestOutputHelper output)
         Assert.Equal((FeatureDegradationLevel.Minimal, FeatureDegradationLevel.DegradedL1), (change!.Value.From, change.Value.To));
         Assert.Equal(FeatureDegradationLevel.DegradedL1, controller.Level);
         Assert.Equal("erin", controller.ActiveOverride!.OperatorId);
-        Assert.Contains(audit.GetEntries(), e => e.Action == "feature.level_override" && e.From == "Minimal" && e.To == "DegradedL1");
+        Assert.Contains(audit.GetEntries(), e => e.Record.Action == "feature.level_override" && e.Record.From == "Minimal" && e.Record.To == "DegradedL1");
 
         // Same derived level (another SafeMode reason): the override stands.
         system.ReportFailure(ComponentId.MarketData, ReasonCode.MarketDataStale);
@@ -172,7 +172,7 @@ public class FeatureLevelDriverTests(ITestOutputHelper output)
         Assert.Equal(SystemMode.Halt, system.Gate.Mode);
         Assert.Null(controller.ActiveOverride);
         Assert.Equal(FeatureDegradationLevel.Emergency, controller.Level);
-        Assert.Contains(audit.GetEntries(), e => e.Action == "feature.override_ended");
+        Assert.Contains(audit.GetEntries(), e => e.Record.Action == "feature.override_ended");
     }
 
     [Fact]

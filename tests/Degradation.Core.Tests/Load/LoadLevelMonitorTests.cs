@@ -291,8 +291,8 @@ public class LoadLevelMonitorTests(ITestOutputHelper output)
         Assert.False(monitor.Reset("alice", "again"));
         Assert.Throws<ArgumentException>(() => monitor.Reset("", "x"));
         var entries = audit.GetEntries();
-        Assert.Contains(entries, e => e.Kind == AuditEntryKind.OperatorAction && e.Action == "load.reset" && e.OperatorId == "alice");
-        Assert.Contains(entries, e => e.Kind == AuditEntryKind.Load && e.From == "CircuitBreak" && e.To == "Normal");
+        Assert.Contains(entries, e => e.Record.Kind == AuditEntryKind.OperatorAction && e.Record.Action == "load.reset" && e.Record.OperatorId == "alice");
+        Assert.Contains(entries, e => e.Record.Kind == AuditEntryKind.Load && e.Record.From == "CircuitBreak" && e.Record.To == "Normal");
         Assert.True(audit.Verify().IsValid);
     }
 

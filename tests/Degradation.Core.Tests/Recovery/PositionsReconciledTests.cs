@@ -101,7 +101,7 @@ public class PositionsReconciledTests
         system.Bus.ProcessPending();
 
         var entry = Assert.Single(audit.GetEntries());
-        Assert.Equal((AuditEntryKind.Other, "positions_reconciled", "broker", "2 position(s) match the broker"), (entry.Kind, entry.Action, entry.Component, entry.Details));
+        Assert.Equal((AuditEntryKind.Other, "positions_reconciled", "broker", "2 position(s) match the broker"), (entry.Record.Kind, entry.Record.Action, entry.Record.Component, entry.Record.Details));
         Assert.True(audit.Verify().IsValid);
     }
 }

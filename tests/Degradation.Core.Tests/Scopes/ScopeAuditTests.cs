@@ -25,9 +25,9 @@ public class ScopeAuditTests
         lock (seen) Assert.Contains(seen, t => t.Scope.IsProcess && t.Transition.To == SystemMode.SafeMode && t.Transition.Scope is null);
         Assert.StartsWith("[venue-a/acct-1/strat-x] ", halt.Transition.ToString());
 
-        var entry = Assert.Single(trail.GetEntries(), e => e.To == "Halt");
-        Assert.StartsWith("scope venue-a/acct-1/strat-x; ", entry.Details);
-        Assert.DoesNotContain(trail.GetEntries(), e => e.Reason == ReasonCode.ForceOverride.Value && e.To == "SafeMode"); // the process keeps its own store
+        var entry = Assert.Single(trail.GetEntries(), e => e.Record.To == "Halt");
+        Assert.StartsWith("scope venue-a/acct-1/strat-x; ", entry.Record.Details);
+        Assert.DoesNotContain(trail.GetEntries(), e => e.Record.Reason == ReasonCode.ForceOverride.Value && e.Record.To == "SafeMode"); // the process keeps its own store
         Assert.True(trail.Verify().IsValid);
     }
 }

@@ -8,7 +8,7 @@ namespace Degradation.Tests.Postgres;
 [Collection(PostgresCollection.Name)]
 public sealed class PostgresSchemaTests(PostgresServer server, ITestOutputHelper output)
 {
-    private static readonly string[] Tables = ["schema_version", "mode_transitions", "db_buffer_wal", "fleet_policy", "fleet_policy_applied"];
+    private static readonly string[] Tables = ["schema_version", "mode_transitions", "db_buffer_wal", "fleet_policy", "fleet_policy_applied", "operator_state", "audit_records"];
 
     private async Task<List<int>> VersionsAsync(string schema)
     {
@@ -47,7 +47,7 @@ public sealed class PostgresSchemaTests(PostgresServer server, ITestOutputHelper
         {
             foreach (var process in processes) await process.DisposeAsync();
         }
-        Assert.Equal([1, 2, 3, 4], await VersionsAsync(schema));
+        Assert.Equal([1, 2, 3, 4, 5], await VersionsAsync(schema));
         await AssertTablesExistAsync(schema);
     }
 
@@ -57,12 +57,12 @@ public sealed class PostgresSchemaTests(PostgresServer server, ITestOutputHelper
         var schema = PostgresServer.NewSchema();
         await using var dataSource = server.CreateDataSource();
         var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => PostgresSchema.MigrateAsync(dataSource, schema))));
-        Assert.Single(results, r => r.Applied.Count == 4);
+        Assert.Single(results, r => r.Applied.Count == 5);
         Assert.All(results, r => Assert.Equal(PostgresSchema.LatestVersion, r.ToVersion));
         var again = await PostgresSchema.MigrateAsync(dataSource, schema);
         Assert.Empty(again.Applied);
         Assert.Equal(PostgresSchema.LatestVersion, await PostgresSchema.GetVersionAsync(dataSource, schema));
-        Assert.Equal([1, 2, 3, 4], await VersionsAsync(schema));
+        Assert.Equal([1, 2, 3, 4, 5], await VersionsAsync(schema));
     }
 
     [Fact]
@@ -81,9 +81,33 @@ public sealed class PostgresSchemaTests(PostgresServer server, ITestOutputHelper
 
         var upgrade = await PostgresSchema.MigrateAsync(dataSource, schema);
         Assert.Equal(1, upgrade.FromVersion);
-        Assert.Equal([2, 3, 4], upgrade.Applied);
+        Assert.Equal([2, 3, 4, 5], upgrade.Applied);
         await AssertTablesExistAsync(schema);
         Assert.Equal(1L, await server.ScalarAsync<long>($"SELECT count(*) FROM {schema}.db_buffer_wal WHERE idempotent_key = 'kept'"));
+    }
+
+    [Fact]
+    public async Task Migration_5_adds_audit_records_to_a_version_4_database_keeping_its_transitions()
+    {
+        var schema = PostgresServer.NewSchema();
+        await using var dataSource = server.CreateDataSource();
+        Assert.Equal([1, 2, 3, 4], (await PostgresSchema.MigrateAsync(dataSource, schema, 4, CancellationToken.None)).Applied);
+        Assert.False(await server.ScalarAsync<bool>("SELECT to_regclass(@t) IS NOT NULL", ("t", $"{schema}.audit_records")));
+        await using (var command = dataSource.CreateCommand($"""
+            INSERT INTO {schema}.mode_transitions (id, "timestamp", from_mode, to_mode, reason_code, source, process_id, host_id, sequence, kind)
+            VALUES (gen_random_uuid(), now(), 'recovering', 'normal', 'recovered', 'system', 'v4-proc', 'h', 1, 'mode_change')
+            """))
+            await command.ExecuteNonQueryAsync();
+
+        var upgrade = await PostgresSchema.MigrateAsync(dataSource, schema);
+        Assert.Equal((4, 5), (upgrade.FromVersion, upgrade.ToVersion));
+        Assert.Equal([5], upgrade.Applied);
+        await AssertTablesExistAsync(schema);
+        Assert.Equal(1L, await server.ScalarAsync<long>($"SELECT count(*) FROM {schema}.mode_transitions WHERE process_id = 'v4-proc'"));
+        Assert.True(await server.ScalarAsync<bool>("SELECT to_regclass(@t) IS NOT NULL", ("t", $"{schema}.idx_audit_records_timestamp")), "audit_records is indexed by time");
+        Assert.Equal("audit_records: audit records that are not transitions",
+            await server.ScalarAsync<string>($"SELECT description FROM {schema}.schema_version WHERE version = 5"));
+        Assert.Empty((await PostgresSchema.MigrateAsync(dataSource, schema)).Applied); // and again: nothing to do
     }
 
     [Fact]

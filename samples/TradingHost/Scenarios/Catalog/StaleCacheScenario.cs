@@ -27,7 +27,7 @@ public sealed class StaleCacheScenario : Scenario
         var positions = env.Caches.Positions;
         var reconciled = new ConcurrentQueue<PositionReconciliation>();
         env.Reconciliation.PositionsReconciled += reconciled.Enqueue;
-        var auditedBefore = env.Audit.GetEntries().Count(e => e.Action == ReasonCode.PositionsReconciled.Value); // the cold start's run reconciled too
+        var auditedBefore = env.Audit.GetEntries().Count(e => e.Record.Action == ReasonCode.PositionsReconciled.Value); // the cold start's run reconciled too
         var busEvents = new ConcurrentQueue<SystemEvent>();
         using var busSubscription = env.System.Bus.Subscribe(e =>
         {
@@ -75,7 +75,7 @@ public sealed class StaleCacheScenario : Scenario
             await env.System.Bus.DrainAsync(ct);
             c.Expect(!busEvents.IsEmpty && busEvents.All(e => e.Component == ComponentId.Broker),
                 $"positions_reconciled must be published on the event bus by the broker's reconciliation ({busEvents.Count} event(s))");
-            var audited = env.Audit.GetEntries().Count(e => e.Action == ReasonCode.PositionsReconciled.Value) - auditedBefore;
+            var audited = env.Audit.GetEntries().Count(e => e.Record.Action == ReasonCode.PositionsReconciled.Value) - auditedBefore;
             c.Expect(audited == busEvents.Count, $"every positions_reconciled event must be in the audit trail ({audited} of {busEvents.Count})");
 
             var refreshedAt = env.Time.GetTimestamp();
