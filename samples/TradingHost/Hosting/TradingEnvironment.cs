@@ -86,9 +86,9 @@ public sealed class TradingEnvironment : IAsyncDisposable
     public double SimSeconds(long timestamp) => Time.GetElapsedTime(_scenarioStart, timestamp).TotalSeconds;
 
     public static async Task<TradingEnvironment> StartAsync(double speed, Action<DegradationOptions>? configure, TextWriter output,
-        CancellationToken cancellationToken, bool printColdStart = true)
+        CancellationToken cancellationToken, bool printColdStart = true, SimulationProgress? progress = null)
     {
-        var time = new VirtualClock(speed);
+        var time = new VirtualClock(speed, progress);
         try
         {
             return await StartAsync(time, configure, output, cancellationToken, printColdStart);

@@ -25,6 +25,9 @@ public sealed record RunnerOptions
 
     /// <summary>Where the live transition log goes.</summary>
     public TextWriter Output { get; init; } = TextWriter.Null;
+
+    /// <summary>Counts the simulated clock's steps across the run (optional): lets a watcher tell a hang from a slow machine.</summary>
+    public SimulationProgress? Progress { get; init; }
 }
 
 /// <summary>Runs scenarios one after the other, each in a fresh host, and measures what happened.</summary>
@@ -69,7 +72,7 @@ public static class ScenarioRunner
             if (options.ComponentStatusTtlSeconds is { } ttl) o.Status.ComponentTtl = TimeSpan.FromSeconds(ttl);
             scenario.Configure(o);
         }
-        var environment = await TradingEnvironment.StartAsync(options.Speed, Configure, output, cancellationToken, printColdStart);
+        var environment = await TradingEnvironment.StartAsync(options.Speed, Configure, output, cancellationToken, printColdStart, options.Progress);
         try
         {
             var context = new ScenarioContext(environment, result);

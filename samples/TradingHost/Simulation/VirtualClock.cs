@@ -29,6 +29,7 @@ public sealed class VirtualClock : TimeProvider, IDisposable
     private volatile Func<bool>[] _settled = [];
     private volatile bool _stop;
     private long _steps;
+    private readonly SimulationProgress? _progress;
     private long _unsettledSteps;
     // Busy pool workers that are not ours to wait for: a host's thread blocked for the whole run (a test runner waits
     // on one) never finishes. Learned: raised to the fewest busy workers seen while a step could not settle, lowered
@@ -36,9 +37,11 @@ public sealed class VirtualClock : TimeProvider, IDisposable
     private int _busyFloor;
 
     /// <param name="speed">The most simulated seconds per real second (>= 1).</param>
+    /// <param name="progress">Where each step is also counted (optional), for a watcher that tells a hang from slowness.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="speed"/> is below 1 or not finite.</exception>
-    public VirtualClock(double speed)
+    public VirtualClock(double speed, SimulationProgress? progress = null)
     {
+        _progress = progress;
         if (!(speed >= 1) || !double.IsFinite(speed)) throw new ArgumentOutOfRangeException(nameof(speed), speed, "--speed must be a finite number >= 1.");
         Speed = speed;
         _driver = new Thread(Drive) { IsBackground = true, Name = "virtual-clock" };
@@ -97,6 +100,7 @@ public sealed class VirtualClock : TimeProvider, IDisposable
             _time.Advance(Step);
             simulated += Step;
             Interlocked.Increment(ref _steps);
+            _progress?.Stepped();
         }
     }
 
