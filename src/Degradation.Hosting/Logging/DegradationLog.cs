@@ -1,3 +1,4 @@
+using Degradation.Audit;
 using Degradation.KillSwitches;
 using Degradation.State;
 using Microsoft.Extensions.Logging;
