@@ -230,4 +230,18 @@ public class OverrideTests
         driver.Advance(TimeSpan.FromMinutes(1));
         Assert.False(driver.Machine.IsOverrideActive);
     }
+
+    [Fact]
+    public void An_acknowledgement_covers_only_its_own_component_and_reason_not_every_condition_from_the_same_kind_of_source()
+    {
+        var driver = SystemDriver.Create().ToNormal();
+        driver.Fail(ComponentId.MarketData, ReasonCode.MarketDataStale).Expect(SystemMode.SafeMode);
+        var forced = driver.Machine.ForceMode(SystemMode.Normal, FiveMinutes, SystemDriver.Operator, "keep trading", acknowledge: [ReasonCode.MarketDataStale]);
+        Assert.True(forced.Accepted, forced.Message);
+
+        driver.Fail(ComponentId.Risk, ReasonCode.RiskTimeout); // reported the same way (an event), by another component
+        driver.Expect(SystemMode.SafeMode);
+        Assert.False(driver.Machine.IsOverrideActive);
+        Assert.False(driver.Gate.Allows(ActionType.Open));
+    }
 }

@@ -164,4 +164,15 @@ public class RecoveryRunTests
         driver.Expect(SystemMode.SafeMode);
         Assert.False(driver.Gate.Allows(ActionType.Open));
     }
+
+    [Fact]
+    public void Reports_from_critical_components_already_known_do_not_restart_the_stability_time_in_Ready()
+    {
+        var driver = SystemDriver.Create();
+        driver.HeartbeatCritical().AdvanceTo(RecoveryStage.Ready);
+        var half = driver.RecoveryStable / 2;
+        driver.Advance(half).Expect(SystemMode.Recovering, RecoveryStage.Ready);
+        driver.HeartbeatCritical(); // known components keep reporting: no change of status, no new disturbance
+        driver.Advance(driver.RecoveryStable - half).Expect(SystemMode.Normal);
+    }
 }
