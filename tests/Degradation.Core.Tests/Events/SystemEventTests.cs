@@ -123,4 +123,22 @@ public class SystemEventTests
         Assert.Equal(["2", "3", "4"], log.Snapshot().Select(e => e.Details));
         Assert.Throws<ArgumentOutOfRangeException>(() => new DroppedEventLog(0));
     }
+
+    [Fact]
+    public void Reason_codes_are_equal_by_value_whatever_string_instance_carries_it()
+    {
+        var copy = new ReasonCode(new string("broker.disconnect".AsSpan())); // not the interned literal
+        Assert.Equal(ReasonCode.BrokerDisconnect, copy);
+        Assert.True(copy == ReasonCode.BrokerDisconnect);
+        Assert.Equal(ReasonCode.BrokerDisconnect.GetHashCode(), copy.GetHashCode());
+        Assert.NotEqual(ReasonCode.BrokerDisconnect, new ReasonCode("broker.Disconnect")); // ordinal: case matters
+    }
+
+    [Fact]
+    public void Creating_or_checking_an_event_without_a_clock_is_refused()
+    {
+        Assert.Throws<ArgumentNullException>(() => SystemEvent.Create(null!, EventType.Heartbeat, ComponentId.Risk));
+        var e = SystemEvent.Create(_time, EventType.Heartbeat, ComponentId.Risk, ttl: TimeSpan.FromSeconds(1));
+        Assert.Throws<ArgumentNullException>(() => e.IsExpired(null!, 0));
+    }
 }

@@ -183,4 +183,18 @@ public class StalenessTests
         driver.Time.JumpWallClock(TimeSpan.FromHours(1));
         driver.Tick().Expect(SystemMode.Normal);
     }
+
+    [Fact]
+    public void An_event_stamped_in_the_future_counts_as_reported_now_so_its_TTL_cannot_reach_past_now_plus_TTL()
+    {
+        var driver = SystemDriver.Create().ToNormal();
+        var ttl = TimeSpan.FromSeconds(5);
+        // A clock that runs ahead (another process's, a bad stamp) must not keep a silent component fresh for longer.
+        var future = driver.Time.GetTimestamp() + (long)(TimeSpan.FromHours(1).TotalSeconds * driver.Time.TimestampFrequency);
+        driver.Machine.Apply(new SystemEvent(EventType.Heartbeat, ComponentId.MarketData, default, Severity.Info,
+            driver.Time.GetUtcNow(), future, ttl: ttl));
+        driver.Advance(ttl).Expect(SystemMode.Normal);
+        driver.Advance(TimeSpan.FromMilliseconds(1)).Expect(SystemMode.SafeMode);
+        Assert.Equal(ReasonCode.ComponentStale, driver.Last.Reason);
+    }
 }
