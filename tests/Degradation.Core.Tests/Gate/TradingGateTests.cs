@@ -87,8 +87,15 @@ public class TradingGateTests
             Assert.False(driver.Gate.Check(action).Allowed);
             Assert.Equal(0, driver.Gate.GetDenials(SystemMode.Normal, action));
         }
-        Assert.All(Enum.GetValues<ActionType>(), a => Assert.Equal(0, driver.Gate.GetDenials(SystemMode.Normal, a)));
-        Assert.All(Enum.GetValues<ActionType>(), a => Assert.Equal(0, driver.Gate.GetDenials(SystemMode.Degraded, a)));
+        driver.Fail(ComponentId.Broker, ReasonCode.PositionUnknown); // Halt: the last row of the counters
+        foreach (var action in Undefined)
+        {
+            Assert.False(driver.Gate.Allows(action));
+            Assert.False(driver.Gate.Check(action).Allowed);
+        }
+        // Not in the neighbouring cell either (the next mode's first action), in any mode.
+        foreach (var mode in Enum.GetValues<SystemMode>())
+            Assert.All(Enum.GetValues<ActionType>(), a => Assert.Equal(0, driver.Gate.GetDenials(mode, a)));
     }
 
     [Fact]
