@@ -25,6 +25,10 @@ public sealed class VirtualClock : TimeProvider, IDisposable
     public static readonly TimeSpan MaxSettle = TimeSpan.FromMilliseconds(50);
 
     private readonly FakeTimeProvider _time = new(TimeProvider.System.GetUtcNow());
+    // The time as of the driver's last step, for every thread but the driver. Reading the FakeTimeProvider itself also
+    // fires any timer already due, on the reading thread: a strategy thread reading the time could run a scenario's
+    // continuation that stops (joins) that same thread, and the run deadlocked. Only the driver fires timers.
+    private long _publishedTicks;
     private readonly Thread _driver;
     private volatile Func<bool>[] _settled = [];
     private volatile bool _stop;
@@ -42,6 +46,7 @@ public sealed class VirtualClock : TimeProvider, IDisposable
     public VirtualClock(double speed, SimulationProgress? progress = null)
     {
         _progress = progress;
+        _publishedTicks = _time.GetUtcNow().UtcTicks;
         if (!(speed >= 1) || !double.IsFinite(speed)) throw new ArgumentOutOfRangeException(nameof(speed), speed, "--speed must be a finite number >= 1.");
         Speed = speed;
         _driver = new Thread(Drive) { IsBackground = true, Name = "virtual-clock" };
@@ -57,11 +62,12 @@ public sealed class VirtualClock : TimeProvider, IDisposable
     /// <summary>Steps taken before the work of the previous step had finished (only on a machine too busy to settle within <see cref="MaxSettle"/>).</summary>
     public long UnsettledSteps => Interlocked.Read(ref _unsettledSteps);
 
-    public override long TimestampFrequency => _time.TimestampFrequency;
+    public override long TimestampFrequency => TimeSpan.TicksPerSecond;
 
-    public override long GetTimestamp() => _time.GetTimestamp();
+    public override long GetTimestamp() => GetUtcNow().UtcTicks;
 
-    public override DateTimeOffset GetUtcNow() => _time.GetUtcNow();
+    public override DateTimeOffset GetUtcNow() =>
+        Thread.CurrentThread == _driver ? _time.GetUtcNow() : new DateTimeOffset(Volatile.Read(ref _publishedTicks), TimeSpan.Zero);
 
     public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.Utc;
 
@@ -98,6 +104,7 @@ public sealed class VirtualClock : TimeProvider, IDisposable
             // Timers that fall due fire here, on this thread, in due order; what they start runs on the pool and is
             // awaited by the next WaitUntilPoolIdle.
             _time.Advance(Step);
+            Volatile.Write(ref _publishedTicks, _time.GetUtcNow().UtcTicks);
             simulated += Step;
             Interlocked.Increment(ref _steps);
             _progress?.Stepped();
