@@ -20,18 +20,19 @@ public sealed class AllScenariosFixture : IAsyncLifetime
     public TimeSpan Elapsed { get; private set; }
     public string Log => _log.ToString();
 
-    /// <summary>How long the simulated clock may stand still before the run counts as hung.</summary>
+    /// <summary>How long the simulated clock may stand still, or every step go unsettled, before the run counts as hung.</summary>
     public static readonly TimeSpan HangAfter = TimeSpan.FromMinutes(3);
 
     public async Task InitializeAsync()
     {
         var clock = Stopwatch.StartNew();
         var progress = new SimulationProgress();
-        // A guard against a hung run only, never against a slow one: a busy machine slows the simulated clock down, a
-        // hang stops it. Its expiry fails every scenario test.
+        // A guard against a hung or stalled run only, never against a slow one (see SimulationWatch). Its expiry fails
+        // every scenario test, saying why.
         using var hung = new CancellationTokenSource();
         using var watching = new CancellationTokenSource();
-        var watchdog = WatchAsync(progress, hung, watching.Token);
+        string? why = null;
+        var watchdog = WatchAsync(new SimulationWatch(progress, HangAfter), reason => why = reason, hung, watching.Token);
         try
         {
             Results = await ScenarioRunner.RunAsync(new RunnerOptions
@@ -43,7 +44,7 @@ public sealed class AllScenariosFixture : IAsyncLifetime
         }
         catch (OperationCanceledException) when (hung.IsCancellationRequested)
         {
-            throw new TimeoutException($"The simulated clock stood still for {HangAfter.TotalMinutes} minutes at step {progress.Steps}: the run hung. Log so far:{Environment.NewLine}{Log}");
+            throw new TimeoutException($"{why} Log so far:{Environment.NewLine}{Log}");
         }
         finally
         {
@@ -53,23 +54,17 @@ public sealed class AllScenariosFixture : IAsyncLifetime
         Elapsed = clock.Elapsed;
     }
 
-    private static async Task WatchAsync(SimulationProgress progress, CancellationTokenSource hung, CancellationToken stop)
+    private static async Task WatchAsync(SimulationWatch watch, Action<string> report, CancellationTokenSource hung, CancellationToken stop)
     {
-        var last = progress.Steps;
-        var stillSince = Stopwatch.StartNew();
+        var since = Stopwatch.StartNew();
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(5));
         try
         {
             while (await timer.WaitForNextTickAsync(stop))
             {
-                var now = progress.Steps;
-                if (now != last)
+                if (watch.Check(since.Elapsed) is { } reason)
                 {
-                    last = now;
-                    stillSince.Restart();
-                }
-                else if (stillSince.Elapsed >= HangAfter)
-                {
+                    report(reason);
                     await hung.CancelAsync();
                     return;
                 }

@@ -53,8 +53,8 @@ public sealed class TradingEnvironment : IAsyncDisposable
         Audit = services.GetRequiredService<AuditTrail>();
         Router = new OrderRouter(Broker, Book, System.Gate, time);
         Strategy = new StrategyLoop(System.Gate, time) { OrderSent = n => Writer.Post(n) };
-        time.WaitFor(() => Strategy.IsCaughtUp);
-        time.WaitFor(() => Volatile.Read(ref _startedWriter) is not { } writer || writer.IsIdle);
+        time.WaitFor("the strategy loop to catch up", () => Strategy.IsCaughtUp);
+        time.WaitFor("the database writer to go idle", () => Volatile.Read(ref _startedWriter) is not { } writer || writer.IsIdle);
         _scenarioStart = _created = time.GetTimestamp();
         _subscription = System.StateMachine.SubscribeTransitions(OnTransition);
     }

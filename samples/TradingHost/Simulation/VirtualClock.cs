@@ -30,7 +30,7 @@ public sealed class VirtualClock : TimeProvider, IDisposable
     // continuation that stops (joins) that same thread, and the run deadlocked. Only the driver fires timers.
     private long _publishedTicks;
     private readonly Thread _driver;
-    private volatile Func<bool>[] _settled = [];
+    private volatile SettleCondition[] _settled = [];
     private volatile bool _stop;
     private long _steps;
     private readonly SimulationProgress? _progress;
@@ -78,10 +78,13 @@ public sealed class VirtualClock : TimeProvider, IDisposable
     /// Adds work outside the thread pool (e.g. a dedicated thread) that each step waits for as well: the clock moves on
     /// only while <paramref name="settled"/> returns true.
     /// </summary>
-    public void WaitFor(Func<bool> settled)
+    /// <param name="name">What is waited for, as a report names it when it does not settle (e.g. "the strategy loop to catch up").</param>
+    /// <param name="settled">True once that work has finished.</param>
+    public void WaitFor(string name, Func<bool> settled)
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(settled);
-        lock (_driver) _settled = [.. _settled, settled];
+        lock (_driver) _settled = [.. _settled, new SettleCondition(name, settled)];
     }
 
     /// <summary>Stops the driver: the clock stands still from now on.</summary>
@@ -100,18 +103,20 @@ public sealed class VirtualClock : TimeProvider, IDisposable
             // Never ahead of Speed x real time.
             var ahead = simulated / Speed - Stopwatch.GetElapsedTime(realStart);
             if (ahead > TimeSpan.FromMilliseconds(1)) Thread.Sleep(ahead);
-            if (!WaitUntilSettled()) Interlocked.Increment(ref _unsettledSteps);
+            var unsettledBy = WaitUntilSettled();
+            if (unsettledBy is not null) Interlocked.Increment(ref _unsettledSteps);
             // Timers that fall due fire here, on this thread, in due order; what they start runs on the pool and is
             // awaited by the next WaitUntilPoolIdle.
             _time.Advance(Step);
             Volatile.Write(ref _publishedTicks, _time.GetUtcNow().UtcTicks);
             simulated += Step;
             Interlocked.Increment(ref _steps);
-            _progress?.Stepped();
+            _progress?.Stepped(unsettledBy);
         }
     }
 
-    private bool WaitUntilSettled()
+    /// <summary>Waits for the work of the last step to finish; returns null once it has, else what it still waited for at <see cref="MaxSettle"/>.</summary>
+    private string? WaitUntilSettled()
     {
         var start = Stopwatch.GetTimestamp();
         var spinner = default(SpinWait);
@@ -119,30 +124,36 @@ public sealed class VirtualClock : TimeProvider, IDisposable
         while (true)
         {
             // Settled twice in a row, with a yield in between: no work item was handed on from one thread to the next.
-            if (Settled(ref fewestBusy))
+            var waitingFor = Unsettled(ref fewestBusy);
+            if (waitingFor is null)
             {
                 Thread.Yield();
-                if (Settled(ref fewestBusy)) return true;
+                waitingFor = Unsettled(ref fewestBusy);
+                if (waitingFor is null) return null;
             }
             if (Stopwatch.GetElapsedTime(start) > MaxSettle)
             {
                 if (fewestBusy != int.MaxValue) _busyFloor = fewestBusy;
-                return false;
+                return waitingFor;
             }
             spinner.SpinOnce();
         }
     }
 
-    private bool Settled(ref int fewestBusy)
+    /// <summary>Null when everything a step waits for has finished, else the first thing that has not.</summary>
+    private string? Unsettled(ref int fewestBusy)
     {
-        foreach (var settled in _settled)
-            if (!settled()) return false;
-        if (ThreadPool.PendingWorkItemCount != 0) return false;
+        foreach (var condition in _settled)
+            if (!condition.IsSettled()) return condition.Name;
+        var queued = ThreadPool.PendingWorkItemCount;
+        if (queued != 0) return $"{queued} queued thread-pool work items";
         ThreadPool.GetMaxThreads(out var maxWorkers, out _);
         ThreadPool.GetAvailableThreads(out var availableWorkers, out _);
         var busy = maxWorkers - availableWorkers; // workers running a work item
         fewestBusy = Math.Min(fewestBusy, busy);
         if (busy < _busyFloor) _busyFloor = busy;
-        return busy <= _busyFloor;
+        return busy <= _busyFloor ? null : $"{busy - _busyFloor} busy thread-pool workers";
     }
+
+    private sealed record SettleCondition(string Name, Func<bool> IsSettled);
 }
