@@ -56,10 +56,12 @@ internal static class RunVerb
             Print($"SCOPE scope={st.Scope.Path} ts={t.Timestamp} from={t.From} to={t.To} stage={t.ToStage?.ToString() ?? "-"} send={system.Gate.For(st.Scope).Allows(ActionType.Send)} kind={t.Kind} reason={t.Reason} details={t.Details}");
         });
         var ready = 0;
+        var printedMode = -1; // the mode of the last MODE line printed
         using var printer = stateMachine.SubscribeTransitions(t =>
         {
             var open = t.To is SystemMode.Normal or SystemMode.Degraded;
             Print($"MODE ts={t.Timestamp} wall={t.WallTime:O} from={t.From} to={t.To} stage={t.ToStage?.ToString() ?? "-"} gate={(open ? "open" : "closed")} kind={t.Kind} reason={t.Reason} details={t.Details}");
+            Volatile.Write(ref printedMode, (int)t.To);
             // The stand-in's recovery steps succeed at once.
             if (t.To == SystemMode.Recovering && t.ToStage is { } stage && stage != RecoveryStage.Ready && t.RecoveryRun is { } run)
                 stateMachine.TryAdvanceStage(run, stage + 1);
@@ -103,10 +105,12 @@ internal static class RunVerb
         await postgres.StartAsync(system);
         Print($"STARTED pid={Environment.ProcessId} process-id={fleetOptions.ProcessId} ts={time.GetTimestamp()}");
 
+        // The gate opens before transition observers run, so the gate alone can say Normal while the start-up's last MODE
+        // line is still to be printed: READY also waits for that line, and nothing of the start-up is printed after it.
         using var readyTimer = time.CreateTimer(_ =>
         {
             if (Volatile.Read(ref ready) == 0 && fleet.Synchronized.IsCompleted && system.Gate.Mode == SystemMode.Normal
-                && Interlocked.Exchange(ref ready, 1) == 0)
+                && Volatile.Read(ref printedMode) == (int)SystemMode.Normal && Interlocked.Exchange(ref ready, 1) == 0)
                 Print("READY");
         }, null, TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(20));
 
