@@ -8,11 +8,10 @@ namespace Degradation.Tests;
 
 public class PollyBridgeTests
 {
-    private static Task<(DegradationSystem System, FakeTimeProvider Time)> NormalSystemAsync()
+    private static DegradationSystem NormalSystem(out FakeTimeProvider time)
     {
-        var time = new FakeTimeProvider(FakeTimeProviderExtensions.TestStart);
-        var system = NormalSystems.Create(time, new DegradationOptions { Recovery = { StablePeriod = TimeSpan.FromSeconds(1) }, SafeMode = { MinDwell = TimeSpan.FromSeconds(1) } }, heartbeatTtl: TimeSpan.FromHours(1));
-        return Task.FromResult((system, time));
+        time = new FakeTimeProvider(FakeTimeProviderExtensions.TestStart);
+        return NormalSystems.Create(time, new DegradationOptions { Recovery = { StablePeriod = TimeSpan.FromSeconds(1) }, SafeMode = { MinDwell = TimeSpan.FromSeconds(1) } }, heartbeatTtl: TimeSpan.FromHours(1));
     }
 
     private static ResiliencePipeline Pipeline(DegradationSystem system, FakeTimeProvider time, ReasonCode reason, EventType type = EventType.FailCritical) =>
@@ -30,7 +29,7 @@ public class PollyBridgeTests
     [Fact]
     public async Task Opening_the_Polly_breaker_closes_the_gate_and_closing_it_recovers_the_component()
     {
-        var (system, time) = await NormalSystemAsync();
+        await using var system = NormalSystem(out var time);
         var pipeline = Pipeline(system, time, ReasonCode.BrokerDisconnect);
 
         for (var i = 0; i < 2; i++)
@@ -55,7 +54,7 @@ public class PollyBridgeTests
     [Fact]
     public async Task A_support_reason_degrades_without_closing_the_gate()
     {
-        var (system, time) = await NormalSystemAsync();
+        await using var system = NormalSystem(out var time);
         var pipeline = Pipeline(system, time, new ReasonCode("broker.rest_errors"), EventType.FailSupport);
         for (var i = 0; i < 2; i++)
             Assert.Throws<HttpRequestException>(() => pipeline.Execute(() => throw new HttpRequestException("boom")));
@@ -65,9 +64,9 @@ public class PollyBridgeTests
     }
 
     [Fact]
-    public void Existing_handlers_still_run_and_bad_arguments_are_named()
+    public async Task Existing_handlers_still_run_and_bad_arguments_are_named()
     {
-        var system = DegradationSystem.Create();
+        await using var system = DegradationSystem.Create();
         var opened = 0;
         var options = new CircuitBreakerStrategyOptions { OnOpened = _ => { opened++; return default; } };
         options.ReportTo(system, ComponentId.Broker, ReasonCode.BrokerDisconnect);
@@ -80,7 +79,7 @@ public class PollyBridgeTests
     [Fact]
     public async Task Existing_OnOpened_handler_runs_before_the_report()
     {
-        var (system, time) = await NormalSystemAsync();
+        await using var system = NormalSystem(out var time);
         var modeSeenByUserHandler = (SystemMode?)null;
         var options = new CircuitBreakerStrategyOptions
         {

@@ -206,7 +206,7 @@ public sealed class FileWalStoreTests : IDisposable
     public async Task Write_buffer_over_the_file_store_resumes_replay_after_a_restart_without_duplicates()
     {
         var time = new FakeTimeProvider(FakeTimeProviderExtensions.TestStart);
-        var system = DegradationSystem.Create(null, time);
+        await using var system = DegradationSystem.Create(null, time);
         var applied = new List<string>();
         var failOn = "k4";
         var target = BufferedWriteTarget.Create((entry, _) =>

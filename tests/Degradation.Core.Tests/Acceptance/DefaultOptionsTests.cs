@@ -45,11 +45,11 @@ public class DefaultOptionsTests
     }
 
     [Fact]
-    public void test_config_immutable()
+    public async Task test_config_immutable()
     {
         // What the system runs on is validated once at Create and frozen: later changes to the caller's object do nothing.
         var options = new DegradationOptions();
-        var system = DegradationSystem.Create(options, new FakeTimeProvider(FakeTimeProviderExtensions.TestStart));
+        await using var system = DegradationSystem.Create(options, new FakeTimeProvider(FakeTimeProviderExtensions.TestStart));
         options.DecisionMatrix["market_data.stale"] = SystemMode.Degraded;
         options.MustDeliverReasons.Add("market_data.stale");
         options.Components["news"] = new ComponentOptions { Critical = true };
@@ -61,12 +61,12 @@ public class DefaultOptionsTests
     }
 
     [Fact]
-    public void test_get_config_returns_singleton()
+    public async Task test_get_config_returns_singleton()
     {
         // No module-level singleton (no global state). Each system owns its
         // options; two systems never share state.
-        var a = DegradationSystem.Create(new DegradationOptions { Recovery = { StablePeriod = TimeSpan.FromSeconds(1) } }, new FakeTimeProvider(FakeTimeProviderExtensions.TestStart));
-        var b = DegradationSystem.Create(new DegradationOptions(), new FakeTimeProvider(FakeTimeProviderExtensions.TestStart));
+        await using var a = DegradationSystem.Create(new DegradationOptions { Recovery = { StablePeriod = TimeSpan.FromSeconds(1) } }, new FakeTimeProvider(FakeTimeProviderExtensions.TestStart));
+        await using var b = DegradationSystem.Create(new DegradationOptions(), new FakeTimeProvider(FakeTimeProviderExtensions.TestStart));
         Assert.Same(a.Options, a.Policy.Options);
         Assert.NotSame(a.Options, b.Options);
         Assert.Equal(TimeSpan.FromSeconds(1), a.Options.Recovery.StablePeriod);

@@ -15,7 +15,7 @@ public class EventBusAcceptanceTests
     [Fact]
     public void test_publish_success()
     {
-        var d = Bus(10);
+        using var d = Bus(10);
         Assert.True(d.Bus.Publish(MakeEvent(d)));
         Assert.Equal(1, d.Bus.PendingCount);
     }
@@ -23,7 +23,7 @@ public class EventBusAcceptanceTests
     [Fact]
     public void test_publish_non_blocking()
     {
-        var d = Bus(1);
+        using var d = Bus(1);
         d.Bus.Publish(MakeEvent(d));
         Assert.Equal(1, d.Bus.PendingCount);
         Assert.False(d.Bus.Publish(MakeEvent(d))); // does not block: drops
@@ -33,7 +33,7 @@ public class EventBusAcceptanceTests
     [Fact]
     public void test_drop_on_full_non_critical()
     {
-        var d = Bus(1, dropOnFull: true);
+        using var d = Bus(1, dropOnFull: true);
         d.Bus.Publish(MakeEvent(d));
         Assert.False(d.Bus.Publish(MakeEvent(d, ReasonCode.AlertsChannelDown)));
         Assert.Equal(1, d.Bus.DroppedCount);
@@ -45,7 +45,7 @@ public class EventBusAcceptanceTests
         // Rule 7 in docs/RULES.md: returning false for a critical event on a full queue and only then degrading
         // locally would leave the gate open too long. Here a must-deliver event always applies locally
         // before Publish returns, is kept (not dropped) and Publish returns true.
-        var d = Bus(1);
+        using var d = Bus(1);
         d.Bus.Publish(MakeEvent(d));
         Assert.True(d.Bus.Publish(MakeEvent(d, ReasonCode.BrokerDisconnect)));
         Assert.Equal(SystemMode.SafeModeDisconnected, d.Gate.Mode);
@@ -56,7 +56,7 @@ public class EventBusAcceptanceTests
     [Fact]
     public async Task test_subscribe_receives_events()
     {
-        var d = Bus(10);
+        using var d = Bus(10);
         var received = new ConcurrentQueue<SystemEvent>();
         d.Bus.Subscribe(received.Enqueue);
         d.Bus.Start();
@@ -71,7 +71,7 @@ public class EventBusAcceptanceTests
     [Fact]
     public void test_fallback_log_on_drop()
     {
-        var d = Bus(1);
+        using var d = Bus(1);
         d.Bus.Publish(MakeEvent(d));
         var dropped = SystemEvent.Create(d.Time, EventType.FailSupport, ComponentId.MarketData, ReasonCode.MarketDataStale, details: "dropped");
         d.Bus.Publish(dropped);

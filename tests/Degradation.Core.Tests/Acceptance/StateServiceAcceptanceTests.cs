@@ -8,7 +8,7 @@ public class StateServiceAcceptanceTests
     [Fact]
     public void test_cold_start_is_recovering()
     {
-        var service = SystemDriver.Create();
+        using var service = SystemDriver.Create();
         Assert.Equal(SystemMode.Recovering, service.Machine.Mode);
         Assert.Equal(RecoveryStage.ConnectBroker, service.Machine.Stage);
     }
@@ -16,7 +16,7 @@ public class StateServiceAcceptanceTests
     [Fact]
     public void test_transition_to_safe_mode()
     {
-        var service = SystemDriver.Create();
+        using var service = SystemDriver.Create();
         service.Apply(EventType.FailCritical, ComponentId.Broker, ReasonCode.BrokerDisconnect);
         Assert.Equal(SystemMode.SafeModeDisconnected, service.Machine.Mode);
         Assert.Equal(SystemMode.SafeModeDisconnected, service.Gate.Mode);
@@ -25,7 +25,7 @@ public class StateServiceAcceptanceTests
     [Fact]
     public void test_takes_most_severe()
     {
-        var service = SystemDriver.Create();
+        using var service = SystemDriver.Create();
         service.Apply(EventType.FailSupport, ComponentId.Alerts, ReasonCode.AlertsChannelDown);   // -> Degraded
         service.Apply(EventType.FailCritical, ComponentId.MarketData, ReasonCode.MarketDataStale); // -> SafeMode
         Assert.Equal(SystemMode.SafeMode, service.Machine.Mode);
@@ -34,7 +34,7 @@ public class StateServiceAcceptanceTests
     [Fact]
     public void test_cannot_downgrade_without_recovery()
     {
-        var service = SystemDriver.Create();
+        using var service = SystemDriver.Create();
         service.Apply(EventType.FailCritical, ComponentId.MarketData, ReasonCode.MarketDataStale);
         Assert.Equal(SystemMode.SafeMode, service.Machine.Mode);
         service.Apply(EventType.Recovered, ComponentId.MarketData, ReasonCode.AllHealthy);
@@ -45,7 +45,7 @@ public class StateServiceAcceptanceTests
     [Fact]
     public void test_force_mode_with_ttl()
     {
-        var service = SystemDriver.Create();
+        using var service = SystemDriver.Create();
         // Fail closed: at cold start nothing has reported, so forcing Normal must acknowledge the unknown components.
         Assert.False(service.Machine.ForceMode(SystemMode.Normal, TimeSpan.FromSeconds(300), "admin", "Emergency override").Accepted);
         service.Machine.ForceMode(SystemMode.Normal, TimeSpan.FromSeconds(300), "admin", "Emergency override", acknowledge: [ReasonCode.ComponentUnknown]);
@@ -56,7 +56,7 @@ public class StateServiceAcceptanceTests
     [Fact]
     public void test_force_override_blocks_auto_transitions()
     {
-        var service = SystemDriver.Create();
+        using var service = SystemDriver.Create();
         service.Machine.ForceMode(SystemMode.SafeMode, TimeSpan.FromSeconds(300), "admin", "Testing");
         service.Apply(EventType.FailSupport, ComponentId.Alerts, ReasonCode.AlertsChannelDown);
         Assert.Equal(SystemMode.SafeMode, service.Machine.Mode);
@@ -67,7 +67,7 @@ public class StateServiceAcceptanceTests
     {
         // Rule 8 in docs/RULES.md: expiry does not just flip a flag and leave the forced mode in place; it re-derives
         // the mode from the component state.
-        var service = SystemDriver.Create();
+        using var service = SystemDriver.Create();
         service.Machine.ForceMode(SystemMode.Normal, TimeSpan.FromSeconds(300), "admin", "Testing");
         service.Apply(EventType.FailSupport, ComponentId.Alerts, ReasonCode.AlertsChannelDown);
         service.Advance(300);

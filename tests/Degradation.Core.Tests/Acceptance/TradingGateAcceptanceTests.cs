@@ -7,9 +7,22 @@ namespace Degradation.Tests.Acceptance;
 /// writes it (rule 1 in docs/RULES.md), so each test reaches its mode
 /// through real transitions.
 /// </summary>
-public class TradingGateAcceptanceTests
+public sealed class TradingGateAcceptanceTests : IDisposable
 {
-    private static TradingGate GateIn(SystemMode mode, RecoveryStage? stage = null) => SystemDriver.Create().To(mode, stage).Gate;
+    private readonly List<SystemDriver> _drivers = [];
+
+    private TradingGate GateIn(SystemMode mode, RecoveryStage? stage = null)
+    {
+        var driver = SystemDriver.Create().To(mode, stage);
+        _drivers.Add(driver);
+        return driver.Gate;
+    }
+
+    /// <summary>xunit disposes the test class after each test: the systems the test reached its modes with go with it.</summary>
+    public void Dispose()
+    {
+        foreach (var driver in _drivers) driver.Dispose();
+    }
 
     [Fact]
     public void test_normal_mode_all_allowed()

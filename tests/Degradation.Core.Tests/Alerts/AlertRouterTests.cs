@@ -80,7 +80,7 @@ public class AlertRouterTests
     [Fact]
     public async Task A_failing_sink_reports_channel_down_once_through_the_bus_and_the_other_sinks_only()
     {
-        var system = DegradationSystem.Create(new DegradationOptions(), _time);
+        await using var system = DegradationSystem.Create(new DegradationOptions(), _time);
         var busEvents = new List<SystemEvent>();
         system.Bus.Subscribe(busEvents.Add);
         var router = new AlertRouter(timeProvider: _time, bus: system.Bus);
@@ -130,7 +130,7 @@ public class AlertRouterTests
     [Fact]
     public async Task Transition_alerts_through_a_failing_sink_do_not_feed_back()
     {
-        var system = NormalSystem();
+        await using var system = NormalSystem();
         var router = new AlertRouter(timeProvider: _time, bus: system.Bus);
         var broken = new RecordingSink { Failing = true };
         var chat = new RecordingSink();
@@ -163,7 +163,7 @@ public class AlertRouterTests
     [Fact]
     public async Task Removing_the_only_down_sink_reports_the_alerts_component_recovered()
     {
-        var system = DegradationSystem.Create(new DegradationOptions(), _time);
+        await using var system = DegradationSystem.Create(new DegradationOptions(), _time);
         var router = new AlertRouter(timeProvider: _time, bus: system.Bus);
         var route = router.AddRoute(new RecordingSink { Failing = true }, name: "pager");
         router.Publish(Make(Severity.Warning, "operators", "x"));

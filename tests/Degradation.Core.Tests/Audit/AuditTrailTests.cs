@@ -140,7 +140,7 @@ public class AuditTrailTests
     public async Task Attached_to_the_state_machine_it_records_every_transition_and_override()
     {
         var trail = new AuditTrail(_time);
-        var system = DegradationSystem.Create(new DegradationOptions(), _time);
+        await using var system = DegradationSystem.Create(new DegradationOptions(), _time);
         var delivered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         trail.EntryAppended += e => { if (e.Sequence == 4) delivered.TrySetResult(); };
         system.StateMachine.AddAuditStore(trail); // attached after the cold-start transition (#1): it arrives as backlog

@@ -5,7 +5,7 @@ using Degradation.Tests.Scenarios;
 
 namespace Degradation.Tests.Breakers;
 
-public sealed class ComponentCircuitBreakerTests : IAsyncDisposable
+public sealed class ComponentCircuitBreakerTests : IAsyncLifetime
 {
     private static readonly ComponentId Pricing = new("pricing-api");
     private readonly FakeTimeProvider _time = new(FakeTimeProviderExtensions.TestStart);
@@ -19,7 +19,10 @@ public sealed class ComponentCircuitBreakerTests : IAsyncDisposable
         _system.Bus.Subscribe(e => _events.Add(e));
     }
 
-    public async ValueTask DisposeAsync() => await _system.DisposeAsync();
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    /// <summary>xunit calls this after each test (it never calls <see cref="IAsyncDisposable"/> on a test class).</summary>
+    public async Task DisposeAsync() => await _system.DisposeAsync();
 
     private ComponentCircuitBreaker Create(Action<ComponentBreakerOptions>? configure = null, ComponentId? component = null, TimeProvider? time = null)
     {

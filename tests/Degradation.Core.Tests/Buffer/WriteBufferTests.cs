@@ -3,9 +3,10 @@ using Degradation.Testing;
 
 namespace Degradation.Tests.Buffer;
 
-public sealed class WriteBufferTests
+public sealed class WriteBufferTests : IAsyncLifetime
 {
     private readonly FakeTimeProvider _time = new(FakeTimeProviderExtensions.TestStart);
+    private readonly List<DegradationSystem> _systems = [];
 
     private static DegradationOptions Options(int maxEntries = 1000, long maxBytes = 10_000_000, double maxSeconds = 60) => new()
     {
@@ -16,11 +17,28 @@ public sealed class WriteBufferTests
         DegradationOptions? options = null, IWalStore? store = null, RecordingTarget? target = null)
     {
         options ??= Options();
-        var system = BufferKit.NormalSystem(_time, options);
+        var system = Track(BufferKit.NormalSystem(_time, options));
         store ??= new InMemoryWalStore();
         target ??= new RecordingTarget();
         var buffer = await WriteBuffer.OpenAsync(system, store, target);
         return (system, buffer, store, target);
+    }
+
+    private DegradationSystem Track(DegradationSystem system)
+    {
+        _systems.Add(system);
+        return system;
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    /// <summary>
+    /// xunit calls this after each test (it never calls <see cref="IAsyncDisposable"/> on a test class): the systems
+    /// <see cref="CreateAsync"/> made go with the test.
+    /// </summary>
+    public async Task DisposeAsync()
+    {
+        foreach (var system in _systems) await system.DisposeAsync();
     }
 
     private static List<SystemEvent> Capture(DegradationSystem system)
@@ -382,7 +400,7 @@ public sealed class WriteBufferTests
     [Fact]
     public async Task Invalid_bounds_are_rejected_naming_the_option()
     {
-        var system = DegradationSystem.Create(null, _time);
+        await using var system = DegradationSystem.Create(null, _time);
         var ex = await Assert.ThrowsAsync<DegradationOptionsException>(async () =>
             await WriteBuffer.OpenAsync(new InMemoryWalStore(), new RecordingTarget(), system.Bus, new DegradationOptions { Buffer = { MaxEntries = 0 } }, _time));
         Assert.Contains("MaxEntries", ex.Message);
@@ -406,7 +424,7 @@ public sealed class WriteBufferTests
         {
             if (entry.Record.IdempotentKey == "a") await buffer!.EnqueueAsync("late", "order", "o", BufferKit.Bytes(1), cancellationToken: ct);
         });
-        var system = BufferKit.NormalSystem(_time, Options());
+        await using var system = BufferKit.NormalSystem(_time, Options());
         buffer = await WriteBuffer.OpenAsync(system, store, target);
         await buffer.EnqueueAsync("a", "order", "o", BufferKit.Bytes(1));
 

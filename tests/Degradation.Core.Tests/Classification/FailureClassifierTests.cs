@@ -53,9 +53,9 @@ public class FailureClassifierTests
     }
 
     [Fact]
-    public void Published_verdicts_reach_the_state_machine_with_the_components_criticality()
+    public async Task Published_verdicts_reach_the_state_machine_with_the_components_criticality()
     {
-        var system = DegradationSystem.Create(new DegradationOptions(), _time);
+        await using var system = DegradationSystem.Create(new DegradationOptions(), _time);
         var events = new List<SystemEvent>();
         system.Bus.Subscribe(events.Add);
         _classifier.Publish(system.Bus, system.Policy, _time, ComponentId.Risk, new HealthSample(0, 0.2, 0)); // critical component

@@ -107,18 +107,18 @@ public class FailureTaxonomyTests
     [InlineData("risk", FailureSignals.RateLimited, SystemMode.SafeMode)] // unmapped: a critical component's failure
     [InlineData("db", FailureSignals.RequestTimedOut, SystemMode.Degraded)]
     [InlineData("market_data", FailureSignals.HeartbeatMissed, SystemMode.SafeMode)]
-    public void Classified_failures_move_the_mode_by_the_decision_matrix(string component, FailureSignals signals, SystemMode mode)
+    public async Task Classified_failures_move_the_mode_by_the_decision_matrix(string component, FailureSignals signals, SystemMode mode)
     {
-        var system = NormalSystems.Create(_time);
+        await using var system = NormalSystems.Create(_time);
         _classifier.Publish(system.Bus, system.Policy, _time, new ComponentId(component), new HealthSample(10, 0, 0) { Signals = signals });
         system.Bus.ProcessPending();
         Assert.Equal(mode, system.Gate.Mode);
     }
 
     [Fact]
-    public void The_health_report_names_the_failure_type_of_the_strictest_condition()
+    public async Task The_health_report_names_the_failure_type_of_the_strictest_condition()
     {
-        var system = NormalSystems.Create(_time);
+        await using var system = NormalSystems.Create(_time);
         _classifier.Publish(system.Bus, system.Policy, _time, ComponentId.Db, new HealthSample(10, 0.02, 0)); // quality warning: Degraded
         _classifier.Publish(system.Bus, system.Policy, _time, ComponentId.Risk, new HealthSample(10, 0, 0) { Signals = FailureSignals.ConfigurationInvalid });
         system.ReportFailure(ComponentId.MarketData, ReasonCode.MarketDataStale); // not a taxonomy reason

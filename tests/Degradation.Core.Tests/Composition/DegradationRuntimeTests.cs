@@ -252,7 +252,7 @@ public class DegradationRuntimeTests
     }
 
     [Fact]
-    public void The_builder_refuses_a_write_buffer_without_a_log_and_builds_once()
+    public async Task The_builder_refuses_a_write_buffer_without_a_log_and_builds_once()
     {
         var noLog = Builder().AddWriteBuffer(new AcceptingTarget());
         var error = Assert.Throws<InvalidOperationException>(() => noLog.Build());
@@ -260,7 +260,7 @@ public class DegradationRuntimeTests
         Assert.Contains("UseInMemoryWal", error.Message);
 
         var builder = Builder();
-        _ = builder.Build();
+        await using (builder.Build()) { }
         Assert.Throws<InvalidOperationException>(() => builder.Build());
         Assert.Throws<InvalidOperationException>(() => builder.AddComponent("late", critical: true));
     }

@@ -46,7 +46,7 @@ public class ComponentIdTests
     [Fact]
     public void A_failure_reported_under_a_name_read_at_run_time_lands_on_the_registered_component()
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         driver.Machine.Apply(driver.Event(EventType.FailCritical, BrokerFromConfiguration(), ReasonCode.BrokerDisconnect));
         driver.Expect(SystemMode.SafeModeDisconnected);
         Assert.Equal(1, driver.Machine.GetComponents().Count(c => c.Id.Name == "broker"));

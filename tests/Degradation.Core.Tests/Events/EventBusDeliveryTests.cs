@@ -13,7 +13,7 @@ public class EventBusDeliveryTests
     [Fact]
     public async Task A_publish_wakes_an_idle_consumer_loop()
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         var seen = new TaskCompletionSource<SystemEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var _ = driver.Bus.Subscribe(e => { if (e.Reason == ReasonCode.AlertsChannelDown) seen.TrySetResult(e); });
         driver.Bus.Start();
@@ -37,7 +37,7 @@ public class EventBusDeliveryTests
     [Fact]
     public async Task Every_publish_to_an_idle_loop_is_delivered_one_after_another()
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         var count = 0;
         using var _ = driver.Bus.Subscribe(_ => Interlocked.Increment(ref count));
         driver.Bus.Start();
@@ -60,7 +60,7 @@ public class EventBusDeliveryTests
     [Fact]
     public void Ordinary_events_published_after_an_operator_command_are_applied()
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         Assert.True(driver.Machine.ForceMode(SystemMode.SafeMode, TimeSpan.FromMinutes(5), SystemDriver.Operator, "hold").Accepted);
         Assert.True(driver.Machine.ReleaseOverride(SystemDriver.Operator).Accepted);
         driver.CompleteRun().Expect(SystemMode.Normal);
@@ -75,7 +75,7 @@ public class EventBusDeliveryTests
     [Fact]
     public void A_single_Dispose_unsubscribes()
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         var seen = new List<SystemEvent>();
         var subscription = driver.Bus.Subscribe(seen.Add);
         driver.Bus.Publish(EventType.Heartbeat, ComponentId.Broker);
@@ -91,7 +91,7 @@ public class EventBusDeliveryTests
     [Fact]
     public void Disposing_one_subscription_leaves_the_others_subscribed()
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         var first = new List<SystemEvent>();
         var second = new List<SystemEvent>();
         var one = driver.Bus.Subscribe(first.Add);

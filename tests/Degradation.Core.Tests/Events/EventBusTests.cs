@@ -14,7 +14,7 @@ public class EventBusTests
     [Fact]
     public void Non_critical_events_wait_in_the_queue_until_processed()
     {
-        var driver = NormalWithQueue(10);
+        using var driver = NormalWithQueue(10);
         Assert.True(driver.Bus.Publish(EventType.FailSupport, ComponentId.Alerts, ReasonCode.AlertsChannelDown));
         Assert.Equal(1, driver.Bus.PendingCount);
         driver.Expect(SystemMode.Normal);
@@ -27,7 +27,7 @@ public class EventBusTests
     [Fact]
     public void A_non_critical_event_on_a_full_bus_is_dropped_counted_and_logged_and_Publish_returns_false()
     {
-        var driver = NormalWithQueue(2);
+        using var driver = NormalWithQueue(2);
         Assert.True(driver.Bus.Publish(EventType.Heartbeat, ComponentId.Broker));
         Assert.True(driver.Bus.Publish(EventType.Heartbeat, ComponentId.Risk));
         var dropped = driver.Event(EventType.FailSupport, ComponentId.Alerts, ReasonCode.AlertsChannelDown, details: "the one dropped");
@@ -45,7 +45,7 @@ public class EventBusTests
     [Fact]
     public void A_must_deliver_event_is_applied_before_Publish_returns_even_on_a_full_bus_and_is_also_queued()
     {
-        var driver = NormalWithQueue(1);
+        using var driver = NormalWithQueue(1);
         Assert.True(driver.Bus.Publish(EventType.Heartbeat, ComponentId.Broker));
         var before = driver.Machine.EventsApplied;
 
@@ -64,7 +64,7 @@ public class EventBusTests
     [Fact]
     public void Must_deliver_events_are_never_dropped_however_many()
     {
-        var driver = NormalWithQueue(1);
+        using var driver = NormalWithQueue(1);
         Assert.True(driver.Bus.Publish(EventType.Heartbeat, ComponentId.Broker));
         for (var i = 0; i < 1000; i++)
             Assert.True(driver.Bus.Publish(EventType.FailCritical, ComponentId.Broker, ReasonCode.PositionUnknown));
@@ -76,7 +76,7 @@ public class EventBusTests
     [Fact]
     public void A_queued_older_recovery_cannot_undo_a_later_must_deliver_event()
     {
-        var driver = SystemDriver.Create(o => o.SafeMode.MinDwell = TimeSpan.Zero).ToNormal();
+        using var driver = SystemDriver.Create(o => o.SafeMode.MinDwell = TimeSpan.Zero).ToNormal();
         Assert.True(driver.Bus.Publish(EventType.Recovered, ComponentId.Broker));
         Assert.True(driver.Bus.Publish(EventType.FailCritical, ComponentId.Broker, ReasonCode.BrokerDisconnect));
         driver.Bus.ProcessPending();
@@ -87,7 +87,7 @@ public class EventBusTests
     [Fact]
     public void The_queued_copy_of_a_must_deliver_event_does_not_undo_an_operator_command_made_in_between()
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         Assert.True(driver.Bus.Publish(EventType.FailCritical, ComponentId.Broker, ReasonCode.BrokerMismatch));
         driver.Expect(SystemMode.Halt);
         Assert.True(driver.Machine.ReleaseHalt(SystemDriver.Operator, "reconciled", acknowledge: [ReasonCode.BrokerMismatch]).Accepted);
@@ -101,7 +101,7 @@ public class EventBusTests
     [Fact]
     public void The_queued_copy_of_a_must_deliver_event_does_not_break_an_override_started_after_it()
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         Assert.True(driver.Bus.Publish(EventType.FailCritical, ComponentId.Broker, ReasonCode.BrokerDisconnect));
         Assert.True(driver.Machine.ForceMode(SystemMode.Normal, TimeSpan.FromMinutes(5), SystemDriver.Operator, "trade through the outage",
             acknowledge: [ReasonCode.BrokerDisconnect]).Accepted);
@@ -113,7 +113,7 @@ public class EventBusTests
     [Fact]
     public void With_drop_on_full_off_non_critical_events_are_kept_beyond_capacity()
     {
-        var driver = NormalWithQueue(1, dropOnFull: false);
+        using var driver = NormalWithQueue(1, dropOnFull: false);
         Assert.True(driver.Bus.Publish(EventType.Heartbeat, ComponentId.Broker));
         Assert.True(driver.Bus.Publish(EventType.FailSupport, ComponentId.Alerts, ReasonCode.AlertsChannelDown));
         Assert.Equal(0, driver.Bus.DroppedCount);
@@ -125,7 +125,7 @@ public class EventBusTests
     [Fact]
     public async Task Subscribers_see_every_published_event_in_order_and_never_transitions()
     {
-        var driver = NormalWithQueue(100);
+        using var driver = NormalWithQueue(100);
         var seen = new ConcurrentQueue<SystemEvent>();
         using var _ = driver.Bus.Subscribe(seen.Enqueue);
         driver.Bus.Start();
@@ -149,7 +149,7 @@ public class EventBusTests
     [Fact]
     public void A_throwing_subscriber_is_isolated_and_counted()
     {
-        var driver = NormalWithQueue(10);
+        using var driver = NormalWithQueue(10);
         var failures = new List<Exception>();
         driver.Bus.HandlerFailed += (_, ex) => failures.Add(ex);
         var after = new List<SystemEvent>();
@@ -167,7 +167,7 @@ public class EventBusTests
     [Fact]
     public void Unsubscribing_stops_delivery()
     {
-        var driver = NormalWithQueue(10);
+        using var driver = NormalWithQueue(10);
         var seen = new List<SystemEvent>();
         var subscription = driver.Bus.Subscribe(seen.Add);
         driver.Bus.Publish(EventType.Heartbeat, ComponentId.Broker);
@@ -182,7 +182,7 @@ public class EventBusTests
     [Fact]
     public async Task Stop_drains_the_queue_and_a_stopped_bus_drops_non_critical_but_still_applies_must_deliver()
     {
-        var driver = NormalWithQueue(100);
+        using var driver = NormalWithQueue(100);
         var seen = new ConcurrentQueue<SystemEvent>();
         using var _ = driver.Bus.Subscribe(seen.Enqueue);
         driver.Bus.Start();
@@ -202,7 +202,7 @@ public class EventBusTests
     [Fact]
     public async Task A_stopped_bus_refuses_to_restart_instead_of_silently_dropping_everything()
     {
-        var driver = NormalWithQueue(10);
+        using var driver = NormalWithQueue(10);
         driver.Bus.Start();
         driver.Bus.Start(); // idempotent while running
         await driver.Bus.StopAsync().WaitAsync(Timeout);
@@ -219,7 +219,7 @@ public class EventBusTests
     [Fact]
     public void ProcessPending_is_refused_while_the_consumer_loop_runs()
     {
-        var driver = NormalWithQueue(10);
+        using var driver = NormalWithQueue(10);
         driver.Bus.Start();
         try
         {
@@ -234,7 +234,7 @@ public class EventBusTests
     [Fact]
     public async Task DrainAsync_on_a_bus_that_is_not_started_processes_synchronously()
     {
-        var driver = NormalWithQueue(10);
+        using var driver = NormalWithQueue(10);
         driver.Bus.Publish(EventType.FailSupport, ComponentId.Alerts, ReasonCode.AlertsChannelDown);
         await driver.Bus.DrainAsync().WaitAsync(Timeout);
         driver.Expect(SystemMode.Degraded);
@@ -243,7 +243,7 @@ public class EventBusTests
     [Fact]
     public async Task DrainAsync_waits_for_an_event_a_slow_subscriber_is_handling()
     {
-        var driver = NormalWithQueue(10);
+        using var driver = NormalWithQueue(10);
         var entered = new ManualResetEventSlim();
         var release = new ManualResetEventSlim();
         var handled = 0;
@@ -267,7 +267,7 @@ public class EventBusTests
     [Fact]
     public async Task DegradationSystem_report_helpers_publish_through_the_bus()
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         Assert.True(driver.System.ReportFailure(ComponentId.Alerts, ReasonCode.AlertsChannelDown, "smtp refused"));
         driver.Bus.ProcessPending();
         driver.Expect(SystemMode.Degraded);

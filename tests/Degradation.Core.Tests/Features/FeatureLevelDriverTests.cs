@@ -19,7 +19,7 @@ public class FeatureLevelDriverTests(ITestOutputHelper output)
     [Fact]
     public async Task The_mode_drives_the_level_by_the_default_mapping()
     {
-        var system = DegradationSystem.Create(new DegradationOptions(), _time);
+        await using var system = DegradationSystem.Create(new DegradationOptions(), _time);
         var controller = new FeatureDegradationController(timeProvider: _time);
         using var driver = controller.FollowMode(system);
         Assert.Equal(FeatureDegradationLevel.DegradedL2, controller.Level); // cold start: Recovering
@@ -51,7 +51,7 @@ public class FeatureLevelDriverTests(ITestOutputHelper output)
         // A lenient mapping: SafeMode alone would only reduce extras. A failed critical component still calls for DegradedL2.
         foreach (var mode in new[] { SystemMode.Recovering, SystemMode.SafeMode, SystemMode.SafeModeDisconnected })
             options.FeatureLevels.ModeLevels[mode] = FeatureDegradationLevel.DegradedL1;
-        var system = NormalSystems.Create(_time, options);
+        await using var system = NormalSystems.Create(_time, options);
         var controller = new FeatureDegradationController(timeProvider: _time);
         using var driver = new FeatureLevelDriver(controller, system);
 
@@ -62,7 +62,7 @@ public class FeatureLevelDriverTests(ITestOutputHelper output)
         Assert.Contains("critical component risk failed", controller.GetHistory()[^1].Reason, StringComparison.Ordinal);
 
         // An optional component's failure does not count.
-        var second = NormalSystems.Create(new FakeTimeProvider(FakeTimeProviderExtensions.TestStart), options);
+        await using var second = NormalSystems.Create(new FakeTimeProvider(FakeTimeProviderExtensions.TestStart), options);
         var other = new FeatureDegradationController(timeProvider: _time);
         using var otherDriver = other.FollowMode(second);
         second.ReportFailure(ComponentId.Db, ReasonCode.DbBufferOverflow);
@@ -73,7 +73,7 @@ public class FeatureLevelDriverTests(ITestOutputHelper output)
     [Fact]
     public async Task Recovery_restores_features_only_when_the_mode_allows()
     {
-        var system = NormalSystems.Create(_time);
+        await using var system = NormalSystems.Create(_time);
         var controller = new FeatureDegradationController(timeProvider: _time);
         using var driver = controller.FollowMode(system);
         system.ReportFailure(ComponentId.Db, ReasonCode.DbWriteFailBuffered);
@@ -97,7 +97,7 @@ public class FeatureLevelDriverTests(ITestOutputHelper output)
     public async Task A_manual_level_only_tightens()
     {
         var audit = new AuditTrail(_time);
-        var system = NormalSystems.Create(_time);
+        await using var system = NormalSystems.Create(_time);
         var controller = new FeatureDegradationController(timeProvider: _time, audit: audit);
         using var driver = controller.FollowMode(system);
         system.ReportFailure(ComponentId.Db, ReasonCode.DbWriteFailBuffered);
@@ -130,7 +130,7 @@ public class FeatureLevelDriverTests(ITestOutputHelper output)
     public async Task A_manual_level_milder_than_the_mode_is_recorded_but_changes_nothing_in_force()
     {
         var audit = new AuditTrail(_time);
-        var system = NormalSystems.Create(_time);
+        await using var system = NormalSystems.Create(_time);
         var controller = new FeatureDegradationController(timeProvider: _time, audit: audit);
         using var driver = controller.FollowMode(system);
         system.ReportFailure(ComponentId.Broker, ReasonCode.BrokerDisconnect);
@@ -147,7 +147,7 @@ public class FeatureLevelDriverTests(ITestOutputHelper output)
     public async Task An_explicit_override_may_go_milder_until_the_mode_gets_stricter()
     {
         var audit = new AuditTrail(_time);
-        var system = NormalSystems.Create(_time);
+        await using var system = NormalSystems.Create(_time);
         var controller = new FeatureDegradationController(timeProvider: _time, audit: audit);
         using var driver = controller.FollowMode(system);
         system.ReportFailure(ComponentId.Risk, ReasonCode.RiskTimeout);
@@ -178,7 +178,7 @@ public class FeatureLevelDriverTests(ITestOutputHelper output)
     [Fact]
     public async Task Clearing_an_override_returns_to_the_derived_level()
     {
-        var system = NormalSystems.Create(_time);
+        await using var system = NormalSystems.Create(_time);
         var controller = new FeatureDegradationController(timeProvider: _time);
         using var driver = controller.FollowMode(system);
         system.ReportFailure(ComponentId.Db, ReasonCode.DbWriteFailBuffered);
@@ -193,7 +193,7 @@ public class FeatureLevelDriverTests(ITestOutputHelper output)
     [Fact]
     public async Task A_disposed_driver_no_longer_moves_the_level()
     {
-        var system = NormalSystems.Create(_time);
+        await using var system = NormalSystems.Create(_time);
         var controller = new FeatureDegradationController(timeProvider: _time);
         controller.FollowMode(system).Dispose();
         system.ReportFailure(ComponentId.Broker, ReasonCode.BrokerDisconnect);
@@ -229,7 +229,7 @@ public class FeatureLevelDriverTests(ITestOutputHelper output)
         const int seed = 19_002; // fixed, printed: a failure replays exactly
         output.WriteLine($"seed {seed}");
         var random = new Random(seed);
-        var system = NormalSystems.Create(_time);
+        await using var system = NormalSystems.Create(_time);
         var levels = system.Options.FeatureLevels.ModeLevels;
         var controller = new FeatureDegradationController(timeProvider: _time);
         using var driver = controller.FollowMode(system);

@@ -25,7 +25,7 @@ public class GateConcurrencyTests(ITestOutputHelper output)
     [Fact]
     public void Readers_never_see_a_torn_or_unpublished_state_and_never_a_milder_mode_after_a_must_deliver_publish()
     {
-        var driver = SystemDriver.Create(o =>
+        using var driver = SystemDriver.Create(o =>
         {
             o.SafeMode.MinDwell = TimeSpan.Zero;
             o.Recovery.StablePeriod = TimeSpan.Zero;

@@ -39,7 +39,7 @@ public class PermissionMatrixTests
     [MemberData(nameof(Cells))]
     public void Gate_reached_through_real_transitions_answers_each_cell(SystemMode mode, RecoveryStage? stage, ActionType action, bool expected)
     {
-        var driver = SystemDriver.Create().To(mode, stage);
+        using var driver = SystemDriver.Create().To(mode, stage);
         Assert.Equal(mode, driver.Gate.Mode);
         Assert.Equal(stage, driver.Gate.Stage);
 
@@ -60,7 +60,8 @@ public class PermissionMatrixTests
     [Fact]
     public void Degraded_open_is_allowed_with_a_restricted_warning_and_a_size_cap_of_50()
     {
-        var gate = SystemDriver.Create().ToDegraded().Gate;
+        using var driver = SystemDriver.Create().ToDegraded();
+        var gate = driver.Gate;
         var open = gate.Check(ActionType.Open);
         Assert.True(open.Allowed);
         Assert.Contains("restricted", open.Advice, StringComparison.OrdinalIgnoreCase);
@@ -73,7 +74,8 @@ public class PermissionMatrixTests
     [Fact]
     public void Normal_has_no_advice_and_no_limits()
     {
-        var gate = SystemDriver.Create().ToNormal().Gate;
+        using var driver = SystemDriver.Create().ToNormal();
+        var gate = driver.Gate;
         foreach (var action in Enum.GetValues<ActionType>())
         {
             var decision = gate.Check(action);
@@ -85,7 +87,7 @@ public class PermissionMatrixTests
     [Fact]
     public void Per_mode_limits_come_from_options()
     {
-        var driver = SystemDriver.Create(o => o.TradingLimits[SystemMode.Normal] = new TradingLimits { MaxOrderQuantity = 1000, MaxOpenPositions = 7 }).ToNormal();
+        using var driver = SystemDriver.Create(o => o.TradingLimits[SystemMode.Normal] = new TradingLimits { MaxOrderQuantity = 1000, MaxOpenPositions = 7 }).ToNormal();
         var limits = driver.Gate.Check(ActionType.Open).Limits;
         Assert.Equal(1000m, limits!.MaxOrderQuantity);
         Assert.Equal(7, limits.MaxOpenPositions);
@@ -94,7 +96,8 @@ public class PermissionMatrixTests
     [Fact]
     public void SafeMode_cancel_is_best_effort()
     {
-        var gate = SystemDriver.Create().ToSafeMode().Gate;
+        using var driver = SystemDriver.Create().ToSafeMode();
+        var gate = driver.Gate;
         var cancel = gate.Check(ActionType.Cancel);
         Assert.True(cancel.Allowed);
         Assert.Contains("best-effort", cancel.Advice, StringComparison.OrdinalIgnoreCase);
@@ -105,7 +108,8 @@ public class PermissionMatrixTests
     [Fact]
     public void SafeModeDisconnected_rejects_cancel_as_disconnected_and_queries_come_from_cache()
     {
-        var gate = SystemDriver.Create().ToSafeModeDisconnected().Gate;
+        using var driver = SystemDriver.Create().ToSafeModeDisconnected();
+        var gate = driver.Gate;
         var cancel = gate.Check(ActionType.Cancel);
         Assert.False(cancel.Allowed);
         Assert.Contains("disconnected", cancel.Advice, StringComparison.OrdinalIgnoreCase);
@@ -117,7 +121,8 @@ public class PermissionMatrixTests
     [Fact]
     public void Halt_says_manual_intervention_required()
     {
-        var gate = SystemDriver.Create().ToHalt().Gate;
+        using var driver = SystemDriver.Create().ToHalt();
+        var gate = driver.Gate;
         foreach (var action in Enum.GetValues<ActionType>())
             Assert.Contains("manual intervention", gate.Check(action).Advice, StringComparison.OrdinalIgnoreCase);
     }
@@ -129,7 +134,8 @@ public class PermissionMatrixTests
     [InlineData(RecoveryStage.Ready, "ready")]
     public void Recovering_refusals_name_the_stage(RecoveryStage stage, string text)
     {
-        var open = SystemDriver.Create().ToRecovering(stage).Gate.Check(ActionType.Open);
+        using var openDriver = SystemDriver.Create().ToRecovering(stage);
+        var open = openDriver.Gate.Check(ActionType.Open);
         Assert.False(open.Allowed);
         Assert.Contains(text, open.Advice, StringComparison.Ordinal);
     }
@@ -137,7 +143,7 @@ public class PermissionMatrixTests
     [Fact]
     public void Decision_carries_the_reason_of_the_transition_into_the_mode()
     {
-        var driver = SystemDriver.Create().ToSafeModeDisconnected();
+        using var driver = SystemDriver.Create().ToSafeModeDisconnected();
         Assert.Equal(ReasonCode.BrokerDisconnect, driver.Gate.Check(ActionType.Open).Reason);
         Assert.Equal(ReasonCode.BrokerDisconnect, driver.Gate.Snapshot.Reason);
     }
@@ -145,7 +151,8 @@ public class PermissionMatrixTests
     [Fact]
     public void Advice_strings_are_preallocated_not_built_per_check()
     {
-        var gate = SystemDriver.Create().ToSafeMode().Gate;
+        using var driver = SystemDriver.Create().ToSafeMode();
+        var gate = driver.Gate;
         Assert.Same(gate.Check(ActionType.Cancel).Advice, gate.Check(ActionType.Cancel).Advice);
         Assert.Same(gate.Check(ActionType.Open).Advice, gate.Check(ActionType.Open).Advice);
     }
@@ -156,7 +163,8 @@ public class PermissionMatrixTests
     [InlineData(255)]
     public void An_undefined_action_is_refused_and_never_throws(byte raw)
     {
-        var gate = SystemDriver.Create().ToNormal().Gate;
+        using var driver = SystemDriver.Create().ToNormal();
+        var gate = driver.Gate;
         var action = (ActionType)raw;
         Assert.False(gate.Allows(action));
         var decision = gate.Check(action);
@@ -168,7 +176,7 @@ public class PermissionMatrixTests
     [Fact]
     public void Options_can_tighten_a_mode_and_the_refusal_says_policy()
     {
-        var driver = SystemDriver.Create(o => o.DeniedActions[SystemMode.Degraded] = [ActionType.Open]).ToDegraded();
+        using var driver = SystemDriver.Create(o => o.DeniedActions[SystemMode.Degraded] = [ActionType.Open]).ToDegraded();
         Assert.False(driver.Gate.Allows(ActionType.Open));
         Assert.Equal(PermissionMatrix.PolicyRejected, driver.Gate.Check(ActionType.Open).Advice);
         Assert.True(driver.Gate.Allows(ActionType.Send));
@@ -178,7 +186,7 @@ public class PermissionMatrixTests
     public void Denied_actions_cannot_loosen_anything()
     {
         // DeniedActions only removes permissions: the matrix bits are ANDed with the complement of the denial.
-        var driver = SystemDriver.Create(o => o.DeniedActions[SystemMode.Halt] = []).ToHalt();
+        using var driver = SystemDriver.Create(o => o.DeniedActions[SystemMode.Halt] = []).ToHalt();
         foreach (var action in Enum.GetValues<ActionType>())
             Assert.Equal(action == ActionType.Query, driver.Gate.Allows(action));
     }
@@ -186,7 +194,7 @@ public class PermissionMatrixTests
     [Fact]
     public void Snapshot_is_immutable_and_replaced_on_every_transition()
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         var before = driver.Gate.Snapshot;
         driver.Fail(ComponentId.MarketData, ReasonCode.MarketDataStale);
         var after = driver.Gate.Snapshot;

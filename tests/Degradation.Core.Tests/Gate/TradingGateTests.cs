@@ -13,7 +13,7 @@ public class TradingGateTests
     [Fact]
     public void Refusals_are_counted_per_mode_and_action_through_Allows_and_Check_and_allowed_calls_are_not()
     {
-        var driver = SystemDriver.Create(o => o.Gate.CountDenials = true).ToSafeMode();
+        using var driver = SystemDriver.Create(o => o.Gate.CountDenials = true).ToSafeMode();
         var gate = driver.Gate;
         Assert.True(gate.CountsDenials);
 
@@ -41,7 +41,7 @@ public class TradingGateTests
     [Fact]
     public void Every_mode_and_action_has_its_own_counter()
     {
-        var driver = SystemDriver.Create(o => o.Gate.CountDenials = true);
+        using var driver = SystemDriver.Create(o => o.Gate.CountDenials = true);
         var expected = new Dictionary<(SystemMode, ActionType), long>();
         foreach (var (mode, go) in new (SystemMode, Action)[]
                  {
@@ -70,7 +70,8 @@ public class TradingGateTests
     [Fact]
     public void Without_the_option_nothing_is_counted()
     {
-        var gate = SystemDriver.Create().ToHalt().Gate;
+        using var driver = SystemDriver.Create().ToHalt();
+        var gate = driver.Gate;
         Assert.False(gate.CountsDenials);
         Assert.False(gate.Allows(ActionType.Send));
         Assert.False(gate.Check(ActionType.Send).Allowed);
@@ -80,7 +81,7 @@ public class TradingGateTests
     [Fact]
     public void A_value_outside_ActionType_is_refused_in_every_mode_counted_nowhere_and_never_throws()
     {
-        var driver = SystemDriver.Create(o => o.Gate.CountDenials = true).ToNormal();
+        using var driver = SystemDriver.Create(o => o.Gate.CountDenials = true).ToNormal();
         foreach (var action in Undefined)
         {
             Assert.False(driver.Gate.Allows(action));
@@ -101,7 +102,7 @@ public class TradingGateTests
     [Fact]
     public void Denials_of_a_mode_or_action_outside_the_enums_read_as_zero()
     {
-        var driver = SystemDriver.Create(o => o.Gate.CountDenials = true).ToHalt();
+        using var driver = SystemDriver.Create(o => o.Gate.CountDenials = true).ToHalt();
         foreach (var action in Enum.GetValues<ActionType>()) driver.Gate.Allows(action);
         Assert.Equal(0, driver.Gate.GetDenials((SystemMode)6, ActionType.Open));
         Assert.Equal(0, driver.Gate.GetDenials((SystemMode)255, ActionType.Open));
@@ -111,31 +112,36 @@ public class TradingGateTests
     [Fact]
     public void A_decision_reads_as_its_verdict_mode_stage_and_advice()
     {
-        Assert.Equal("allowed in Normal", SystemDriver.Create().ToNormal().Gate.Check(ActionType.Send).ToString());
+        using var normalDriver = SystemDriver.Create().ToNormal();
+        Assert.Equal("allowed in Normal", normalDriver.Gate.Check(ActionType.Send).ToString());
 
-        var halted = SystemDriver.Create().ToHalt().Gate.Check(ActionType.Send);
+        using var haltedDriver = SystemDriver.Create().ToHalt();
+        var halted = haltedDriver.Gate.Check(ActionType.Send);
         Assert.Equal($"refused in Halt: {halted.Advice}", halted.ToString());
 
-        var recovering = SystemDriver.Create().ToRecovering(RecoveryStage.VerifyRisk).Gate.Check(ActionType.Open);
+        using var recoveringDriver = SystemDriver.Create().ToRecovering(RecoveryStage.VerifyRisk);
+        var recovering = recoveringDriver.Gate.Check(ActionType.Open);
         Assert.Equal($"refused in Recovering/VerifyRisk: {recovering.Advice}", recovering.ToString());
 
-        var degraded = SystemDriver.Create().ToDegraded().Gate.Check(ActionType.Open);
+        using var degradedDriver = SystemDriver.Create().ToDegraded();
+        var degraded = degradedDriver.Gate.Check(ActionType.Open);
         Assert.Equal($"allowed in Degraded: {degraded.Advice}", degraded.ToString());
     }
 
     [Fact]
     public void Scopes_of_another_system_or_none_are_refused_by_name()
     {
-        var gate = SystemDriver.Create().Gate;
+        using var driver = SystemDriver.Create();
+        var gate = driver.Gate;
         Assert.Throws<ArgumentNullException>(() => gate.For(null!));
 
-        var other = SystemDriver.Create();
+        using var other = SystemDriver.Create();
         var foreign = other.System.Scopes.Add("venue-a/acct-1");
         var error = Assert.Throws<ArgumentException>(() => gate.For(foreign));
         Assert.Contains("venue-a/acct-1", error.Message);
         Assert.Equal("scope", error.ParamName);
 
-        var own = SystemDriver.Create();
+        using var own = SystemDriver.Create();
         var scope = own.System.Scopes.Add("venue-b");
         Assert.Same(own.Gate.Resolve("venue-b").Gate, own.Gate.For(scope));
     }

@@ -297,9 +297,9 @@ public class LoadLevelMonitorTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void CircuitBreak_is_reported_to_the_state_machine_and_recovery_clears_it()
+    public async Task CircuitBreak_is_reported_to_the_state_machine_and_recovery_clears_it()
     {
-        var system = DegradationSystem.Create(new DegradationOptions(), _time);
+        await using var system = DegradationSystem.Create(new DegradationOptions(), _time);
         var events = new List<SystemEvent>();
         system.Bus.Subscribe(events.Add);
         var monitor = Create(bus: system.Bus);
@@ -323,9 +323,9 @@ public class LoadLevelMonitorTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Stepping_down_between_reported_levels_clears_the_severer_condition_first()
+    public async Task Stepping_down_between_reported_levels_clears_the_severer_condition_first()
     {
-        var system = DegradationSystem.Create(new DegradationOptions { DecisionMatrix = { ["load.circuit_break"] = SystemMode.SafeMode } }, _time);
+        await using var system = DegradationSystem.Create(new DegradationOptions { DecisionMatrix = { ["load.circuit_break"] = SystemMode.SafeMode } }, _time);
         var events = new List<SystemEvent>();
         system.Bus.Subscribe(events.Add);
         var monitor = Create(new LoadDegradationOptions
@@ -344,9 +344,9 @@ public class LoadLevelMonitorTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Reporting_can_be_switched_off()
+    public async Task Reporting_can_be_switched_off()
     {
-        var system = DegradationSystem.Create(new DegradationOptions(), _time);
+        await using var system = DegradationSystem.Create(new DegradationOptions(), _time);
         var monitor = Create(new LoadDegradationOptions { ReportToStateMachine = false }, system.Bus);
         monitor.Evaluate(5_000_000, 0);
         Assert.Equal(0, system.Bus.PendingCount);

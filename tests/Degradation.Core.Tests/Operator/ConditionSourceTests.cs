@@ -14,7 +14,7 @@ public class ConditionSourceTests
     [Fact]
     public void A_probes_recovered_does_not_clear_what_an_open_breaker_raised_on_the_same_component()
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         Apply(driver, EventType.FailCritical, ComponentId.Broker, ReasonCode.BrokerDisconnect, BrokerBreaker);
         Apply(driver, EventType.FailCritical, ComponentId.Broker, ReasonCode.BrokerDisconnect, BrokerProbe);
         Assert.Equal(2, driver.Machine.GetComponent(ComponentId.Broker)!.Conditions.Count);
@@ -34,7 +34,7 @@ public class ConditionSourceTests
     [Fact]
     public void Conditions_report_their_source_and_component_to_operators()
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         Apply(driver, EventType.FailSupport, ComponentId.Db, ReasonCode.DbWriteFailBuffered, ConditionSource.WriteBuffer);
         Apply(driver, EventType.FailCritical, ComponentId.WriteBuffer, ReasonCode.DbBufferOverflow, ConditionSource.WriteBuffer);
         var conditions = driver.Machine.GetConditions();
@@ -51,7 +51,7 @@ public class ConditionSourceTests
     [Fact]
     public void A_breaker_publishes_under_its_own_source()
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         var seen = new List<SystemEvent>();
         using var _ = driver.Bus.Subscribe(seen.Add);
         var options = new ComponentBreakerOptions { MinimumThroughput = 1, FailureRatio = 0.5 };

@@ -10,7 +10,7 @@ public class OperatorCommandTests
     [Fact]
     public void Forcing_normal_over_an_active_Halt_is_refused_and_every_action_stays_blocked()
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         driver.Fail(ComponentId.Broker, ReasonCode.BrokerMismatch).Expect(SystemMode.Halt);
         var result = driver.Machine.ForceMode(SystemMode.Normal, FiveMinutes, "mallory", "x");
         Assert.False(result.Accepted);
@@ -29,7 +29,7 @@ public class OperatorCommandTests
     [InlineData(SystemMode.Degraded)]
     public void Tightening_is_always_accepted_without_acknowledgement(SystemMode mode)
     {
-        var driver = SystemDriver.Create().ToDegraded();
+        using var driver = SystemDriver.Create().ToDegraded();
         var result = driver.Machine.ForceMode(mode, FiveMinutes, SystemDriver.Operator, "precaution");
         Assert.True(result.Accepted, result.Message);
         Assert.Equal(OperatorRefusal.None, result.Refusal);
@@ -40,7 +40,7 @@ public class OperatorCommandTests
     [Fact]
     public void Loosening_is_refused_listing_the_conditions_in_the_way_until_they_are_acknowledged_exactly()
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         driver.Fail(ComponentId.MarketData, ReasonCode.MarketDataStale);
         driver.Fail(ComponentId.Alerts, ReasonCode.AlertsChannelDown).Expect(SystemMode.SafeMode);
         var sequence = driver.Machine.CurrentSequence;
@@ -69,7 +69,7 @@ public class OperatorCommandTests
     [Fact]
     public void An_acknowledgement_made_against_conditions_that_have_since_changed_is_refused()
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         driver.Fail(ComponentId.MarketData, ReasonCode.MarketDataStale).Expect(SystemMode.SafeMode);
         var shown = driver.Machine.ForceMode(SystemMode.Normal, FiveMinutes, SystemDriver.Operator, "r");
         var acknowledge = shown.ActiveConditions.Select(c => c.Reason).ToArray();
@@ -86,7 +86,7 @@ public class OperatorCommandTests
     [Fact]
     public void An_acknowledged_override_ends_as_soon_as_a_condition_it_did_not_acknowledge_demands_more()
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         driver.Fail(ComponentId.MarketData, ReasonCode.MarketDataStale);
         Assert.True(driver.Machine.ForceMode(SystemMode.Normal, FiveMinutes, SystemDriver.Operator, "r", acknowledge: [ReasonCode.MarketDataStale]).Accepted);
         driver.Expect(SystemMode.Normal);
@@ -99,7 +99,7 @@ public class OperatorCommandTests
     [Fact]
     public void Every_operator_write_checks_the_expected_sequence()
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         var seen = driver.Machine.CurrentSequence;
         driver.Fail(ComponentId.Alerts, ReasonCode.AlertsChannelDown); // someone else's change
         Assert.NotEqual(seen, driver.Machine.CurrentSequence);
@@ -123,7 +123,7 @@ public class OperatorCommandTests
     [Fact]
     public void Replacing_an_active_override_records_override_ended_then_override_started()
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         var first = driver.Machine.ForceMode(SystemMode.SafeMode, FiveMinutes, "alice", "first");
         var second = driver.Machine.ForceMode(SystemMode.SafeModeDisconnected, FiveMinutes, "bob", "second");
         var history = driver.Machine.GetHistory();
@@ -140,7 +140,7 @@ public class OperatorCommandTests
     [Fact]
     public void The_kill_switch_halts_without_TTL_ends_an_override_and_is_left_only_by_ReleaseHalt_into_Recovering()
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         driver.Machine.ForceMode(SystemMode.SafeMode, FiveMinutes, "alice", "maintenance");
         var halted = driver.Machine.Halt("carol", "runaway algo");
         Assert.True(halted.Accepted);
@@ -169,7 +169,7 @@ public class OperatorCommandTests
     [Fact]
     public void Releasing_past_an_automatic_Halt_condition_needs_it_acknowledged()
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         driver.Machine.Halt("carol", "suspicious fills");
         driver.Fail(ComponentId.Risk, ReasonCode.RiskBreachHard);
         var refused = driver.Machine.ReleaseHalt("carol", "done");

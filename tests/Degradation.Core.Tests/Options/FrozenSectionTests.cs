@@ -18,7 +18,7 @@ public sealed class FrozenSectionTests
     public async Task Loosening_feature_levels_after_Create_does_not_re_enable_features()
     {
         var options = new DegradationOptions();
-        var system = NormalSystems.Create(_time, options);
+        await using var system = NormalSystems.Create(_time, options);
 
         // Too late: the system runs on the copy it validated. Each change would re-enable features in Halt.
         options.FeatureLevels.ModeLevels[SystemMode.Halt] = FeatureDegradationLevel.Normal;
@@ -39,11 +39,11 @@ public sealed class FrozenSectionTests
     }
 
     [Fact]
-    public void Changing_alert_channels_after_Create_changes_nothing()
+    public async Task Changing_alert_channels_after_Create_changes_nothing()
     {
         var options = new DegradationOptions();
         options.AlertChannels.Routes.Add(new AlertChannelRoute { Channel = "pager", MinimumSeverity = Severity.Critical });
-        var system = DegradationSystem.Create(options, _time);
+        await using var system = DegradationSystem.Create(options, _time);
 
         options.AlertChannels.AcknowledgementSla.Remove(Severity.Critical); // would let Critical alerts go unacknowledged
         options.AlertChannels.Routes[0].Channel = "nowhere";
@@ -58,12 +58,13 @@ public sealed class FrozenSectionTests
     }
 
     [Fact]
-    public void The_frozen_copy_refuses_changes_naming_the_key()
+    public async Task The_frozen_copy_refuses_changes_naming_the_key()
     {
         var options = new DegradationOptions();
         options.AlertChannels.Routes.Add(new AlertChannelRoute { Channel = "pager" });
         options.Components["news"] = new ComponentOptions { Critical = true };
-        var frozen = DegradationSystem.Create(options, _time).Options;
+        await using var system = DegradationSystem.Create(options, _time);
+        var frozen = system.Options;
 
         Refused("Degradation:FeatureLevels:CriticalFailureLevel", () => frozen.FeatureLevels.CriticalFailureLevel = FeatureDegradationLevel.Normal);
         Refused("Degradation:FeatureLevels:ModeLevels", () => frozen.FeatureLevels.ModeLevels = FeatureLevelOptions.CreateDefaultModeLevels());
@@ -88,13 +89,13 @@ public sealed class FrozenSectionTests
     }
 
     [Fact]
-    public void Every_map_set_and_list_of_the_frozen_copy_is_read_only()
+    public async Task Every_map_set_and_list_of_the_frozen_copy_is_read_only()
     {
         var options = new DegradationOptions { Recovery = { BackoffSchedule = [TimeSpan.FromSeconds(10)] } };
         options.DeniedActions[SystemMode.Degraded] = [ActionType.Open];
         options.AllowLoosening.Add("venue.throttled");
         options.DecisionMatrix["venue.throttled"] = SystemMode.Degraded;
-        var system = DegradationSystem.Create(options, _time);
+        await using var system = DegradationSystem.Create(options, _time);
         var frozen = system.Options;
 
         // Each change would loosen the running system's rules if it were read later, or silently do nothing.
@@ -116,10 +117,10 @@ public sealed class FrozenSectionTests
     }
 
     [Fact]
-    public void A_frozen_copy_can_create_another_system_and_a_copy_of_it_is_writable_again()
+    public async Task A_frozen_copy_can_create_another_system_and_a_copy_of_it_is_writable_again()
     {
-        var first = DegradationSystem.Create(new DegradationOptions(), _time);
-        var second = DegradationSystem.Create(first.Options, _time);
+        await using var first = DegradationSystem.Create(new DegradationOptions(), _time);
+        await using var second = DegradationSystem.Create(first.Options, _time);
         Assert.Equal(FeatureDegradationLevel.Emergency, second.Options.FeatureLevels.ModeLevels[SystemMode.Halt]);
 
         var copy = first.Options.CopyForScope();
@@ -132,7 +133,7 @@ public sealed class FrozenSectionTests
     [Fact]
     public async Task A_driver_keeps_the_feature_levels_it_validated()
     {
-        var system = NormalSystems.Create(_time);
+        await using var system = NormalSystems.Create(_time);
         var levels = new FeatureLevelOptions();
         var controller = new FeatureDegradationController(timeProvider: _time);
         using var driver = new FeatureLevelDriver(controller, system, levels);

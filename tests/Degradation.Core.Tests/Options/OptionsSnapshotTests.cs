@@ -11,11 +11,11 @@ public sealed class OptionsSnapshotTests
     private static readonly ComponentId[] Critical = [ComponentId.Broker, ComponentId.MarketData, ComponentId.Risk];
 
     [Fact]
-    public void Changing_the_options_after_Create_changes_nothing()
+    public async Task Changing_the_options_after_Create_changes_nothing()
     {
         var options = new DegradationOptions();
         options.Components["news"] = new ComponentOptions { Critical = true, Category = "news" };
-        var system = DegradationSystem.Create(options, new FakeTimeProvider());
+        await using var system = DegradationSystem.Create(options, new FakeTimeProvider());
 
         options.Recovery.StablePeriod = TimeSpan.Zero;
         options.SafeMode = new SafeModeOptions { MinDwell = TimeSpan.Zero };
@@ -35,9 +35,9 @@ public sealed class OptionsSnapshotTests
     }
 
     [Fact]
-    public void The_snapshot_a_system_exposes_refuses_changes()
+    public async Task The_snapshot_a_system_exposes_refuses_changes()
     {
-        var system = DegradationSystem.Create(new DegradationOptions(), new FakeTimeProvider());
+        await using var system = DegradationSystem.Create(new DegradationOptions(), new FakeTimeProvider());
         Assert.True(system.Options.IsFrozen);
         Assert.True(system.Options.Recovery.IsFrozen);
         var error = Assert.Throws<InvalidOperationException>(() => system.Options.Recovery.StablePeriod = TimeSpan.Zero);
@@ -50,22 +50,22 @@ public sealed class OptionsSnapshotTests
     }
 
     [Fact]
-    public void The_callers_options_stay_writable_and_can_create_a_second_system()
+    public async Task The_callers_options_stay_writable_and_can_create_a_second_system()
     {
         var options = new DegradationOptions();
-        _ = DegradationSystem.Create(options, new FakeTimeProvider());
+        await using (DegradationSystem.Create(options, new FakeTimeProvider())) { }
         Assert.False(options.IsFrozen);
         options.Recovery.StablePeriod = TimeSpan.FromSeconds(1);
-        var second = DegradationSystem.Create(options, new FakeTimeProvider());
+        await using var second = DegradationSystem.Create(options, new FakeTimeProvider());
         Assert.Equal(TimeSpan.FromSeconds(1), second.Options.Recovery.StablePeriod);
     }
 
     [Fact]
-    public void Shortening_the_dwell_on_the_callers_options_after_Create_does_not_open_the_gate_early()
+    public async Task Shortening_the_dwell_on_the_callers_options_after_Create_does_not_open_the_gate_early()
     {
         var time = new FakeTimeProvider();
         var options = new DegradationOptions { Recovery = { StablePeriod = TimeSpan.Zero } };
-        var system = DegradationSystem.Create(options, time);
+        await using var system = DegradationSystem.Create(options, time);
         DriveToNormal(system);
         system.ReportFailure(ComponentId.Broker, ReasonCode.BrokerDisconnect);
         system.Bus.ProcessPending();
@@ -81,19 +81,19 @@ public sealed class OptionsSnapshotTests
     }
 
     [Fact]
-    public void Invalid_options_changed_after_Create_are_never_validated_into_the_running_system()
+    public async Task Invalid_options_changed_after_Create_are_never_validated_into_the_running_system()
     {
         var options = new DegradationOptions();
-        var system = DegradationSystem.Create(options, new FakeTimeProvider());
+        await using var system = DegradationSystem.Create(options, new FakeTimeProvider());
         options.DecisionMatrix["broker.mismatch"] = SystemMode.Normal; // would be refused at Create: loosens a Halt rule
         Assert.True(system.Policy.TryMapReason(new ReasonCode("broker.mismatch"), out var mode));
         Assert.Equal(SystemMode.Halt, mode);
     }
 
     [Fact]
-    public void A_scope_with_its_own_history_size_leaves_the_process_options_alone()
+    public async Task A_scope_with_its_own_history_size_leaves_the_process_options_alone()
     {
-        var system = DegradationSystem.Create(new DegradationOptions(), new FakeTimeProvider());
+        await using var system = DegradationSystem.Create(new DegradationOptions(), new FakeTimeProvider());
         var scope = system.Scopes.Add("venue-a", new ScopeOptions { TransitionHistorySize = 8 }.WithCritical("broker"));
         Assert.Equal(8, scope.StateMachine.Policy.Options.StateMachine.TransitionHistorySize);
         Assert.Equal(1000, system.Options.StateMachine.TransitionHistorySize);

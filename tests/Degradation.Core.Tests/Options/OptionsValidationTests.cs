@@ -126,7 +126,7 @@ public class OptionsValidationTests
     }
 
     [Fact]
-    public void Edge_values_that_make_sense_are_accepted()
+    public async Task Edge_values_that_make_sense_are_accepted()
     {
         var options = new DegradationOptions
         {
@@ -141,15 +141,16 @@ public class OptionsValidationTests
         options.TradingLimits[SystemMode.Normal] = new TradingLimits { MaxOpenPositions = 0 };
         options.DeniedActions[SystemMode.Halt] = [ActionType.Query];
         Assert.Empty(options.Validate());
-        Assert.Equal(SystemMode.Recovering, DegradationSystem.Create(options, new FakeTimeProvider(FakeTimeProviderExtensions.TestStart)).Gate.Mode);
+        await using var system = DegradationSystem.Create(options, new FakeTimeProvider(FakeTimeProviderExtensions.TestStart));
+        Assert.Equal(SystemMode.Recovering, system.Gate.Mode);
     }
 
     [Fact]
-    public void Options_can_deny_Query_in_Halt_so_Halt_can_only_get_tighter()
+    public async Task Options_can_deny_Query_in_Halt_so_Halt_can_only_get_tighter()
     {
         var options = new DegradationOptions();
         options.DeniedActions[SystemMode.Halt] = [ActionType.Query];
-        var system = DegradationSystem.Create(options, new FakeTimeProvider(FakeTimeProviderExtensions.TestStart));
+        await using var system = DegradationSystem.Create(options, new FakeTimeProvider(FakeTimeProviderExtensions.TestStart));
         system.StateMachine.ForceMode(SystemMode.Halt, TimeSpan.FromMinutes(1), "ops", "drill");
         Assert.All(Enum.GetValues<ActionType>(), a => Assert.False(system.Gate.Allows(a)));
     }

@@ -16,7 +16,7 @@ public class PositionsReconciledTests
     [Fact]
     public async Task A_reconciliation_that_agrees_publishes_positions_reconciled_and_one_that_differs_does_not()
     {
-        var system = NormalSystems.Create(_time);
+        await using var system = NormalSystems.Create(_time);
         var events = new List<SystemEvent>();
         using var subscription = system.Bus.Subscribe(events.Add);
         var positions = new Dictionary<string, decimal> { ["ES"] = 2, ["NQ"] = -1 };
@@ -39,9 +39,9 @@ public class PositionsReconciledTests
     [InlineData(EventType.Heartbeat)]
     [InlineData(EventType.Recovered)] // even sent as a recovery it clears nothing
     [InlineData(EventType.FailSupport)]
-    public void Positions_reconciled_never_loosens_the_mode_by_itself(EventType type)
+    public async Task Positions_reconciled_never_loosens_the_mode_by_itself(EventType type)
     {
-        var system = NormalSystems.Create(_time);
+        await using var system = NormalSystems.Create(_time);
         system.ReportFailure(ComponentId.Broker, ReasonCode.BrokerDisconnect);
         system.Bus.ProcessPending();
         Assert.Equal(SystemMode.SafeModeDisconnected, system.Gate.Mode);
@@ -76,20 +76,20 @@ public class PositionsReconciledTests
     }
 
     [Fact]
-    public void A_mapped_positions_reconciled_acts_like_its_row()
+    public async Task A_mapped_positions_reconciled_acts_like_its_row()
     {
         var options = new DegradationOptions();
         options.DecisionMatrix[ReasonCode.PositionsReconciled.Value] = SystemMode.Degraded;
-        var system = NormalSystems.Create(_time, options);
+        await using var system = NormalSystems.Create(_time, options);
         system.Bus.Publish(EventType.Heartbeat, ComponentId.Broker, ReasonCode.PositionsReconciled);
         system.Bus.ProcessPending();
         Assert.Equal(SystemMode.Degraded, system.Gate.Mode);
     }
 
     [Fact]
-    public void The_audit_trail_records_every_positions_reconciled_event()
+    public async Task The_audit_trail_records_every_positions_reconciled_event()
     {
-        var system = NormalSystems.Create(_time);
+        await using var system = NormalSystems.Create(_time);
         var audit = new AuditTrail(_time);
         using (audit.FollowRecordedEvents(system.Bus))
         {

@@ -4,7 +4,7 @@ using Degradation.Tests.Scenarios;
 
 namespace Degradation.Tests.Recovery;
 
-public sealed class RecoveryOrchestratorTests : IAsyncDisposable
+public sealed class RecoveryOrchestratorTests : IAsyncLifetime
 {
     private readonly FakeTimeProvider _time = new(FakeTimeProviderExtensions.TestStart);
     private DegradationSystem _system = null!;
@@ -19,10 +19,14 @@ public sealed class RecoveryOrchestratorTests : IAsyncDisposable
         _progress = new ProgressRecorder(_orchestrator);
     }
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    /// <summary>xunit calls this after each test (it never calls <see cref="IAsyncDisposable"/> on a test class).</summary>
+    public async Task DisposeAsync()
     {
-        await _orchestrator.DisposeAsync();
-        await _system.DisposeAsync();
+        // A test that never calls Create (options validation, pure comparisons) has nothing to dispose.
+        if (_orchestrator is not null) await _orchestrator.DisposeAsync();
+        if (_system is not null) await _system.DisposeAsync();
     }
 
     private void Step(RecoveryStage stage, string name, Func<RecoveryStepContext, RecoveryStepResult>? body = null) =>

@@ -9,9 +9,9 @@ public class StatusReportBuilderTests(ITestOutputHelper output)
     private readonly FakeTimeProvider _time = new(FakeTimeProviderExtensions.TestStart);
 
     [Fact]
-    public void The_report_shows_mode_stage_permissions_and_components()
+    public async Task The_report_shows_mode_stage_permissions_and_components()
     {
-        var system = DegradationSystem.Create(new DegradationOptions(), _time);
+        await using var system = DegradationSystem.Create(new DegradationOptions(), _time);
         system.ReportFailure(ComponentId.MarketData, ReasonCode.MarketDataStale, "no ticks for 12 s");
         system.Bus.ProcessPending();
         var report = new StatusReportBuilder(system.StateMachine).Build();
@@ -29,9 +29,9 @@ public class StatusReportBuilderTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Recovering_shows_its_stage_and_run_and_overrides_show_who_and_why()
+    public async Task Recovering_shows_its_stage_and_run_and_overrides_show_who_and_why()
     {
-        var system = DegradationSystem.Create(new DegradationOptions(), _time);
+        await using var system = DegradationSystem.Create(new DegradationOptions(), _time);
         var builder = new StatusReportBuilder(system.StateMachine);
         var cold = builder.Build();
         Assert.Contains("Mode:      Recovering / ConnectBroker", cold);
@@ -46,9 +46,9 @@ public class StatusReportBuilderTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Sections_add_load_fallbacks_features_alerts_and_anything_else()
+    public async Task Sections_add_load_fallbacks_features_alerts_and_anything_else()
     {
-        var system = DegradationSystem.Create(new DegradationOptions(), _time);
+        await using var system = DegradationSystem.Create(new DegradationOptions(), _time);
         var load = new LoadLevelMonitor(timeProvider: _time);
         load.Evaluate(1_200_000, 42);
         var shedder = new LoadShedder(monitor: load);
@@ -86,9 +86,9 @@ public class StatusReportBuilderTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void A_failing_section_is_shown_as_unavailable_and_the_report_is_still_built()
+    public async Task A_failing_section_is_shown_as_unavailable_and_the_report_is_still_built()
     {
-        var system = DegradationSystem.Create(new DegradationOptions(), _time);
+        await using var system = DegradationSystem.Create(new DegradationOptions(), _time);
         var report = new StatusReportBuilder(system.StateMachine)
             .Add(new DelegateStatusSection("Breakers", () => throw new InvalidOperationException("registry disposed")))
             .Add(new DelegateStatusSection("After", () => ["still here"]))

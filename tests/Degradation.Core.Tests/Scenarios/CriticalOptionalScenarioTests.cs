@@ -4,7 +4,7 @@ namespace Degradation.Tests.Scenarios;
 /// An optional component (the orderbook WebSocket) failing degrades the system but trading goes on with its
 /// fallback (REST polling) active; a critical component (the exchange/broker) failing pauses trading; both recover.
 /// </summary>
-public sealed class CriticalOptionalScenarioTests : IAsyncDisposable
+public sealed class CriticalOptionalScenarioTests : IAsyncLifetime
 {
     private static readonly ComponentId Orderbook = new("orderbook-ws");
     private readonly OutageHarness _h;
@@ -30,7 +30,10 @@ public sealed class CriticalOptionalScenarioTests : IAsyncDisposable
         _health = new HealthReporter(_h.System, _fallbacks);
     }
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    /// <summary>xunit calls this after each test (it never calls <see cref="IAsyncDisposable"/> on a test class).</summary>
+    public async Task DisposeAsync()
     {
         _fallbacks.Dispose();
         await _h.DisposeAsync();

@@ -6,7 +6,7 @@ public class ColdStartAndConflictTests
     [Fact]
     public void Cold_start_is_Recovering_ConnectBroker_with_run_1_and_nothing_may_trade()
     {
-        var driver = SystemDriver.Create();
+        using var driver = SystemDriver.Create();
         driver.Expect(SystemMode.Recovering, RecoveryStage.ConnectBroker);
         Assert.Equal(new RecoveryRunId(1), driver.Machine.ActiveRecoveryRun);
         Assert.Equal(RecoveryTrigger.ColdStart, driver.Machine.ActiveRecoveryTrigger);
@@ -21,7 +21,7 @@ public class ColdStartAndConflictTests
     [Fact]
     public void Cold_start_does_not_pass_by_time_alone()
     {
-        var driver = SystemDriver.Create().HeartbeatCritical();
+        using var driver = SystemDriver.Create().HeartbeatCritical();
         driver.Advance(TimeSpan.FromMinutes(10));
         driver.Expect(SystemMode.Recovering, RecoveryStage.ConnectBroker);
     }
@@ -30,7 +30,7 @@ public class ColdStartAndConflictTests
     public void Events_are_verdicts_one_failure_event_applies_at_once()
     {
         // Hysteresis lives in the detectors: FailThresholdCount does not delay the state machine.
-        var driver = SystemDriver.Create(o => o.Probes.FailThresholdCount = 5).ToNormal();
+        using var driver = SystemDriver.Create(o => o.Probes.FailThresholdCount = 5).ToNormal();
         driver.Fail(ComponentId.Risk, ReasonCode.RiskTimeout);
         Assert.Equal(SystemMode.SafeMode, driver.Mode);
     }
@@ -48,7 +48,7 @@ public class ColdStartAndConflictTests
             (ComponentId.MarketData, ReasonCode.MarketDataStale),       // SafeMode
             (ComponentId.Broker, ReasonCode.BrokerDisconnect),          // SafeModeDisconnected
         ];
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         foreach (var i in new[] { a, b, c }) driver.Fail(failures[i].Component, failures[i].Reason);
         Assert.Equal(SystemMode.SafeModeDisconnected, driver.Mode);
         Assert.Equal(SystemMode.SafeModeDisconnected, driver.Machine.DerivedMode);
@@ -57,7 +57,7 @@ public class ColdStartAndConflictTests
     [Fact]
     public void Conflict_resolution_alerts_then_market_data_gives_SafeMode()
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         driver.Fail(ComponentId.Alerts, ReasonCode.AlertsChannelDown);
         driver.Fail(ComponentId.MarketData, ReasonCode.MarketDataStale);
         Assert.Equal(SystemMode.SafeMode, driver.Mode);
@@ -66,7 +66,7 @@ public class ColdStartAndConflictTests
     [Fact]
     public void A_milder_event_never_lowers_the_mode()
     {
-        var driver = SystemDriver.Create().ToSafeModeDisconnected();
+        using var driver = SystemDriver.Create().ToSafeModeDisconnected();
         driver.Fail(ComponentId.MarketData, ReasonCode.MarketDataQualityLow);
         driver.Fail(ComponentId.Db, ReasonCode.DbWriteFailBuffered);
         Assert.Equal(SystemMode.SafeModeDisconnected, driver.Mode);
@@ -75,7 +75,7 @@ public class ColdStartAndConflictTests
     [Fact]
     public void A_component_holds_several_conditions_and_its_recovery_clears_only_its_own()
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         driver.Fail(ComponentId.MarketData, ReasonCode.MarketDataQualityLow);
         driver.Fail(ComponentId.MarketData, ReasonCode.MarketDataStale);
         driver.Fail(ComponentId.Alerts, ReasonCode.AlertsChannelDown);
@@ -90,7 +90,7 @@ public class ColdStartAndConflictTests
     [Fact]
     public void Repeating_a_failure_does_not_stack_conditions()
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         for (var i = 0; i < 3; i++) driver.Fail(ComponentId.Alerts, ReasonCode.AlertsChannelDown);
         Assert.Single(driver.Machine.GetComponent(ComponentId.Alerts)!.Conditions);
         driver.Recover(ComponentId.Alerts);
@@ -100,7 +100,7 @@ public class ColdStartAndConflictTests
     [Fact]
     public void Heartbeat_and_quality_events_do_not_clear_conditions()
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         driver.Fail(ComponentId.Alerts, ReasonCode.AlertsChannelDown);
         driver.Heartbeat(ComponentId.Alerts);
         Assert.Single(driver.Machine.GetComponent(ComponentId.Alerts)!.Conditions);
@@ -110,7 +110,7 @@ public class ColdStartAndConflictTests
     [Fact]
     public void Component_levels_reflect_conditions()
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         driver.Fail(ComponentId.Alerts, ReasonCode.AlertsChannelDown);
         driver.Fail(ComponentId.Risk, ReasonCode.RiskTimeout);
         Assert.Equal(ComponentLevel.Unstable, driver.Machine.GetComponent(ComponentId.Alerts)!.Level);

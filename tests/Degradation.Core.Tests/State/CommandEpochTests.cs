@@ -31,7 +31,7 @@ public class CommandEpochTests
     [Fact]
     public void Without_a_command_in_between_the_queued_copy_is_applied_again()
     {
-        var driver = Driver().ToNormal();
+        using var driver = Driver().ToNormal();
         GapThenRecovered(driver);
         driver.Bus.ProcessPending();
         Assert.Contains(driver.Machine.GetConditions(), c => c.Reason == FeedGap); // the control case for the tests below
@@ -40,7 +40,7 @@ public class CommandEpochTests
     [Fact]
     public void StartRecovery_in_between_skips_the_queued_copy()
     {
-        var driver = Driver().ToNormal();
+        using var driver = Driver().ToNormal();
         GapThenRecovered(driver);
         driver.Machine.StartRecovery(SystemDriver.Operator, "after the gap");
         driver.Bus.ProcessPending();
@@ -51,7 +51,7 @@ public class CommandEpochTests
     [Fact]
     public void CompleteRecovery_in_between_skips_the_queued_copy()
     {
-        var driver = Driver(autoRecovery: false).HeartbeatCritical().AdvanceTo(RecoveryStage.Ready);
+        using var driver = Driver(autoRecovery: false).HeartbeatCritical().AdvanceTo(RecoveryStage.Ready);
         GapThenRecovered(driver);
         driver.Machine.CompleteRecovery(SystemDriver.Operator, "checked");
         driver.Expect(SystemMode.Normal);
@@ -63,7 +63,7 @@ public class CommandEpochTests
     [Fact]
     public void ReleaseOverride_in_between_skips_the_queued_copy()
     {
-        var driver = Driver().ToNormal();
+        using var driver = Driver().ToNormal();
         Assert.True(driver.Machine.ForceMode(SystemMode.SafeMode, TimeSpan.FromMinutes(5), SystemDriver.Operator, "hold").Accepted);
         GapThenRecovered(driver);
         Assert.True(driver.Machine.ReleaseOverride(SystemDriver.Operator, "done").Accepted);
@@ -75,7 +75,7 @@ public class CommandEpochTests
     [Fact]
     public void ForceMode_in_between_skips_the_queued_copy()
     {
-        var driver = Driver().ToNormal();
+        using var driver = Driver().ToNormal();
         GapThenRecovered(driver);
         Assert.True(driver.Machine.ForceMode(SystemMode.SafeMode, TimeSpan.FromMinutes(5), SystemDriver.Operator, "hold").Accepted);
         driver.Bus.ProcessPending();
@@ -85,7 +85,7 @@ public class CommandEpochTests
     [Fact]
     public void Halt_in_between_skips_the_queued_copy()
     {
-        var driver = Driver().ToNormal();
+        using var driver = Driver().ToNormal();
         GapThenRecovered(driver);
         Assert.True(driver.Machine.Halt(SystemDriver.Operator, "stop").Accepted);
         driver.Bus.ProcessPending();

@@ -12,7 +12,7 @@ public class ConditionBoundaryTests
     [Fact]
     public void A_second_report_raises_an_existing_condition_from_Degraded_to_SafeMode_and_a_recovery_clears_it_completely()
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         driver.Apply(EventType.FailSupport, ComponentId.Risk, VendorGlitch).Expect(SystemMode.Degraded);
 
         driver.Apply(EventType.FailCritical, ComponentId.Risk, VendorGlitch).Expect(SystemMode.SafeMode);
@@ -28,7 +28,7 @@ public class ConditionBoundaryTests
     [Fact]
     public void A_condition_lowered_from_SafeMode_to_Degraded_leaves_no_SafeMode_count_behind()
     {
-        var driver = SystemDriver.Create(o => o.SafeMode.MinDwell = TimeSpan.Zero).ToNormal();
+        using var driver = SystemDriver.Create(o => o.SafeMode.MinDwell = TimeSpan.Zero).ToNormal();
         driver.Apply(EventType.FailCritical, ComponentId.Risk, VendorGlitch).Expect(SystemMode.SafeMode);
         driver.Apply(EventType.FailSupport, ComponentId.Risk, VendorGlitch);
         Assert.Equal(SystemMode.Degraded, driver.Machine.DerivedMode);
@@ -38,7 +38,7 @@ public class ConditionBoundaryTests
     [Fact]
     public void Raising_a_condition_keeps_the_time_it_was_first_raised()
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         driver.Apply(EventType.FailSupport, ComponentId.Risk, VendorGlitch);
         var since = Assert.Single(driver.Machine.GetConditions()).Since;
         driver.Advance(7);
@@ -51,7 +51,7 @@ public class ConditionBoundaryTests
     [InlineData(SystemMode.SafeModeDisconnected)]
     public void A_repeated_failure_at_the_current_closed_mode_records_no_transition(SystemMode mode)
     {
-        var driver = SystemDriver.Create().To(mode);
+        using var driver = SystemDriver.Create().To(mode);
         var count = driver.Machine.TransitionCount;
         var (component, reason) = mode == SystemMode.SafeMode
             ? (ComponentId.MarketData, ReasonCode.MarketDataStale)
@@ -69,7 +69,7 @@ public class ConditionBoundaryTests
     [Fact]
     public void A_must_deliver_event_exactly_as_strict_as_the_forced_mode_does_not_break_the_override()
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         Assert.True(driver.Machine.ForceMode(SystemMode.SafeModeDisconnected, TimeSpan.FromMinutes(5), SystemDriver.Operator, "broker maintenance").Accepted);
         var count = driver.Machine.TransitionCount;
 
@@ -84,7 +84,7 @@ public class ConditionBoundaryTests
     [Fact]
     public void A_must_deliver_event_one_step_stricter_than_the_forced_mode_breaks_the_override()
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         Assert.True(driver.Machine.ForceMode(SystemMode.SafeMode, TimeSpan.FromMinutes(5), SystemDriver.Operator, "quiet hours").Accepted);
 
         Assert.True(driver.Bus.Publish(EventType.FailCritical, ComponentId.Broker, ReasonCode.BrokerDisconnect));
@@ -98,7 +98,7 @@ public class ConditionBoundaryTests
     [Fact]
     public void FailRecovery_with_a_stale_run_id_while_a_newer_run_is_Recovering_changes_nothing()
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         var first = driver.Machine.StartRecovery(SystemDriver.Operator, "first");
         var second = driver.Machine.StartRecovery(SystemDriver.Operator, "second");
         Assert.NotEqual(first, second);
@@ -117,7 +117,7 @@ public class ConditionBoundaryTests
     [Fact]
     public void FailRecovery_outside_Recovering_changes_nothing_even_with_the_last_run_id()
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         var run = driver.Machine.StartRecovery(SystemDriver.Operator, "probe");
         driver.Fail(ComponentId.MarketData, ReasonCode.MarketDataStale).Expect(SystemMode.SafeMode);
         Assert.False(driver.Machine.FailRecovery(run, "too late"));

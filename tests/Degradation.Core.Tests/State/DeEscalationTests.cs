@@ -8,7 +8,7 @@ public class DeEscalationTests
     [Fact]
     public void Degraded_to_Normal_waits_RecoveryStableSeconds_after_the_last_condition_clears()
     {
-        var driver = SystemDriver.Create().ToDegraded();
+        using var driver = SystemDriver.Create().ToDegraded();
         driver.Advance(driver.RecoveryStable * 2); // time in Degraded before the clear does not count
         driver.Recover(ComponentId.Alerts);
         driver.Expect(SystemMode.Degraded);
@@ -20,7 +20,7 @@ public class DeEscalationTests
     [Fact]
     public void Degraded_never_leaves_while_a_condition_is_active()
     {
-        var driver = SystemDriver.Create().ToDegraded();
+        using var driver = SystemDriver.Create().ToDegraded();
         driver.Advance(TimeSpan.FromHours(1));
         driver.Expect(SystemMode.Degraded);
     }
@@ -28,7 +28,7 @@ public class DeEscalationTests
     [Fact]
     public void A_new_disturbance_restarts_the_stability_time()
     {
-        var driver = SystemDriver.Create().ToDegraded();
+        using var driver = SystemDriver.Create().ToDegraded();
         var half = driver.RecoveryStable / 2;
         driver.Recover(ComponentId.Alerts).Advance(half + half / 2);
         driver.Fail(ComponentId.Db, ReasonCode.DbWriteFailBuffered).Recover(ComponentId.Db);
@@ -39,7 +39,7 @@ public class DeEscalationTests
     [Fact]
     public void Escalation_is_immediate_even_right_after_a_transition()
     {
-        var driver = SystemDriver.Create().ToDegraded();
+        using var driver = SystemDriver.Create().ToDegraded();
         driver.Fail(ComponentId.Risk, ReasonCode.RiskTimeout);
         Assert.Equal(SystemMode.SafeMode, driver.Mode);
         driver.Fail(ComponentId.Broker, ReasonCode.BrokerDisconnect);
@@ -53,7 +53,7 @@ public class DeEscalationTests
     [InlineData(SystemMode.SafeModeDisconnected)]
     public void Safe_modes_last_at_least_MinSafeModeSeconds_then_lead_to_Recovering(SystemMode mode)
     {
-        var driver = SystemDriver.Create().To(mode);
+        using var driver = SystemDriver.Create().To(mode);
         var entered = driver.Time.GetTimestamp();
         driver.Recover(mode == SystemMode.SafeMode ? ComponentId.MarketData : ComponentId.Broker);
         Assert.Equal(SystemMode.Normal, driver.Machine.DerivedMode);
@@ -66,7 +66,7 @@ public class DeEscalationTests
     [Fact]
     public void Dwell_is_counted_from_entering_SafeMode_not_from_the_clear()
     {
-        var driver = SystemDriver.Create().ToSafeMode();
+        using var driver = SystemDriver.Create().ToSafeMode();
         driver.Advance(driver.MinSafeMode + TimeSpan.FromSeconds(5)).Expect(SystemMode.SafeMode);
         driver.Recover(ComponentId.MarketData);
         driver.Expect(SystemMode.Recovering, RecoveryStage.ConnectBroker);
@@ -75,14 +75,14 @@ public class DeEscalationTests
     [Fact]
     public void SafeMode_is_kept_past_the_dwell_while_its_condition_is_active()
     {
-        var driver = SystemDriver.Create().ToSafeMode();
+        using var driver = SystemDriver.Create().ToSafeMode();
         driver.Advance(driver.MinSafeMode * 10).Expect(SystemMode.SafeMode);
     }
 
     [Fact]
     public void Leaving_SafeMode_never_skips_Recovering()
     {
-        var driver = SystemDriver.Create().ToSafeMode();
+        using var driver = SystemDriver.Create().ToSafeMode();
         driver.Recover(ComponentId.MarketData).Advance(driver.MinSafeMode);
         driver.CompleteRun().Expect(SystemMode.Normal);
         var fromSafe = driver.Machine.GetHistory().Where(t => t.From is SystemMode.SafeMode or SystemMode.SafeModeDisconnected && t.To != t.From);
@@ -92,7 +92,7 @@ public class DeEscalationTests
     [Fact]
     public void A_recovered_component_with_other_conditions_active_lands_on_their_mode_not_Normal()
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         driver.Fail(ComponentId.Alerts, ReasonCode.AlertsChannelDown);
         driver.Fail(ComponentId.MarketData, ReasonCode.MarketDataStale).Expect(SystemMode.SafeMode);
         driver.Recover(ComponentId.MarketData).Advance(driver.MinSafeMode).Expect(SystemMode.Recovering);
@@ -105,7 +105,7 @@ public class DeEscalationTests
     {
         // Rejecting every de-escalation but to Normal would mean broker.reconnected (→ Recovering) could never fire
         // from SafeModeDisconnected. Rule 5 routes de-escalation through Recovering instead.
-        var driver = SystemDriver.Create().ToSafeModeDisconnected();
+        using var driver = SystemDriver.Create().ToSafeModeDisconnected();
         driver.Advance(driver.MinSafeMode);
         driver.Apply(EventType.Recovered, ComponentId.Broker, ReasonCode.BrokerReconnected);
         driver.Expect(SystemMode.Recovering, RecoveryStage.ConnectBroker);
@@ -114,7 +114,7 @@ public class DeEscalationTests
     [Fact]
     public void Broker_reconnected_before_the_dwell_is_remembered_until_the_dwell_ends()
     {
-        var driver = SystemDriver.Create().ToSafeModeDisconnected();
+        using var driver = SystemDriver.Create().ToSafeModeDisconnected();
         driver.Apply(EventType.Recovered, ComponentId.Broker, ReasonCode.BrokerReconnected).Expect(SystemMode.SafeModeDisconnected);
         driver.Advance(driver.MinSafeMode).Expect(SystemMode.Recovering, RecoveryStage.ConnectBroker);
         Assert.Equal(ReasonCode.BrokerReconnected, driver.Last.Reason);
@@ -123,7 +123,7 @@ public class DeEscalationTests
     [Fact]
     public void Broker_back_while_market_data_is_still_stale_keeps_the_system_closed()
     {
-        var driver = SystemDriver.Create().ToSafeModeDisconnected();
+        using var driver = SystemDriver.Create().ToSafeModeDisconnected();
         driver.Fail(ComponentId.MarketData, ReasonCode.MarketDataStale);
         driver.Apply(EventType.Recovered, ComponentId.Broker, ReasonCode.BrokerReconnected);
         driver.Advance(driver.MinSafeMode * 2);
@@ -134,23 +134,23 @@ public class DeEscalationTests
     [Fact]
     public void Dwell_stability_and_override_expiry_use_the_monotonic_clock_not_wall_time()
     {
-        var driver = SystemDriver.Create().ToSafeMode();
+        using var driver = SystemDriver.Create().ToSafeMode();
         driver.Recover(ComponentId.MarketData);
         driver.Time.JumpWallClock(TimeSpan.FromDays(1));
         driver.Tick().Expect(SystemMode.SafeMode);
 
-        var degraded = SystemDriver.Create().ToDegraded();
+        using var degraded = SystemDriver.Create().ToDegraded();
         degraded.Recover(ComponentId.Alerts);
         degraded.Time.JumpWallClock(TimeSpan.FromDays(1));
         degraded.Tick().Expect(SystemMode.Degraded);
 
-        var forced = SystemDriver.Create().ToNormal();
+        using var forced = SystemDriver.Create().ToNormal();
         forced.Machine.ForceMode(SystemMode.SafeMode, TimeSpan.FromMinutes(1), SystemDriver.Operator, "test");
         forced.Time.JumpWallClock(TimeSpan.FromDays(1));
         forced.Tick().Expect(SystemMode.SafeMode);
         Assert.True(forced.Machine.IsOverrideActive);
 
-        var backwards = SystemDriver.Create().ToDegraded();
+        using var backwards = SystemDriver.Create().ToDegraded();
         backwards.Recover(ComponentId.Alerts);
         backwards.Time.JumpWallClock(TimeSpan.FromDays(-1));
         backwards.Advance(backwards.RecoveryStable).Expect(SystemMode.Normal);
@@ -159,7 +159,7 @@ public class DeEscalationTests
     [Fact]
     public void Zero_dwell_and_stability_options_are_honoured()
     {
-        var driver = SystemDriver.Create(o => { o.SafeMode.MinDwell = TimeSpan.Zero; o.Recovery.StablePeriod = TimeSpan.Zero; });
+        using var driver = SystemDriver.Create(o => { o.SafeMode.MinDwell = TimeSpan.Zero; o.Recovery.StablePeriod = TimeSpan.Zero; });
         var run = driver.HeartbeatCritical().Run;
         Assert.True(driver.Machine.TryAdvanceStage(run, RecoveryStage.CatchupMarketData));
         Assert.True(driver.Machine.TryAdvanceStage(run, RecoveryStage.VerifyRisk));

@@ -70,7 +70,7 @@ public class DecisionMatrixTests
     [MemberData(nameof(FailureRows))]
     public void Each_failure_reason_leads_from_Normal_to_its_mode(string component, string reason, SystemMode expected)
     {
-        var driver = SystemDriver.Create(RegisterCriticalOrderBook).ToNormal();
+        using var driver = SystemDriver.Create(RegisterCriticalOrderBook).ToNormal();
         driver.Apply(EventType.FailCritical, new ComponentId(component), new ReasonCode(reason));
         Assert.Equal(expected, driver.Mode);
         Assert.Equal(reason, driver.Last.Reason.Value);
@@ -81,7 +81,7 @@ public class DecisionMatrixTests
     [Fact]
     public void An_optional_component_is_capped_at_Degraded_unless_the_reason_is_must_deliver_or_Halt()
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         driver.Fail(ComponentId.Db, ReasonCode.DbBufferOverflow);
         Assert.Equal(SystemMode.Degraded, driver.Mode);
         Assert.Equal(SystemMode.Degraded, driver.Machine.GetComponent(ComponentId.Db)!.Conditions.Single().Mode);
@@ -89,7 +89,7 @@ public class DecisionMatrixTests
         driver.Fail(ComponentId.Alerts, ReasonCode.BrokerDisconnect); // must-deliver: not capped
         Assert.Equal(SystemMode.SafeModeDisconnected, driver.Mode);
 
-        var halt = SystemDriver.Create().ToNormal();
+        using var halt = SystemDriver.Create().ToNormal();
         halt.Fail(ComponentId.Db, ReasonCode.RecoveryFailed); // Halt: not capped
         Assert.Equal(SystemMode.Halt, halt.Mode);
     }
@@ -97,7 +97,7 @@ public class DecisionMatrixTests
     [Fact]
     public void A_user_registered_optional_component_is_capped_and_an_unregistered_one_too()
     {
-        var driver = SystemDriver.Create(o => o.Components["news"] = new ComponentOptions { Critical = false }).ToNormal();
+        using var driver = SystemDriver.Create(o => o.Components["news"] = new ComponentOptions { Critical = false }).ToNormal();
         driver.Apply(EventType.FailCritical, new ComponentId("news"), ReasonCode.MarketDataStale);
         Assert.Equal(SystemMode.Degraded, driver.Mode);
         driver.Apply(EventType.FailCritical, new ComponentId("never-registered"), ReasonCode.RiskTimeout);
@@ -107,7 +107,7 @@ public class DecisionMatrixTests
     [Fact]
     public void Broker_reconnected_clears_the_disconnect_and_leads_to_Recovering_with_a_new_run()
     {
-        var driver = SystemDriver.Create().ToSafeModeDisconnected();
+        using var driver = SystemDriver.Create().ToSafeModeDisconnected();
         var previousRuns = driver.Machine.GetHistory().Max(t => t.RecoveryRun?.Value ?? 0);
         driver.Advance(driver.MinSafeMode);
         Assert.Equal(SystemMode.SafeModeDisconnected, driver.Mode);
@@ -122,7 +122,7 @@ public class DecisionMatrixTests
     [Fact]
     public void Broker_reconnected_in_Normal_requests_a_recovery_run()
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         driver.Apply(EventType.Recovered, ComponentId.Broker, ReasonCode.BrokerReconnected);
         driver.Expect(SystemMode.Recovering, RecoveryStage.ConnectBroker);
     }
@@ -130,7 +130,7 @@ public class DecisionMatrixTests
     [Fact]
     public void Recovery_complete_leads_from_Ready_to_Normal()
     {
-        var driver = SystemDriver.Create(o => o.Recovery.AutoToNormal = false).HeartbeatCritical().AdvanceTo(RecoveryStage.Ready);
+        using var driver = SystemDriver.Create(o => o.Recovery.AutoToNormal = false).HeartbeatCritical().AdvanceTo(RecoveryStage.Ready);
         driver.Advance(driver.RecoveryStable * 3);
         driver.Expect(SystemMode.Recovering, RecoveryStage.Ready);
         driver.Apply(EventType.Recovered, ComponentId.System, ReasonCode.RecoveryComplete);
@@ -141,7 +141,7 @@ public class DecisionMatrixTests
     [Fact]
     public void Recovery_complete_outside_Ready_changes_nothing()
     {
-        var driver = SystemDriver.Create(o => o.Recovery.AutoToNormal = false).HeartbeatCritical().AdvanceTo(RecoveryStage.VerifyRisk);
+        using var driver = SystemDriver.Create(o => o.Recovery.AutoToNormal = false).HeartbeatCritical().AdvanceTo(RecoveryStage.VerifyRisk);
         driver.Apply(EventType.Recovered, ComponentId.System, ReasonCode.RecoveryComplete);
         driver.AdvanceTo(RecoveryStage.Ready).Advance(1);
         driver.Expect(SystemMode.Recovering, RecoveryStage.Ready);
@@ -150,7 +150,7 @@ public class DecisionMatrixTests
     [Fact]
     public void All_healthy_clears_every_component_and_leads_to_Normal_after_stability()
     {
-        var driver = SystemDriver.Create().ToDegraded();
+        using var driver = SystemDriver.Create().ToDegraded();
         driver.Fail(ComponentId.Db, ReasonCode.DbWriteFailBuffered);
         driver.Fail(ComponentId.MarketData, ReasonCode.MarketDataQualityLow);
         driver.Apply(EventType.Recovered, ComponentId.System, ReasonCode.AllHealthy);
@@ -165,7 +165,7 @@ public class DecisionMatrixTests
     [Fact]
     public void Cold_start_event_leads_to_Recovering_with_a_cold_start_run()
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         var oldRun = driver.Machine.GetHistory().Last(t => t.RecoveryRun is not null).RecoveryRun!.Value;
         driver.Apply(EventType.Recovered, ComponentId.System, ReasonCode.ColdStart);
         driver.Expect(SystemMode.Recovering, RecoveryStage.ConnectBroker);
@@ -176,7 +176,7 @@ public class DecisionMatrixTests
     [Fact]
     public void Custom_reason_maps_to_its_configured_mode()
     {
-        var driver = SystemDriver.Create(o =>
+        using var driver = SystemDriver.Create(o =>
         {
             RegisterCriticalOrderBook(o);
             o.DecisionMatrix["orderbook.gap"] = SystemMode.SafeMode;
@@ -195,7 +195,7 @@ public class DecisionMatrixTests
     [Fact]
     public void Options_may_tighten_a_default_row()
     {
-        var driver = SystemDriver.Create(o => o.DecisionMatrix["market_data.quality_low"] = SystemMode.SafeMode).ToNormal();
+        using var driver = SystemDriver.Create(o => o.DecisionMatrix["market_data.quality_low"] = SystemMode.SafeMode).ToNormal();
         driver.Fail(ComponentId.MarketData, ReasonCode.MarketDataQualityLow);
         Assert.Equal(SystemMode.SafeMode, driver.Mode);
     }
@@ -203,7 +203,7 @@ public class DecisionMatrixTests
     [Fact]
     public void A_custom_reason_mapped_to_Normal_is_a_clearing_event_not_a_condition()
     {
-        var driver = SystemDriver.Create(o => o.DecisionMatrix["market_data.resynced"] = SystemMode.Normal).ToNormal();
+        using var driver = SystemDriver.Create(o => o.DecisionMatrix["market_data.resynced"] = SystemMode.Normal).ToNormal();
         driver.Fail(ComponentId.MarketData, ReasonCode.MarketDataQualityLow);
         Assert.Equal(SystemMode.Degraded, driver.Mode);
         driver.Apply(EventType.FailSupport, ComponentId.MarketData, new ReasonCode("market_data.resynced"));
@@ -214,7 +214,7 @@ public class DecisionMatrixTests
     [Fact]
     public void A_custom_reason_mapped_to_Recovering_requests_a_run_and_is_not_a_condition()
     {
-        var driver = SystemDriver.Create(o => o.DecisionMatrix["broker.session_reset"] = SystemMode.Recovering).ToNormal();
+        using var driver = SystemDriver.Create(o => o.DecisionMatrix["broker.session_reset"] = SystemMode.Recovering).ToNormal();
         driver.Apply(EventType.FailCritical, ComponentId.Broker, new ReasonCode("broker.session_reset"));
         driver.Expect(SystemMode.Recovering, RecoveryStage.ConnectBroker);
         Assert.Empty(driver.Machine.GetComponent(ComponentId.Broker)!.Conditions);
@@ -226,7 +226,7 @@ public class DecisionMatrixTests
     [InlineData(EventType.QualityDegraded, SystemMode.Degraded)]
     public void An_unmapped_reason_fails_safe(EventType type, SystemMode expected)
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         driver.Apply(type, ComponentId.Risk, new ReasonCode("risk.something_new"));
         Assert.Equal(expected, driver.Mode);
     }
@@ -234,7 +234,7 @@ public class DecisionMatrixTests
     [Fact]
     public void Extra_must_deliver_reason_from_options_takes_the_emergency_path()
     {
-        var driver = SystemDriver.Create(o =>
+        using var driver = SystemDriver.Create(o =>
         {
             RegisterCriticalOrderBook(o);
             o.DecisionMatrix["orderbook.crossed"] = SystemMode.SafeMode;

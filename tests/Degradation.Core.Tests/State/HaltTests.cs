@@ -9,7 +9,7 @@ public class HaltTests
     [InlineData("position.unknown")]
     public void Halt_survives_recovery_events_reconnects_and_time(string reason)
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         driver.Apply(EventType.FailCritical, ComponentId.Risk, new ReasonCode(reason)).Expect(SystemMode.Halt);
 
         driver.Recover(ComponentId.Risk);
@@ -26,7 +26,7 @@ public class HaltTests
     [Fact]
     public void ReleaseHalt_clears_Halt_conditions_is_audited_and_leads_to_a_manual_recovery_run()
     {
-        var driver = SystemDriver.Create().ToHalt();
+        using var driver = SystemDriver.Create().ToHalt();
         var t = driver.Machine.ReleaseHalt("dave", "positions reconciled by hand", acknowledge: [ReasonCode.PositionUnknown]).Transition!;
         driver.Expect(SystemMode.Recovering, RecoveryStage.ConnectBroker);
         Assert.Equal(TransitionKind.HaltReleased, t.Kind);
@@ -41,7 +41,7 @@ public class HaltTests
     [Fact]
     public void ReleaseHalt_clears_Halt_conditions_on_every_component()
     {
-        var driver = SystemDriver.Create().HeartbeatCritical();
+        using var driver = SystemDriver.Create().HeartbeatCritical();
         Assert.True(driver.Machine.FailRecovery(driver.Run, "cold start failed")); // system: recovery.failed
         driver.Fail(ComponentId.Risk, ReasonCode.RiskBreachHard);
         driver.Fail(ComponentId.Broker, ReasonCode.BrokerMismatch);
@@ -56,7 +56,7 @@ public class HaltTests
     [Fact]
     public void ReleaseHalt_with_a_SafeMode_condition_left_lands_in_SafeMode()
     {
-        var driver = SystemDriver.Create().ToHalt();
+        using var driver = SystemDriver.Create().ToHalt();
         driver.Fail(ComponentId.MarketData, ReasonCode.MarketDataStale);
         var released = driver.Machine.ReleaseHalt(SystemDriver.Operator, "mismatch resolved", acknowledge: [ReasonCode.PositionUnknown]);
         driver.Expect(SystemMode.SafeMode);
@@ -71,7 +71,7 @@ public class HaltTests
     [Fact]
     public void ReleaseHalt_when_not_halted_is_refused()
     {
-        var driver = SystemDriver.Create().ToSafeMode();
+        using var driver = SystemDriver.Create().ToSafeMode();
         var result = driver.Machine.ReleaseHalt(SystemDriver.Operator, "oops");
         Assert.False(result.Accepted);
         Assert.Equal(OperatorRefusal.NotHalted, result.Refusal);
@@ -84,7 +84,7 @@ public class HaltTests
     [InlineData("ops", " ", "reason")]
     public void ReleaseHalt_needs_an_operator_and_a_reason(string operatorId, string reason, string parameter)
     {
-        var driver = SystemDriver.Create().ToHalt();
+        using var driver = SystemDriver.Create().ToHalt();
         var error = Assert.Throws<ArgumentException>(() => driver.Machine.ReleaseHalt(operatorId, reason));
         Assert.Equal(parameter, error.ParamName);
         driver.Expect(SystemMode.Halt);
@@ -93,7 +93,7 @@ public class HaltTests
     [Fact]
     public void A_force_never_leaves_an_automatic_Halt_even_with_acknowledgement()
     {
-        var driver = SystemDriver.Create().ToHalt();
+        using var driver = SystemDriver.Create().ToHalt();
         var before = driver.Machine.CurrentSequence;
         foreach (var mode in new[] { SystemMode.Normal, SystemMode.Degraded, SystemMode.Recovering, SystemMode.SafeMode, SystemMode.SafeModeDisconnected })
         {
@@ -110,7 +110,7 @@ public class HaltTests
     [Fact]
     public void A_forced_Halt_is_the_kill_switch_and_has_no_TTL()
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         var result = driver.Machine.ForceMode(SystemMode.Halt, TimeSpan.FromMinutes(1), SystemDriver.Operator, "drill");
         Assert.True(result.Accepted);
         Assert.Equal(TransitionKind.OperatorHalt, result.Transition!.Kind);
@@ -122,7 +122,7 @@ public class HaltTests
     [Fact]
     public void ReleaseHalt_ends_a_forced_Halt()
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         driver.Machine.ForceMode(SystemMode.Halt, TimeSpan.FromMinutes(10), SystemDriver.Operator, "drill");
         driver.Machine.ReleaseHalt(SystemDriver.Operator, "drill over");
         Assert.False(driver.Machine.IsOverrideActive);

@@ -8,7 +8,7 @@ public class HistoryAndAuditTests
     [Fact]
     public void Every_change_is_recorded_with_from_to_reason_component_times_and_a_sequence()
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         driver.Time.Advance(TimeSpan.FromSeconds(5));
         driver.Fail(ComponentId.MarketData, ReasonCode.MarketDataStale);
 
@@ -28,7 +28,7 @@ public class HistoryAndAuditTests
     [Fact]
     public void Sequence_numbers_start_at_1_and_increase_by_one_and_match_the_gate()
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         driver.Fail(ComponentId.Alerts, ReasonCode.AlertsChannelDown);
         driver.Fail(ComponentId.Broker, ReasonCode.BrokerDisconnect);
         driver.Machine.ForceMode(SystemMode.Halt, TimeSpan.FromMinutes(1), SystemDriver.Operator, "test");
@@ -47,7 +47,7 @@ public class HistoryAndAuditTests
     [Fact]
     public void Operator_commands_record_the_operator_and_reason()
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         var t = driver.Machine.ForceMode(SystemMode.SafeMode, TimeSpan.FromMinutes(2), "alice", "exchange maintenance").Transition!;
         Assert.Equal(TransitionKind.OverrideStarted, t.Kind);
         Assert.Equal("alice", t.OperatorId);
@@ -60,7 +60,7 @@ public class HistoryAndAuditTests
     [Fact]
     public void History_is_bounded_and_pages_newest_first()
     {
-        var driver = SystemDriver.Create(o => o.StateMachine.TransitionHistorySize = 3).ToNormal();
+        using var driver = SystemDriver.Create(o => o.StateMachine.TransitionHistorySize = 3).ToNormal();
         for (var i = 0; i < 5; i++)
         {
             driver.Fail(ComponentId.Alerts, ReasonCode.AlertsChannelDown);
@@ -78,7 +78,7 @@ public class HistoryAndAuditTests
     [Fact]
     public async Task Audit_store_receives_every_transition_in_order_including_the_emergency_path()
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         var store = new MemoryAuditStore();
         using var _ = driver.Machine.AddAuditStore(store);
 

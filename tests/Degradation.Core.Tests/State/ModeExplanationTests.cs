@@ -7,10 +7,10 @@ public class ModeExplanationTests
 {
     private static readonly ComponentId[] Critical = [ComponentId.Broker, ComponentId.MarketData, ComponentId.Risk];
 
-    private static (DegradationSystem System, FakeTimeProvider Time) Create(DegradationOptions? options = null)
+    private static DegradationSystem Create(out FakeTimeProvider time, DegradationOptions? options = null)
     {
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 9, 0, 0, TimeSpan.Zero));
-        return (DegradationSystem.Create(options ?? new DegradationOptions(), time), time);
+        time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 9, 0, 0, TimeSpan.Zero));
+        return DegradationSystem.Create(options ?? new DegradationOptions(), time);
     }
 
     private static void Heartbeat(DegradationSystem system, params ComponentId[] components)
@@ -30,8 +30,7 @@ public class ModeExplanationTests
     [Fact]
     public async Task A_cold_start_names_each_critical_component_that_never_reported_and_both_fixes()
     {
-        var (system, _) = Create();
-        await using var _ = system;
+        await using var system = Create(out _);
         Heartbeat(system, ComponentId.Broker);
 
         var explanation = system.StateMachine.ExplainMode();
@@ -51,8 +50,7 @@ public class ModeExplanationTests
     [Fact]
     public async Task Ready_counts_down_the_stability_time_then_Normal_has_no_hold()
     {
-        var (system, time) = Create(new DegradationOptions { Recovery = { StablePeriod = TimeSpan.FromSeconds(10) } });
-        await using var _ = system;
+        await using var system = Create(out var time, new DegradationOptions { Recovery = { StablePeriod = TimeSpan.FromSeconds(10) } });
         Heartbeat(system, Critical);
         PassStages(system);
         time.Advance(TimeSpan.FromSeconds(4));
@@ -72,8 +70,7 @@ public class ModeExplanationTests
     [Fact]
     public async Task SafeMode_shows_its_condition_with_the_source_and_the_remaining_dwell()
     {
-        var (system, time) = Create(new DegradationOptions { Recovery = { StablePeriod = TimeSpan.Zero }, SafeMode = { MinDwell = TimeSpan.FromSeconds(30) } });
-        await using var _ = system;
+        await using var system = Create(out var time, new DegradationOptions { Recovery = { StablePeriod = TimeSpan.Zero }, SafeMode = { MinDwell = TimeSpan.FromSeconds(30) } });
         Heartbeat(system, Critical);
         PassStages(system);
         system.StateMachine.Tick();
@@ -96,8 +93,7 @@ public class ModeExplanationTests
     [Fact]
     public async Task An_operator_halt_and_an_override_are_named_with_their_operator()
     {
-        var (system, time) = Create(new DegradationOptions { Recovery = { StablePeriod = TimeSpan.Zero } });
-        await using var _ = system;
+        await using var system = Create(out var time, new DegradationOptions { Recovery = { StablePeriod = TimeSpan.Zero } });
         Heartbeat(system, Critical);
         PassStages(system);
         system.StateMachine.Tick();
@@ -118,8 +114,7 @@ public class ModeExplanationTests
     [Fact]
     public async Task A_component_gone_silent_past_its_ttl_is_named_as_stale()
     {
-        var (system, time) = Create(new DegradationOptions { Recovery = { StablePeriod = TimeSpan.Zero } });
-        await using var _ = system;
+        await using var system = Create(out var time, new DegradationOptions { Recovery = { StablePeriod = TimeSpan.Zero } });
         foreach (var component in Critical) system.Heartbeat(component, TimeSpan.FromHours(1));
         system.Heartbeat(ComponentId.Db, TimeSpan.FromSeconds(5));
         system.Bus.ProcessPending();

@@ -10,7 +10,7 @@ public class ObserverTests
     [Fact]
     public async Task A_blocked_observer_does_not_block_transitions_and_later_receives_them_in_order()
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var received = new ConcurrentQueue<long>();
         using var _ = driver.Machine.SubscribeTransitions(async (t, ct) =>
@@ -37,7 +37,7 @@ public class ObserverTests
     [Fact]
     public async Task A_throwing_observer_is_isolated_counted_and_reported()
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         var failures = new ConcurrentQueue<(ModeTransition, Exception)>();
         driver.Machine.ObserverFailed += (t, e) => failures.Enqueue((t, e));
         var good = new ConcurrentQueue<ModeTransition>();
@@ -58,7 +58,7 @@ public class ObserverTests
     [Fact]
     public async Task A_failing_audit_store_never_breaks_the_state_machine()
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         var backlog = driver.Machine.GetHistory().Count; // an audit store also receives the retained history
         using var _ = driver.Machine.AddAuditStore(new ThrowingAuditStore());
         driver.Fail(ComponentId.Risk, ReasonCode.RiskBreachHard).Expect(SystemMode.Halt);
@@ -71,7 +71,7 @@ public class ObserverTests
     [Fact]
     public async Task Unsubscribed_observers_receive_nothing_more()
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         var received = new ConcurrentQueue<ModeTransition>();
         var subscription = driver.Machine.SubscribeTransitions(received.Enqueue);
         driver.Fail(ComponentId.Alerts, ReasonCode.AlertsChannelDown);
@@ -85,7 +85,7 @@ public class ObserverTests
     [Fact]
     public async Task Flush_waits_for_a_transition_that_is_being_handled()
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var handled = 0;

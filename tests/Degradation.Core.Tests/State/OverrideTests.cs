@@ -13,7 +13,7 @@ public class OverrideTests
     [InlineData(86400)]
     public void A_TTL_outside_the_bounds_is_rejected_naming_ttl(double seconds)
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => driver.Machine.ForceMode(SystemMode.SafeMode, TimeSpan.FromSeconds(seconds), SystemDriver.Operator, "r"));
         Assert.Equal("ttl", error.ParamName);
         Assert.False(driver.Machine.IsOverrideActive);
@@ -25,7 +25,7 @@ public class OverrideTests
     [InlineData(3600)]
     public void The_bounds_themselves_are_accepted(double seconds)
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         driver.Machine.ForceMode(SystemMode.SafeMode, TimeSpan.FromSeconds(seconds), SystemDriver.Operator, "r");
         Assert.True(driver.Machine.IsOverrideActive);
     }
@@ -33,7 +33,7 @@ public class OverrideTests
     [Fact]
     public void Bounds_come_from_MinOverrideSeconds_and_MaxOverrideSeconds()
     {
-        var driver = SystemDriver.Create(o => { o.Operator.MinOverrideTtl = TimeSpan.FromSeconds(10); o.Operator.MaxOverrideTtl = TimeSpan.FromSeconds(60); }).ToNormal();
+        using var driver = SystemDriver.Create(o => { o.Operator.MinOverrideTtl = TimeSpan.FromSeconds(10); o.Operator.MaxOverrideTtl = TimeSpan.FromSeconds(60); }).ToNormal();
         Assert.Throws<ArgumentOutOfRangeException>(() => driver.Machine.ForceMode(SystemMode.Halt, TimeSpan.FromSeconds(9), SystemDriver.Operator, "r"));
         Assert.Throws<ArgumentOutOfRangeException>(() => driver.Machine.ForceMode(SystemMode.Halt, TimeSpan.FromSeconds(61), SystemDriver.Operator, "r"));
         driver.Machine.ForceMode(SystemMode.Halt, TimeSpan.FromSeconds(60), SystemDriver.Operator, "r");
@@ -48,7 +48,7 @@ public class OverrideTests
     [InlineData("ops", "", "reason")]
     public void Operator_and_reason_are_required(string? operatorId, string? reason, string parameter)
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         var error = Assert.ThrowsAny<ArgumentException>(() => driver.Machine.ForceMode(SystemMode.Halt, FiveMinutes, operatorId!, reason!));
         Assert.Equal(parameter, error.ParamName);
         driver.Expect(SystemMode.Normal);
@@ -57,7 +57,7 @@ public class OverrideTests
     [Fact]
     public void An_unknown_mode_is_rejected_naming_mode()
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => driver.Machine.ForceMode((SystemMode)42, FiveMinutes, SystemDriver.Operator, "r"));
         Assert.Equal("mode", error.ParamName);
     }
@@ -65,7 +65,7 @@ public class OverrideTests
     [Fact]
     public void Force_mode_with_ttl_sets_the_mode_and_flags_the_override()
     {
-        var driver = SystemDriver.Create();
+        using var driver = SystemDriver.Create();
         // At cold start no critical component has reported: forcing Normal loosens and must acknowledge that.
         var refused = driver.Machine.ForceMode(SystemMode.Normal, TimeSpan.FromSeconds(300), "admin", "Emergency override");
         Assert.Equal(OperatorRefusal.AcknowledgementRequired, refused.Refusal);
@@ -84,7 +84,7 @@ public class OverrideTests
     [Fact]
     public void Automatic_transitions_are_suspended_but_events_are_still_tracked()
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         driver.Machine.ForceMode(SystemMode.SafeMode, FiveMinutes, "admin", "Testing");
         driver.Fail(ComponentId.Alerts, ReasonCode.AlertsChannelDown);
         driver.Fail(ComponentId.MarketData, ReasonCode.MarketDataStale);
@@ -99,7 +99,7 @@ public class OverrideTests
     public void On_expiry_the_mode_is_re_derived_from_current_component_state()
     {
         // Expiry does not leave the forced mode in place; rule 8 re-derives it.
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         driver.Fail(ComponentId.MarketData, ReasonCode.MarketDataStale);
         var forced = driver.Machine.ForceMode(SystemMode.Normal, FiveMinutes, SystemDriver.Operator, "keep trading", acknowledge: [ReasonCode.MarketDataStale]);
         Assert.True(forced.Accepted, forced.Message);
@@ -113,7 +113,7 @@ public class OverrideTests
     [Fact]
     public void On_release_the_mode_is_re_derived()
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         driver.Fail(ComponentId.Alerts, ReasonCode.AlertsChannelDown);
         driver.Machine.ForceMode(SystemMode.Normal, FiveMinutes, SystemDriver.Operator, "r", acknowledge: [ReasonCode.AlertsChannelDown]);
         driver.Expect(SystemMode.Normal);
@@ -127,7 +127,7 @@ public class OverrideTests
     [Fact]
     public void A_forced_SafeMode_ends_through_Recovering_even_with_nothing_wrong()
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         driver.Machine.ForceMode(SystemMode.SafeMode, FiveMinutes, SystemDriver.Operator, "drill");
         driver.Advance(FiveMinutes).Expect(SystemMode.Recovering, RecoveryStage.ConnectBroker);
     }
@@ -135,7 +135,7 @@ public class OverrideTests
     [Fact]
     public void Forcing_Normal_during_cold_start_with_a_silent_critical_component_ends_in_Recovering()
     {
-        var driver = SystemDriver.Create();
+        using var driver = SystemDriver.Create();
         driver.Heartbeat(ComponentId.Broker).Heartbeat(ComponentId.Risk); // market data never reported: Unknown
         var forced = driver.Machine.ForceMode(SystemMode.Normal, FiveMinutes, SystemDriver.Operator, "r", acknowledge: [ReasonCode.ComponentUnknown]);
         Assert.True(forced.Accepted, forced.Message);
@@ -146,7 +146,7 @@ public class OverrideTests
     [Fact]
     public void A_more_severe_must_deliver_event_breaks_the_override()
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         driver.Machine.ForceMode(SystemMode.Degraded, FiveMinutes, SystemDriver.Operator, "r");
         driver.Fail(ComponentId.Broker, ReasonCode.BrokerDisconnect);
         driver.Expect(SystemMode.SafeModeDisconnected);
@@ -158,7 +158,7 @@ public class OverrideTests
     [Fact]
     public void A_must_deliver_event_published_on_the_bus_breaks_the_override_before_Publish_returns()
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         driver.Machine.ForceMode(SystemMode.Normal, FiveMinutes, SystemDriver.Operator, "r");
         Assert.True(driver.Bus.Publish(EventType.FailCritical, ComponentId.Risk, ReasonCode.RiskBreachHard));
         driver.Expect(SystemMode.Halt);
@@ -168,7 +168,7 @@ public class OverrideTests
     [Fact]
     public void A_stricter_condition_the_override_did_not_acknowledge_always_ends_it()
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         driver.Machine.ForceMode(SystemMode.Normal, FiveMinutes, SystemDriver.Operator, "r");
         driver.Fail(ComponentId.Broker, ReasonCode.BrokerDisconnect);
         driver.Expect(SystemMode.SafeModeDisconnected);
@@ -178,7 +178,7 @@ public class OverrideTests
     [Fact]
     public void A_must_deliver_event_not_more_severe_than_the_forced_mode_keeps_the_override()
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         driver.Machine.ForceMode(SystemMode.SafeModeDisconnected, FiveMinutes, SystemDriver.Operator, "r");
         driver.Fail(ComponentId.Broker, ReasonCode.BrokerDisconnect);
         driver.Expect(SystemMode.SafeModeDisconnected);
@@ -188,7 +188,7 @@ public class OverrideTests
     [Fact]
     public void A_stricter_condition_that_is_not_must_deliver_breaks_the_override_too()
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         driver.Machine.ForceMode(SystemMode.Normal, FiveMinutes, SystemDriver.Operator, "r");
         driver.Fail(ComponentId.Risk, ReasonCode.RiskTimeout);
         driver.Expect(SystemMode.SafeMode);
@@ -200,7 +200,7 @@ public class OverrideTests
     [Fact]
     public void ReleaseOverride_without_an_override_is_refused()
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         var result = driver.Machine.ReleaseOverride(SystemDriver.Operator);
         Assert.False(result.Accepted);
         Assert.Equal(OperatorRefusal.NoOverride, result.Refusal);
@@ -210,7 +210,7 @@ public class OverrideTests
     [Fact]
     public void Stage_advances_are_refused_while_overridden()
     {
-        var driver = SystemDriver.Create().HeartbeatCritical();
+        using var driver = SystemDriver.Create().HeartbeatCritical();
         var run = driver.Run;
         driver.Machine.ForceMode(SystemMode.Recovering, FiveMinutes, SystemDriver.Operator, "hold");
         var forcedRun = driver.Run;
@@ -222,7 +222,7 @@ public class OverrideTests
     [Fact]
     public void A_new_override_replaces_the_previous_one()
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         driver.Machine.ForceMode(SystemMode.Degraded, FiveMinutes, "a", "first");
         driver.Machine.ForceMode(SystemMode.SafeMode, TimeSpan.FromMinutes(1), "b", "second");
         driver.Expect(SystemMode.SafeMode);
@@ -234,7 +234,7 @@ public class OverrideTests
     [Fact]
     public void An_acknowledgement_covers_only_its_own_component_and_reason_not_every_condition_from_the_same_kind_of_source()
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         driver.Fail(ComponentId.MarketData, ReasonCode.MarketDataStale).Expect(SystemMode.SafeMode);
         var forced = driver.Machine.ForceMode(SystemMode.Normal, FiveMinutes, SystemDriver.Operator, "keep trading", acknowledge: [ReasonCode.MarketDataStale]);
         Assert.True(forced.Accepted, forced.Message);

@@ -66,13 +66,13 @@ public class RandomizedInvariantTests(ITestOutputHelper output)
     {
         var seed = int.TryParse(Environment.GetEnvironmentVariable("DEGRADATION_TEST_SEED"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var s) ? s : DefaultSeed;
         output.WriteLine($"Random seed: {seed} (replay with DEGRADATION_TEST_SEED={seed})");
-        var run = new InvariantRun(seed);
+        using var run = new InvariantRun(seed);
         run.Execute(Steps);
         foreach (var line in run.Summary()) output.WriteLine(line);
         run.AssertCoverage();
     }
 
-    internal sealed class InvariantRun
+    internal sealed class InvariantRun : IDisposable
     {
         private readonly Choices _random;
         private readonly string _seed;
@@ -120,6 +120,9 @@ public class RandomizedInvariantTests(ITestOutputHelper output)
             _components = Machine.GetComponents();
             _conditionSignature = ConditionSignature();
         }
+
+        /// <summary>Disposes the run's system.</summary>
+        public void Dispose() => _driver.Dispose();
 
         private DegradationStateMachine Machine => _driver.Machine;
 

@@ -8,7 +8,7 @@ public class RecoveryRunTests
     [Fact]
     public void Stages_advance_one_by_one_and_each_change_is_recorded()
     {
-        var driver = SystemDriver.Create().HeartbeatCritical();
+        using var driver = SystemDriver.Create().HeartbeatCritical();
         var run = driver.Run;
         Assert.False(driver.Machine.TryAdvanceStage(run, RecoveryStage.VerifyRisk)); // skip
         Assert.False(driver.Machine.TryAdvanceStage(run, RecoveryStage.ConnectBroker)); // repeat
@@ -26,7 +26,7 @@ public class RecoveryRunTests
     [Fact]
     public void Ready_lands_in_Normal_after_RecoveryStableSeconds_of_quiet_with_auto_recovery()
     {
-        var driver = SystemDriver.Create().HeartbeatCritical();
+        using var driver = SystemDriver.Create().HeartbeatCritical();
         driver.Advance(driver.RecoveryStable * 3); // quiet time before Ready does not count
         driver.AdvanceTo(RecoveryStage.Ready).Tick().Expect(SystemMode.Recovering, RecoveryStage.Ready);
         driver.Advance(driver.RecoveryStable - Epsilon).Expect(SystemMode.Recovering, RecoveryStage.Ready);
@@ -38,7 +38,7 @@ public class RecoveryRunTests
     [Fact]
     public void A_disturbance_in_Ready_restarts_the_quiet_time()
     {
-        var driver = SystemDriver.Create().HeartbeatCritical().AdvanceTo(RecoveryStage.Ready);
+        using var driver = SystemDriver.Create().HeartbeatCritical().AdvanceTo(RecoveryStage.Ready);
         driver.Advance(driver.RecoveryStable - Epsilon);
         driver.Fail(ComponentId.Db, ReasonCode.DbWriteFailBuffered).Recover(ComponentId.Db);
         driver.Advance(driver.RecoveryStable - Epsilon).Expect(SystemMode.Recovering, RecoveryStage.Ready);
@@ -48,7 +48,7 @@ public class RecoveryRunTests
     [Fact]
     public void Without_auto_recovery_Ready_waits_for_the_operator()
     {
-        var driver = SystemDriver.Create(o => o.Recovery.AutoToNormal = false).HeartbeatCritical().AdvanceTo(RecoveryStage.Ready);
+        using var driver = SystemDriver.Create(o => o.Recovery.AutoToNormal = false).HeartbeatCritical().AdvanceTo(RecoveryStage.Ready);
         driver.Advance(TimeSpan.FromHours(1)).Expect(SystemMode.Recovering, RecoveryStage.Ready);
         var t = driver.Machine.CompleteRecovery("bob", "checked positions");
         driver.Expect(SystemMode.Normal);
@@ -59,7 +59,7 @@ public class RecoveryRunTests
     [Fact]
     public void CompleteRecovery_outside_Ready_is_refused()
     {
-        var driver = SystemDriver.Create(o => o.Recovery.AutoToNormal = false).HeartbeatCritical().AdvanceTo(RecoveryStage.VerifyRisk);
+        using var driver = SystemDriver.Create(o => o.Recovery.AutoToNormal = false).HeartbeatCritical().AdvanceTo(RecoveryStage.VerifyRisk);
         var error = Assert.Throws<InvalidOperationException>(() => driver.Machine.CompleteRecovery(SystemDriver.Operator));
         Assert.Contains("Ready", error.Message);
         Assert.Throws<ArgumentException>(() => driver.Machine.CompleteRecovery(" "));
@@ -68,7 +68,7 @@ public class RecoveryRunTests
     [Fact]
     public void A_Degraded_condition_raised_while_Recovering_keeps_Recovering_and_lands_in_Degraded()
     {
-        var driver = SystemDriver.Create().HeartbeatCritical().AdvanceTo(RecoveryStage.CatchupMarketData);
+        using var driver = SystemDriver.Create().HeartbeatCritical().AdvanceTo(RecoveryStage.CatchupMarketData);
         var run = driver.Run;
         driver.Fail(ComponentId.Alerts, ReasonCode.AlertsChannelDown);
         driver.Expect(SystemMode.Recovering, RecoveryStage.CatchupMarketData);
@@ -84,7 +84,7 @@ public class RecoveryRunTests
     [InlineData("position.unknown", SystemMode.Halt)]
     public void SafeMode_or_worse_aborts_the_run_and_its_stale_id_is_rejected(string reason, SystemMode expected)
     {
-        var driver = SystemDriver.Create().HeartbeatCritical().AdvanceTo(RecoveryStage.CatchupMarketData);
+        using var driver = SystemDriver.Create().HeartbeatCritical().AdvanceTo(RecoveryStage.CatchupMarketData);
         var aborted = driver.Run;
         driver.Apply(EventType.FailCritical, ComponentId.Broker, new ReasonCode(reason));
         Assert.Equal(expected, driver.Mode);
@@ -97,7 +97,7 @@ public class RecoveryRunTests
     [Fact]
     public void A_new_run_gets_a_new_id_and_the_old_id_stays_rejected()
     {
-        var driver = SystemDriver.Create().HeartbeatCritical().AdvanceTo(RecoveryStage.CatchupMarketData);
+        using var driver = SystemDriver.Create().HeartbeatCritical().AdvanceTo(RecoveryStage.CatchupMarketData);
         var old = driver.Run;
         driver.Fail(ComponentId.MarketData, ReasonCode.MarketDataStale);
         driver.Recover(ComponentId.MarketData).Advance(driver.MinSafeMode).Expect(SystemMode.Recovering, RecoveryStage.ConnectBroker);
@@ -110,7 +110,7 @@ public class RecoveryRunTests
     [Fact]
     public void TryAdvanceStage_outside_Recovering_changes_nothing()
     {
-        var driver = SystemDriver.Create();
+        using var driver = SystemDriver.Create();
         var run = driver.Run;
         driver.ToNormal();
         var count = driver.Machine.TransitionCount;
@@ -122,7 +122,7 @@ public class RecoveryRunTests
     [Fact]
     public void FailRecovery_halts_with_recovery_failed()
     {
-        var driver = SystemDriver.Create().HeartbeatCritical().AdvanceTo(RecoveryStage.VerifyRisk);
+        using var driver = SystemDriver.Create().HeartbeatCritical().AdvanceTo(RecoveryStage.VerifyRisk);
         Assert.True(driver.Machine.FailRecovery(driver.Run, "risk did not answer"));
         driver.Expect(SystemMode.Halt);
         Assert.Equal(ReasonCode.RecoveryFailed, driver.Last.Reason);
@@ -132,7 +132,7 @@ public class RecoveryRunTests
     [Fact]
     public void StartRecovery_from_Normal_starts_a_manual_run()
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         var run = driver.Machine.StartRecovery("carol", "post-deploy check");
         driver.Expect(SystemMode.Recovering, RecoveryStage.ConnectBroker);
         Assert.Equal(run, driver.Run);
@@ -144,14 +144,14 @@ public class RecoveryRunTests
     [Fact]
     public void StartRecovery_is_refused_while_SafeMode_conditions_remain_or_halted_or_overridden()
     {
-        var safe = SystemDriver.Create().ToSafeMode();
+        using var safe = SystemDriver.Create().ToSafeMode();
         var error = Assert.Throws<InvalidOperationException>(() => safe.Machine.StartRecovery(SystemDriver.Operator));
         Assert.Contains("market_data.stale", error.Message);
 
-        var halted = SystemDriver.Create().ToHalt();
+        using var halted = SystemDriver.Create().ToHalt();
         Assert.Throws<InvalidOperationException>(() => halted.Machine.StartRecovery(SystemDriver.Operator));
 
-        var forced = SystemDriver.Create().ToNormal();
+        using var forced = SystemDriver.Create().ToNormal();
         forced.Machine.ForceMode(SystemMode.Degraded, TimeSpan.FromMinutes(1), SystemDriver.Operator, "test");
         Assert.Throws<InvalidOperationException>(() => forced.Machine.StartRecovery(SystemDriver.Operator));
     }
@@ -159,7 +159,7 @@ public class RecoveryRunTests
     [Fact]
     public void Escalating_from_Recovering_is_immediate()
     {
-        var driver = SystemDriver.Create().HeartbeatCritical().AdvanceTo(RecoveryStage.Ready);
+        using var driver = SystemDriver.Create().HeartbeatCritical().AdvanceTo(RecoveryStage.Ready);
         driver.Fail(ComponentId.Risk, ReasonCode.RiskTimeout);
         driver.Expect(SystemMode.SafeMode);
         Assert.False(driver.Gate.Allows(ActionType.Open));
@@ -168,7 +168,7 @@ public class RecoveryRunTests
     [Fact]
     public void Reports_from_critical_components_already_known_do_not_restart_the_stability_time_in_Ready()
     {
-        var driver = SystemDriver.Create();
+        using var driver = SystemDriver.Create();
         driver.HeartbeatCritical().AdvanceTo(RecoveryStage.Ready);
         var half = driver.RecoveryStable / 2;
         driver.Advance(half).Expect(SystemMode.Recovering, RecoveryStage.Ready);

@@ -6,10 +6,10 @@ namespace Degradation.Tests.State;
 public class SmokeTests
 {
     [Fact]
-    public void ColdStart_Recovery_Normal_Then_BrokerDisconnect_ClosesGate()
+    public async Task ColdStart_Recovery_Normal_Then_BrokerDisconnect_ClosesGate()
     {
         var time = new FakeTimeProvider(FakeTimeProviderExtensions.TestStart);
-        var system = DegradationSystem.Create(new DegradationOptions(), time);
+        await using var system = DegradationSystem.Create(new DegradationOptions(), time);
         Assert.Equal(SystemMode.Recovering, system.Gate.Mode);
         Assert.Equal(RecoveryStage.ConnectBroker, system.Gate.Stage);
         Assert.False(system.Gate.Allows(ActionType.Send));

@@ -8,7 +8,7 @@ public class StalenessTests
     /// <summary>Normal, with broker and risk kept fresh by a long TTL and market data on a 5 s TTL.</summary>
     private static SystemDriver NormalWithShortMarketDataTtl()
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         driver.Heartbeat(ComponentId.Broker, TimeSpan.FromHours(1)).Heartbeat(ComponentId.Risk, TimeSpan.FromHours(1));
         driver.Heartbeat(ComponentId.MarketData, TimeSpan.FromSeconds(5));
         return driver;
@@ -17,7 +17,7 @@ public class StalenessTests
     [Fact]
     public void A_critical_component_silent_past_its_TTL_becomes_Unknown_and_escalates_to_SafeMode()
     {
-        var driver = NormalWithShortMarketDataTtl();
+        using var driver = NormalWithShortMarketDataTtl();
         driver.Advance(TimeSpan.FromSeconds(5)).Expect(SystemMode.Normal); // TTL not yet exceeded
         driver.Advance(Epsilon).Expect(SystemMode.SafeMode);
         Assert.Equal(ReasonCode.ComponentStale, driver.Last.Reason);
@@ -31,7 +31,7 @@ public class StalenessTests
     [Fact]
     public void The_default_TTL_is_ComponentStatusTtlSeconds()
     {
-        var driver = SystemDriver.Create(o => o.Status.ComponentTtl = TimeSpan.FromSeconds(20)).ToNormal(); // heartbeats at t0, Normal at t0+10
+        using var driver = SystemDriver.Create(o => o.Status.ComponentTtl = TimeSpan.FromSeconds(20)).ToNormal(); // heartbeats at t0, Normal at t0+10
         driver.Advance(TimeSpan.FromSeconds(10)).Expect(SystemMode.Normal);
         driver.Advance(Epsilon).Expect(SystemMode.SafeMode);
     }
@@ -39,7 +39,7 @@ public class StalenessTests
     [Fact]
     public void A_registered_component_TTL_overrides_the_default()
     {
-        var driver = SystemDriver.Create(o =>
+        using var driver = SystemDriver.Create(o =>
         {
             o.Status.ComponentTtl = TimeSpan.FromSeconds(30);
             o.Components["risk"] = new ComponentOptions { Critical = true, StatusTtl = TimeSpan.FromSeconds(12) };
@@ -53,7 +53,7 @@ public class StalenessTests
     [Fact]
     public void Heartbeats_keep_a_component_fresh()
     {
-        var driver = NormalWithShortMarketDataTtl();
+        using var driver = NormalWithShortMarketDataTtl();
         for (var i = 0; i < 20; i++)
         {
             driver.Advance(TimeSpan.FromSeconds(4));
@@ -65,7 +65,7 @@ public class StalenessTests
     [Fact]
     public void An_optional_component_going_stale_is_Unknown_and_holds_the_system_at_Degraded_without_escalating()
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         driver.Heartbeat(ComponentId.Db, TimeSpan.FromSeconds(2));
         driver.Advance(TimeSpan.FromSeconds(3));
         driver.Expect(SystemMode.Degraded);
@@ -80,7 +80,7 @@ public class StalenessTests
     [Fact]
     public void Failure_conditions_stay_active_while_a_component_is_stale()
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         driver.Heartbeat(ComponentId.Broker, TimeSpan.FromHours(1)).Heartbeat(ComponentId.Risk, TimeSpan.FromHours(1));
         driver.Apply(EventType.QualityDegraded, ComponentId.MarketData, ReasonCode.MarketDataQualityLow, TimeSpan.FromSeconds(2));
         driver.Advance(TimeSpan.FromSeconds(3));
@@ -92,7 +92,7 @@ public class StalenessTests
     [Fact]
     public void Reporting_again_clears_the_stale_condition_but_SafeMode_still_dwells_and_recovers_through_Recovering()
     {
-        var driver = NormalWithShortMarketDataTtl();
+        using var driver = NormalWithShortMarketDataTtl();
         driver.Advance(TimeSpan.FromSeconds(6)).Expect(SystemMode.SafeMode);
         driver.Heartbeat(ComponentId.MarketData, TimeSpan.FromHours(1));
         Assert.Empty(driver.Machine.GetComponent(ComponentId.MarketData)!.Conditions);
@@ -104,7 +104,7 @@ public class StalenessTests
     [Fact]
     public void All_healthy_does_not_clear_the_stale_condition_of_a_still_silent_component()
     {
-        var driver = NormalWithShortMarketDataTtl();
+        using var driver = NormalWithShortMarketDataTtl();
         driver.Advance(TimeSpan.FromSeconds(6)).Expect(SystemMode.SafeMode);
         driver.Apply(EventType.Recovered, ComponentId.System, ReasonCode.AllHealthy);
         Assert.Contains(driver.Machine.GetComponent(ComponentId.MarketData)!.Conditions, c => c.Reason == ReasonCode.ComponentStale);
@@ -116,7 +116,7 @@ public class StalenessTests
     [Fact]
     public void A_critical_component_leaving_Unknown_restarts_the_quiet_time()
     {
-        var driver = SystemDriver.Create();
+        using var driver = SystemDriver.Create();
         driver.Heartbeat(ComponentId.Broker).Heartbeat(ComponentId.Risk).AdvanceTo(RecoveryStage.Ready);
         driver.Advance(driver.RecoveryStable * 3).Expect(SystemMode.Recovering, RecoveryStage.Ready);
         driver.Heartbeat(ComponentId.MarketData).Expect(SystemMode.Recovering, RecoveryStage.Ready); // not at once
@@ -127,7 +127,7 @@ public class StalenessTests
     [Fact]
     public void A_never_reported_critical_component_is_Unknown_and_blocks_Normal()
     {
-        var driver = SystemDriver.Create();
+        using var driver = SystemDriver.Create();
         driver.Heartbeat(ComponentId.Broker).Heartbeat(ComponentId.Risk).AdvanceTo(RecoveryStage.Ready);
         driver.Advance(driver.RecoveryStable * 3).Expect(SystemMode.Recovering, RecoveryStage.Ready);
         Assert.Equal(ComponentLevel.Unknown, driver.Machine.GetComponent(ComponentId.MarketData)!.Level);
@@ -139,7 +139,7 @@ public class StalenessTests
     public void An_operator_cannot_complete_recovery_while_a_critical_component_is_Unknown()
     {
         // Rule 9: Unknown blocks leaving Recovering for Normal, the operator's completion command included.
-        var driver = SystemDriver.Create(o => o.Recovery.AutoToNormal = false);
+        using var driver = SystemDriver.Create(o => o.Recovery.AutoToNormal = false);
         driver.Heartbeat(ComponentId.Broker).Heartbeat(ComponentId.Risk).AdvanceTo(RecoveryStage.Ready);
         var error = Assert.Throws<InvalidOperationException>(() => driver.Machine.CompleteRecovery(SystemDriver.Operator));
         Assert.Contains("market_data", error.Message);
@@ -154,7 +154,7 @@ public class StalenessTests
     [Fact]
     public void Never_reported_optional_components_do_not_block_Normal()
     {
-        var driver = SystemDriver.Create(o => o.Components["news"] = new ComponentOptions { Critical = false }).ToNormal();
+        using var driver = SystemDriver.Create(o => o.Components["news"] = new ComponentOptions { Critical = false }).ToNormal();
         Assert.Equal(ComponentLevel.Unknown, driver.Machine.GetComponent(ComponentId.Db)!.Level);
         Assert.Equal(ComponentLevel.Unknown, driver.Machine.GetComponent(new ComponentId("news"))!.Level);
     }
@@ -163,7 +163,7 @@ public class StalenessTests
     public void A_registered_critical_component_that_never_reported_blocks_Normal()
     {
         var orderBook = new ComponentId("orderbook-ws");
-        var driver = SystemDriver.Create(o => o.Components[orderBook.Name] = new ComponentOptions { Critical = true });
+        using var driver = SystemDriver.Create(o => o.Components[orderBook.Name] = new ComponentOptions { Critical = true });
         foreach (var c in SystemDriver.CriticalComponents) driver.Heartbeat(c);
         driver.AdvanceTo(RecoveryStage.Ready).Advance(driver.RecoveryStable * 2).Expect(SystemMode.Recovering, RecoveryStage.Ready);
         driver.Heartbeat(orderBook).Advance(driver.RecoveryStable).Expect(SystemMode.Normal);
@@ -172,14 +172,14 @@ public class StalenessTests
     [Fact]
     public void Staleness_can_be_switched_off()
     {
-        var driver = SystemDriver.Create(o => { o.Status.UnknownOnTtlExpiry = false; o.Status.ComponentTtl = TimeSpan.FromSeconds(30); }).ToNormal();
+        using var driver = SystemDriver.Create(o => { o.Status.UnknownOnTtlExpiry = false; o.Status.ComponentTtl = TimeSpan.FromSeconds(30); }).ToNormal();
         driver.Advance(TimeSpan.FromHours(1)).Expect(SystemMode.Normal);
     }
 
     [Fact]
     public void Staleness_is_measured_on_the_monotonic_clock()
     {
-        var driver = NormalWithShortMarketDataTtl();
+        using var driver = NormalWithShortMarketDataTtl();
         driver.Time.JumpWallClock(TimeSpan.FromHours(1));
         driver.Tick().Expect(SystemMode.Normal);
     }
@@ -187,7 +187,7 @@ public class StalenessTests
     [Fact]
     public void An_event_stamped_in_the_future_counts_as_reported_now_so_its_TTL_cannot_reach_past_now_plus_TTL()
     {
-        var driver = SystemDriver.Create().ToNormal();
+        using var driver = SystemDriver.Create().ToNormal();
         var ttl = TimeSpan.FromSeconds(5);
         // A clock that runs ahead (another process's, a bad stamp) must not keep a silent component fresh for longer.
         var future = driver.Time.GetTimestamp() + (long)(TimeSpan.FromHours(1).TotalSeconds * driver.Time.TimestampFrequency);

@@ -20,7 +20,11 @@ public class StateMachineProperties(ITestOutputHelper output)
 
     private static readonly Gen<uint[]> Tapes = Gen.UInt.Array[1, MaxChoices];
 
-    private static void Walk(uint[] tape) => new RandomizedInvariantTests.InvariantRun(Choices.From(tape), $"tape of {tape.Length}").Execute(int.MaxValue);
+    private static void Walk(uint[] tape)
+    {
+        using var run = new RandomizedInvariantTests.InvariantRun(Choices.From(tape), $"tape of {tape.Length}");
+        run.Execute(int.MaxValue);
+    }
 
     private static string Describe(uint[] tape) => $"a walk of {tape.Length} choices: [{string.Join(", ", tape.Take(40))}{(tape.Length > 40 ? ", ..." : "")}]";
 

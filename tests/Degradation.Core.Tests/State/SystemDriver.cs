@@ -8,7 +8,7 @@ namespace Degradation.Tests.State;
 /// publishes through <see cref="Bus"/> and calls <see cref="EventBus.ProcessPending"/>; time moves only
 /// through <see cref="Advance"/>, which ticks the state machine.
 /// </summary>
-internal sealed class SystemDriver
+internal sealed class SystemDriver : IDisposable
 {
     public static readonly ComponentId[] CriticalComponents = [ComponentId.Broker, ComponentId.MarketData, ComponentId.Risk];
     public const string Operator = "ops-1";
@@ -39,6 +39,14 @@ internal sealed class SystemDriver
         configure?.Invoke(options);
         return new SystemDriver(options, new ControlledTimeProvider());
     }
+
+    /// <summary>
+    /// Disposes the system, which delivers its remaining transitions to observers and ends its delivery loop; a
+    /// driver left undisposed would keep delivering after its test ended, into whatever else listens process-wide
+    /// (an <c>ActivityListener</c>, a <c>MeterListener</c>). Synchronous so that the many synchronous tests can write
+    /// <c>using var</c>; the disposal never needs the calling thread (every await in it is ConfigureAwait(false)).
+    /// </summary>
+    public void Dispose() => System.DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     public TimeSpan RecoveryStable => Options.Recovery.StablePeriod;
     public TimeSpan MinSafeMode => Options.SafeMode.MinDwell;
