@@ -17,17 +17,12 @@ public sealed class WriteBufferTests : IAsyncLifetime
         DegradationOptions? options = null, IWalStore? store = null, RecordingTarget? target = null)
     {
         options ??= Options();
-        var system = Track(BufferKit.NormalSystem(_time, options));
+        var system = BufferKit.NormalSystem(_time, options);
+        _systems.Add(system);
         store ??= new InMemoryWalStore();
         target ??= new RecordingTarget();
         var buffer = await WriteBuffer.OpenAsync(system, store, target);
         return (system, buffer, store, target);
-    }
-
-    private DegradationSystem Track(DegradationSystem system)
-    {
-        _systems.Add(system);
-        return system;
     }
 
     public Task InitializeAsync() => Task.CompletedTask;

@@ -260,7 +260,7 @@ public class DegradationRuntimeTests
         Assert.Contains("UseInMemoryWal", error.Message);
 
         var builder = Builder();
-        await using (builder.Build()) { }
+        await using var built = builder.Build();
         Assert.Throws<InvalidOperationException>(() => builder.Build());
         Assert.Throws<InvalidOperationException>(() => builder.AddComponent("late", critical: true));
     }

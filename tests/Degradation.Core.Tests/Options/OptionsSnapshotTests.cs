@@ -53,7 +53,7 @@ public sealed class OptionsSnapshotTests
     public async Task The_callers_options_stay_writable_and_can_create_a_second_system()
     {
         var options = new DegradationOptions();
-        await using (DegradationSystem.Create(options, new FakeTimeProvider())) { }
+        await using var first = DegradationSystem.Create(options, new FakeTimeProvider());
         Assert.False(options.IsFrozen);
         options.Recovery.StablePeriod = TimeSpan.FromSeconds(1);
         await using var second = DegradationSystem.Create(options, new FakeTimeProvider());
